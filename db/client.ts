@@ -1,9 +1,9 @@
 import postgres from 'postgres';
 
 /** The database handle every db/ module takes. Only db/ imports `postgres`. */
-export type Sql = postgres.Sql<Record<string, never>>;
+export type Sql = postgres.Sql;
 /** A transaction handle (same query API as Sql). */
-export type Tx = postgres.TransactionSql<Record<string, never>>;
+export type Tx = postgres.TransactionSql;
 /** Either a pool or a transaction: what query modules accept. */
 export type Db = Sql | Tx;
 

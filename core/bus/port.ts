@@ -51,3 +51,8 @@ export function compareEventIds(a: string, b: string): number {
   const [bm = 0, bn = 0] = b.split('-').map(Number);
   return am !== bm ? am - bm : an - bn;
 }
+
+/** True when `s` has the bus id form `ms-n` (both parts non-negative decimal integers). */
+export function isEventId(s: string): boolean {
+  return /^\d{1,16}-\d{1,16}$/.test(s);
+}

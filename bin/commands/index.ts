@@ -1,0 +1,14 @@
+import type { CliCommand } from '../command.ts';
+import { command as migrate } from './migrate.ts';
+import { command as start } from './start.ts';
+
+/** Every sub-command, in the order `--help` lists them. */
+export const COMMANDS: CliCommand[] = [start, migrate];
+
+/** Commands planned but not yet built, shown in `--help` so users know what is coming. */
+export const PLANNED: Array<{ name: string; summary: string }> = [
+  { name: 'validate', summary: 'Validate a scenario folder against a target-format profile' },
+  { name: 'agent', summary: 'Run one Claude Code session and print its normalised outcome' },
+  { name: 'generate', summary: 'Ask a running server to generate a scenario and follow its progress' },
+  { name: 'runs', summary: 'List recent runs on a running server' },
+];

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { createBus } from './bus/index.ts';
+import type { ProgressBus } from './bus/port.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createObjectStore } from './store/index.ts';
+import type { ObjectStore } from './store/port.ts';
+import { connect, type Sql } from '../db/client.ts';
+import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { migrate } from '../db/migrate.ts';
+import { seedSamples } from '../db/seed.ts';
+
+/**
+ * The composition root's first half: opens the database (embedded Postgres when DATABASE_URL is
+ * unset), applies migrations, opens the object store and the progress bus. Every adapter is
+ * chosen here from the parsed config and nowhere else.
+ */
+export interface Services {
+  config: Config;
+  sql: Sql;
+  store: ObjectStore;
+  bus: ProgressBus;
+  /** True when the database is the embedded one. */
+  embeddedDb: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startServices(config: Config, log: Logger): Promise<Services> {
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    let url = config.DATABASE_URL;
+    let created = false;
+    if (!url) {
+      const t0 = Date.now();
+      const pg = await startEmbeddedPostgres(config.dataDir, (l) => log.info(l));
+      url = pg.url;
+      created = pg.created;
+      stops.push(pg.stop);
+      log.info(`embedded Postgres ${created ? 'created' : 'started'} in ${Date.now() - t0} ms`, { dataDir: path.join(config.dataDir, 'pg') });
+    }
+    const sql = connect(url, { max: config.DATABASE_POOL_SIZE });
+    stops.unshift(() => sql.end({ timeout: 5 }));
+    const applied = await migrate(sql);
+    if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`);
+    if (created && config.SEED_SAMPLES) await seedSamples(sql);
+
+    const store = config.S3_ENDPOINT
+      ? createObjectStore({ kind: 's3', ...s3Options(config) })
+      : createObjectStore({ kind: 'fs', root: path.join(config.dataDir, 'objects') });
+    await store.init();
+    stops.unshift(() => store.close());
+
+    const bus = config.REDIS_URL
+      ? await createBus({ kind: 'redis', url: config.REDIS_URL, maxPerTopic: config.BUS_REPLAY_SIZE })
+      : await createBus({ kind: 'memory', maxPerTopic: config.BUS_REPLAY_SIZE });
+    stops.unshift(() => bus.close());
+
+    return {
+      config, sql, store, bus, embeddedDb: !config.DATABASE_URL,
+      async stop() {
+        for (const s of stops) await s().catch((e: unknown) => log.warn(`shutdown: ${String(e)}`));
+      },
+    };
+  } catch (e) {
+    for (const s of stops) await s().catch(() => {});
+    throw e;
+  }
+}
+
+function s3Options(config: Config) {
+  const u = new URL(config.S3_ENDPOINT!);
+  const useSSL = u.protocol === 'https:';
+  return {
+    endPoint: u.hostname,
+    port: u.port ? Number(u.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: config.S3_ACCESS_KEY!,
+    secretKey: config.S3_SECRET_KEY!,
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    pathStyle: true,
+  };
+}

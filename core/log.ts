@@ -1,0 +1,24 @@
+/**
+ * A small leveled logger writing one line per entry to stderr. Values listed as secrets are
+ * replaced by `[redacted]` before anything is written.
+ */
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(msg: string, data?: Record<string, unknown>): void;
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export function createLogger(level: Level = 'info', secrets: string[] = [], write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+  const hidden = secrets.filter((s) => s.length >= 6);
+  const redact = (s: string) => hidden.reduce((acc, sec) => acc.split(sec).join('[redacted]'), s);
+  const emit = (l: Level) => (msg: string, data?: Record<string, unknown>) => {
+    if (ORDER[l] < ORDER[level]) return;
+    const extra = data && Object.keys(data).length ? ' ' + JSON.stringify(data) : '';
+    write(redact(`${new Date().toISOString()} ${l.padEnd(5)} ${msg}${extra}`));
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}

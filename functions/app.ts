@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../core/errors.ts';
+import { accessControl } from './auth.ts';
+import type { AppDeps, AppEnv } from './deps.ts';
+import { problemResponse, toProblem } from './problem.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { healthRoutes } from './routes/health.ts';
+import { scenarioRoutes } from './routes/scenarios.ts';
+import { mountSite } from './static.ts';
+
+/**
+ * The HTTP app: the JSON API under /api and the SPA everywhere else. Built from its
+ * dependencies; it opens nothing itself, so tests build it around their own database.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((err, c) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) console.error(`[error] ${c.req.method} ${c.req.path}:`, err);
+    return problemResponse(c, problem);
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use('*', accessControl(deps.config.ACCESS_TOKEN));
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  api.route('/', healthRoutes(deps));
+  api.route('/campaigns', campaignRoutes(deps));
+  api.route('/scenarios', scenarioRoutes(deps));
+  api.all('*', (c) => {
+    throw new AppError('not_found', `No API route ${c.req.method} ${c.req.path}.`);
+  });
+  app.route('/api', api);
+
+  if (deps.siteDir) mountSite(app, deps.siteDir);
+  app.notFound((c) => problemResponse(c, toProblem(new AppError('not_found', `Nothing at ${c.req.path}.`))));
+  return app;
+}

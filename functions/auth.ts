@@ -1,0 +1,24 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../core/errors.ts';
+import type { AppEnv } from './deps.ts';
+
+/**
+ * When an access token is configured, every API call must carry it: `Authorization: Bearer …`,
+ * or `?access_token=…` for EventSource streams, which cannot set headers. /api/health stays open
+ * for liveness probes. The actor is `local` until sign-in exists.
+ */
+export function accessControl(token: string | undefined): MiddlewareHandler<AppEnv> {
+  const expected = token ? createHash('sha256').update(token).digest() : undefined;
+  return async (c, next) => {
+    c.set('actor', 'local');
+    if (!expected || c.req.path === '/api/health') return next();
+    const header = c.req.header('authorization') ?? '';
+    const given = header.match(/^Bearer\s+(.+)$/i)?.[1] ?? c.req.query('access_token') ?? '';
+    const digest = createHash('sha256').update(given).digest();
+    if (!given || !timingSafeEqual(digest, expected)) {
+      throw new AppError('unauthorized', 'This server needs an access token: send Authorization: Bearer <token>.');
+    }
+    return next();
+  };
+}

@@ -1,0 +1,31 @@
+import type { Config } from '../core/config.ts';
+import type { ProgressBus } from '../core/bus/port.ts';
+import type { ObjectStore } from '../core/store/port.ts';
+import type { Sql } from '../db/client.ts';
+
+/** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
+export interface PipelineControl {
+  /** Starts a new run for the scenario; returns the run row (JSON-ready). */
+  generate(scenarioId: string, actor: string, options?: { trigger?: string }): Promise<Record<string, unknown>>;
+  /** Cancels a run; returns the run row. */
+  cancelRun(runId: string, actor: string): Promise<Record<string, unknown>>;
+  /** Cancels the scenario's current run, if any. */
+  cancelScenario(scenarioId: string, actor: string): Promise<Record<string, unknown> | null>;
+}
+
+/** What the HTTP app needs, built once at boot (core/boot.ts) and passed in. */
+export interface AppDeps {
+  config: Config;
+  sql: Sql;
+  store: ObjectStore;
+  bus: ProgressBus;
+  meta: { version: string; demoModel: boolean; executor: 'local' | 'inngest' };
+  pipeline?: PipelineControl;
+  /** Folder of the built SPA; absent in API-only tests. */
+  siteDir?: string;
+}
+
+/** Hono variables set by middleware. */
+export interface AppEnv {
+  Variables: { actor: string };
+}
