@@ -5,9 +5,10 @@ import type { Readable } from 'node:stream';
  * live. Two adapters implement it: the filesystem (embedded default, under ./data) and any S3 API
  * through the `minio` client. Both pass the same contract suite (core/store/contract.ts).
  *
- * Keys are slash-separated relative paths: letters, digits and `._-@/`; no `..` segment, no
- * leading slash, no empty segment. Versions are kept in the key scheme (see versioned.ts),
- * because not every S3 server offers bucket versioning.
+ * Keys are slash-separated relative paths: letters, digits and `._@=+-/`, at most 1024
+ * characters (200 per segment); no `.` or `..` segment, no leading slash, no empty segment
+ * (keys.ts enforces this in both adapters). Versions are kept in the key scheme (see
+ * versioned.ts), because not every S3 server offers bucket versioning.
  */
 export interface ObjectInfo {
   key: string;
