@@ -93,6 +93,7 @@ const FIELDS = {
   S3_BUCKET: f(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')), 'Bucket for artifacts.', 'scenario-artifacts'),
   S3_REGION: f(text, 'S3 region.', 'us-east-1'),
   MAX_BODY_BYTES: f(int(1024, 100 * 1024 * 1024), 'Largest accepted request body, in bytes.', '1048576'),
+  SSE_HEARTBEAT: f(duration, 'Interval of heartbeat comments on live event streams (keeps proxies from closing them).', '15s'),
   LOG_LEVEL: f(v.picklist(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'), 'Log verbosity.', 'info'),
   SEED_SAMPLES: f(bool, 'Add the two sample campaigns on the first start of an empty database.', 'true'),
   RUN_CONCURRENCY: f(int(1, 64), 'Pipeline runs executing at once (global).', '2'),

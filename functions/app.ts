@@ -5,6 +5,7 @@ import { accessControl } from './auth.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { problemResponse, toProblem } from './problem.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   api.route('/', healthRoutes(deps));
+  api.route('/', eventRoutes(deps));
   api.route('/campaigns', campaignRoutes(deps));
   api.route('/scenarios', scenarioRoutes(deps));
   api.all('*', (c) => {

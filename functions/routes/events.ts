@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { compareEventIds, isEventId } from '../../core/bus/port.ts';
+import { ALL_TOPIC, campaignTopic, scenarioTopic, toLiveEvent, type LiveEvent } from '../../core/progress.ts';
+import { getCampaign } from '../../db/campaigns.ts';
+import { listLogs } from '../../db/logs.ts';
+import { getScenario, listScenarios } from '../../db/scenarios.ts';
+import type { AppDeps, AppEnv } from '../deps.ts';
+import { parseInput, readId, readQuery } from '../input.ts';
+import { uuid } from '../schemas/common.ts';
+import { liveStream } from '../sse.ts';
+
+/**
+ * Live progress over Server-Sent Events.
+ * - `/api/scenarios/:id/events`: SSE ids are the scenario's sequence numbers. A reconnecting
+ *   viewer (Last-Event-ID, or `?after=`) gets what it missed from the bus's replay buffer, and
+ *   first from Postgres for whatever the buffer no longer holds; a new viewer first gets a
+ *   `snapshot` (the scenario and its recent log).
+ * - `/api/events?campaign=`: SSE ids are bus ids of the campaign's topic; a new viewer, or one
+ *   whose gap the buffer cannot fill, first gets a `snapshot` of the campaign's scenarios.
+ */
+const seqSchema = v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a sequence number'), v.transform(Number));
+
+export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
+  const { sql, bus } = deps;
+  const heartbeat = deps.config.SSE_HEARTBEAT;
+  const app = new Hono<AppEnv>();
+
+  app.get('/scenarios/:id/events', async (c) => {
+    const id = readId(c);
+    const q = readQuery(c, v.strictObject({ after: v.optional(seqSchema) }));
+    const header = c.req.header('last-event-id');
+    const after = header !== undefined ? parseInput(seqSchema, header, 'headers.last-event-id') : q.after;
+    const scenario = await getScenario(sql, id);
+    const topic = scenarioTopic(id);
+    return liveStream<LiveEvent>(c, bus, heartbeat, {
+      topic,
+      keyOf: (e) => String(e.payload.seq),
+      compare: (a, b) => Number(a) - Number(b),
+      idOf: (e) => String(e.payload.seq),
+      eventName: (e) => e.payload.type,
+      async catchUp(send) {
+        if (after === undefined) {
+          const recent = await listLogs(sql, id, { afterSeq: Math.max(0, scenario.eventSeq - 200), limit: 200 });
+          const lastSeq = recent.at(-1)?.seq ?? scenario.eventSeq;
+          await send({ event: 'snapshot', id: String(lastSeq), data: { scenario, log: recent.map(toLiveEvent) } });
+          return String(lastSeq);
+        }
+        const retained = (await bus.replay<LiveEvent>(topic)).events.filter((e) => e.payload.seq > after);
+        const firstRetained = retained[0]?.payload.seq ?? Number.POSITIVE_INFINITY;
+        let last = after;
+        if (firstRetained > after + 1) {
+          // The buffer does not reach back far enough: fill the gap from the durable log.
+          for (let page = await listLogs(sql, id, { afterSeq: last, beforeSeq: firstRetained, limit: 1000 }); page.length; page = await listLogs(sql, id, { afterSeq: last, beforeSeq: firstRetained, limit: 1000 })) {
+            for (const entry of page) {
+              const ev = toLiveEvent(entry);
+              await send({ event: ev.type, id: String(ev.seq), data: ev });
+              last = ev.seq;
+            }
+          }
+        }
+        for (const e of retained) {
+          if (e.payload.seq <= last) continue;
+          await send({ event: e.payload.type, id: String(e.payload.seq), data: e.payload });
+          last = e.payload.seq;
+        }
+        return String(last);
+      },
+    });
+  });
+
+  app.get('/events', async (c) => {
+    const q = readQuery(c, v.strictObject({ campaign: v.optional(uuid) }));
+    if (q.campaign) await getCampaign(sql, q.campaign);
+    const header = c.req.header('last-event-id');
+    const afterId = header && isEventId(header) ? header : undefined;
+    const topic = q.campaign ? campaignTopic(q.campaign) : ALL_TOPIC;
+    const snapshot = async () => {
+      const page = await listScenarios(sql, { campaignId: q.campaign, limit: 1000, archived: false });
+      return page.items.map((s) => ({
+        id: s.id, campaignId: s.campaignId, status: s.status, phase: s.phase, iteration: s.iteration, progress: s.progress,
+        lastAction: s.lastAction, costUsd: s.costUsd, eventSeq: s.eventSeq, startedAt: s.startedAt, finishedAt: s.finishedAt, error: s.error,
+      }));
+    };
+    return liveStream<LiveEvent>(c, bus, heartbeat, {
+      topic,
+      keyOf: (e) => e.id,
+      compare: compareEventIds,
+      idOf: (e) => e.id,
+      eventName: (e) => e.payload.type,
+      async catchUp(send) {
+        const r = await bus.replay<LiveEvent>(topic, afterId);
+        if (!afterId || r.gap) await send({ event: 'snapshot', data: { scenarios: await snapshot() } });
+        let last = afterId;
+        for (const e of afterId ? r.events : []) {
+          await send({ event: e.payload.type, id: e.id, data: e.payload });
+          last = e.id;
+        }
+        // A new viewer starts from "now": the newest retained id, so nothing is sent twice.
+        return last ?? r.events.at(-1)?.id;
+      },
+    });
+  });
+  return app;
+}
