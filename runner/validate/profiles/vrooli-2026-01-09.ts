@@ -1,0 +1,67 @@
+import { FindingList } from '../findings.ts';
+import { isObject } from '../json.ts';
+import { checkValue, semverString } from '../rules/fields.ts';
+import { checkReferences } from '../rules/files.ts';
+import { checkSymlinks } from '../rules/layout.ts';
+import { checkLifecycle } from '../rules/lifecycle.ts';
+import { checkJsonPlaceholders, MUSTACHE_PLACEHOLDER, PLACEHOLDER } from '../rules/placeholders.ts';
+import { checkPorts } from '../rules/ports.ts';
+import { checkFlatResources } from '../rules/resources.ts';
+import { checkServiceBlock } from '../rules/service.ts';
+import { loadServiceJson } from '../rules/service-json.ts';
+import {
+  checkHealthChecks,
+  checkRequiredLayout,
+  checkVrooliJsonFiles,
+} from '../rules/structure.ts';
+import type { Profile, ScenarioContext } from '../types.ts';
+
+/**
+ * The current layout (2026-01-09): api/, cli/, ui/, docs/, requirements/, PRD.md, Makefile,
+ * `.vrooli/testing.json`, resources under `dependencies.resources`, health checks in the
+ * lifecycle — the existence rules of Vrooli's test-genie structure phase, plus the checks
+ * shared with the earlier formats (ports, lifecycle steps, placeholders, and referenced files,
+ * where a missing one is only a warning). Optional profile: not yet used by the pipeline.
+ */
+export const vrooli20260109: Profile = {
+  id: 'vrooli-2026-01-09',
+  version: '1.0.0',
+  description:
+    'Vrooli scenarios of 2026: api/cli/ui/docs/requirements folders, PRD.md, Makefile, .vrooli/testing.json, dependencies.resources and health checks.',
+  deployPath: (name) => `scenarios/${name}`,
+  async check(ctx: ScenarioContext) {
+    const list = new FindingList();
+    await checkSymlinks(ctx, list);
+    await checkRequiredLayout(ctx, list);
+    const sj = await loadServiceJson(ctx, list, { rootLocation: 'error', trailingComma: 'error' });
+    if (sj) {
+      checkValue(list, sj.value['version'], semverString, {
+        ruleId: 'service-json.version',
+        label: 'version',
+        path: ['version'],
+        file: sj.file,
+      });
+      checkServiceBlock(ctx, list, sj, { nameMismatch: 'error', requireType: false });
+      checkJsonPlaceholders(list, sj.file, sj.value, 'error', [PLACEHOLDER, MUSTACHE_PLACEHOLDER]);
+      checkPorts(list, sj.file, sj.value);
+      checkLifecycle(list, sj.file, sj.value);
+      checkHealthChecks(list, sj.file, sj.value);
+      const deps = sj.value['dependencies'];
+      const refs =
+        isObject(deps) && deps['resources'] !== undefined
+          ? checkFlatResources(list, sj.file, { resources: deps['resources'] })
+          : [];
+      // checkFlatResources reports paths as $.resources; here they live under $.dependencies.
+      for (const r of refs)
+        r.jsonPath = r.jsonPath.replace(/^\$\.resources/, '$.dependencies.resources');
+      // Vrooli's own structure check of this era ignored these references, and scenarios it
+      // passed (fall-foliage-explorer) list workflows they no longer ship: a warning, not an error.
+      await checkReferences(ctx, list, sj.file, refs, {
+        trailingComma: 'error',
+        missingFile: 'warning',
+      });
+    }
+    await checkVrooliJsonFiles(ctx, list);
+    return list.items;
+  },
+};
