@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServices } from './boot.ts';
+import { startPipeline } from './pipeline.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createApp } from '../functions/app.ts';
@@ -26,16 +27,20 @@ export function useDemoModel(config: Config, env: NodeJS.ProcessEnv): boolean {
 
 export async function startApp(config: Config, log: Logger, env: NodeJS.ProcessEnv): Promise<StartedApp> {
   const services = await startServices(config, log);
+  const stops: Array<() => Promise<void>> = [];
   try {
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     const siteDir = path.join(ROOT, 'site', 'build');
     const demoModel = useDemoModel(config, env);
+    const pipeline = await startPipeline({ config, sql: services.sql, store: services.store, bus: services.bus, log, env, demoModel });
+    stops.push(() => pipeline.stop());
     const app = createApp({
       config,
       sql: services.sql,
       store: services.store,
       bus: services.bus,
-      meta: { version, demoModel, executor: 'local' },
+      meta: { version, demoModel, executor: pipeline.engine.kind },
+      pipeline: pipeline.control,
       ...(existsSync(siteDir) ? { siteDir } : {}),
     });
     const server = await listen(app, config.HOST, config.PORT);
@@ -45,10 +50,12 @@ export async function startApp(config: Config, log: Logger, env: NodeJS.ProcessE
       demoModel,
       async stop() {
         await server.close();
+        for (const stop of stops.reverse()) await stop();
         await services.stop();
       },
     };
   } catch (e) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
     await services.stop();
     throw e;
   }

@@ -7,6 +7,7 @@ import { problemResponse, toProblem } from './problem.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { runRoutes } from './routes/runs.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
 
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   api.route('/', healthRoutes(deps));
   api.route('/', eventRoutes(deps));
+  api.route('/', runRoutes(deps));
   api.route('/campaigns', campaignRoutes(deps));
   api.route('/scenarios', scenarioRoutes(deps));
   api.all('*', (c) => {

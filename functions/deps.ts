@@ -11,6 +11,8 @@ export interface PipelineControl {
   cancelRun(runId: string, actor: string): Promise<Record<string, unknown>>;
   /** Cancels the scenario's current run, if any. */
   cancelScenario(scenarioId: string, actor: string): Promise<Record<string, unknown> | null>;
+  /** Starts a new run from `fromPhase`, restoring earlier phases from the given run's bundles. */
+  retry(runId: string, fromPhase: 'planning' | 'implementing' | 'validating' | 'deploying', actor: string): Promise<unknown>;
 }
 
 /** What the HTTP app needs, built once at boot (core/boot.ts) and passed in. */

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { ProgressBus } from './bus/port.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createReporter, type ProgressReporter } from './progress.ts';
+import type { ObjectStore } from './store/port.ts';
+import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
+import type { Sql } from '../db/client.ts';
+import { createControl, type Control } from '../inngest/control.ts';
+import { createLocalEngine, type Engine } from '../inngest/engine.ts';
+import { createFunctions } from '../inngest/functions/index.ts';
+import type { PipelineDeps } from '../inngest/pipeline/deps.ts';
+import type { AgentPort } from '../runner/agent/port.ts';
+import { createClaudeCodeAgent } from '../runner/claude/adapter.ts';
+import { buildAgentEnv } from '../runner/env.ts';
+import { createScenarioScript } from '../runner/model-double/scenario-script.ts';
+import { startModelDouble, type ModelDouble } from '../runner/model-double/server.ts';
+import { reapOrphans } from '../runner/orphans.ts';
+
+/**
+ * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
+ * credentials), the stage functions, the engine that runs them, and the control the API uses.
+ * On start it stops agent processes a crashed previous run left behind, then resumes unfinished
+ * runs.
+ */
+export interface Pipeline {
+  control: Control;
+  engine: Engine;
+  reporter: ProgressReporter;
+  deps: PipelineDeps;
+  demo?: ModelDouble;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  config: Config;
+  sql: Sql;
+  store: ObjectStore;
+  bus: ProgressBus;
+  log: Logger;
+  /** The environment agent credentials come from (allow-listed). */
+  env: NodeJS.ProcessEnv;
+  /** Use the built-in demo model (a local model double with a scripted competent agent). */
+  demoModel: boolean;
+  /** Overrides for tests: extra agent env (e.g. a model double's URL), another agent. */
+  agentEnv?: Record<string, string>;
+  agent?: AgentPort;
+  retryBackoff?: (attempt: number) => number;
+  pollIntervalMs?: number;
+  cancelPollMs?: number;
+  runnerId?: string;
+}
+
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const runnerRoot = path.join(o.config.dataDir, 'runner');
+  const runnerId = o.runnerId ?? 'local';
+  const reaped = await reapOrphans({ dataRoot: runnerRoot, runnerId, recorder: createDbInteractionRecorder(o.sql) });
+  if (reaped.stopped.length || reaped.sessions.length) o.log.warn(`stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`);
+
+  const demo = o.demoModel ? await startModelDouble({ defaultScript: createScenarioScript() }) : undefined;
+  const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
+  const agentEnv = (): Record<string, string> => ({
+    ...baseEnv,
+    ...(demo ? { ANTHROPIC_BASE_URL: demo.url, ANTHROPIC_API_KEY: 'demo-model-offline', CLAUDE_CODE_MAX_RETRIES: '1' } : {}),
+    ...(o.agentEnv ?? {}),
+  });
+  const reporter = createReporter({ db: o.sql, bus: o.bus });
+  const deps: PipelineDeps = {
+    sql: o.sql, store: o.store, reporter, config: o.config, log: o.log, runnerRoot, runnerId, agentEnv,
+    agent: o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
+    ...(o.cancelPollMs ? { cancelPollMs: o.cancelPollMs } : {}),
+  };
+  const functions = createFunctions(deps);
+  const engine = createLocalEngine({
+    sql: o.sql, functions, log: o.log,
+    // Stage functions invoked by a run need slots of their own beside the orchestrators.
+    globalConcurrency: o.config.RUN_CONCURRENCY * 2,
+    ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
+    ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+  });
+  const control = createControl({ sql: o.sql, engine, reporter, defaultModel: o.config.AGENT_MODEL });
+  await engine.start();
+  return {
+    control, engine, reporter, deps,
+    ...(demo ? { demo } : {}),
+    async stop() {
+      await engine.stop();
+      await demo?.close();
+    },
+  };
+}

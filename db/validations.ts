@@ -1,0 +1,51 @@
+import type { Db } from './client.ts';
+
+export interface ValidationRow {
+  id: string;
+  runId: string;
+  scenarioId: string;
+  phase: string;
+  validator: string;
+  profile: string;
+  attempt: number;
+  passed: boolean;
+  errorCount: number;
+  warningCount: number;
+  findings: unknown[];
+  exitCode: number | null;
+  rawOutputKey: string | null;
+  durationMs: number | null;
+  createdAt: Date;
+}
+
+export async function saveValidation(db: Db, r: Omit<ValidationRow, 'id' | 'createdAt'>): Promise<void> {
+  await db`
+    INSERT INTO validation_results (run_id, scenario_id, phase, validator, profile, attempt, passed, error_count, warning_count,
+                                    findings, exit_code, raw_output_key, duration_ms)
+    VALUES (${r.runId}, ${r.scenarioId}, ${r.phase}, ${r.validator}, ${r.profile}, ${r.attempt}, ${r.passed}, ${r.errorCount},
+            ${r.warningCount}, ${db.json(r.findings as never)}, ${r.exitCode}, ${r.rawOutputKey}, ${r.durationMs})
+    ON CONFLICT (run_id, phase, validator, attempt) DO UPDATE SET passed = EXCLUDED.passed, error_count = EXCLUDED.error_count,
+      warning_count = EXCLUDED.warning_count, findings = EXCLUDED.findings, exit_code = EXCLUDED.exit_code,
+      raw_output_key = EXCLUDED.raw_output_key, duration_ms = EXCLUDED.duration_ms`;
+}
+
+export async function listValidations(db: Db, runId: string): Promise<ValidationRow[]> {
+  return db<ValidationRow[]>`
+    SELECT id, run_id AS "runId", scenario_id AS "scenarioId", phase, validator, profile, attempt, passed,
+           error_count AS "errorCount", warning_count AS "warningCount", findings, exit_code AS "exitCode",
+           raw_output_key AS "rawOutputKey", duration_ms AS "durationMs", created_at AS "createdAt"
+      FROM validation_results WHERE run_id = ${runId} ORDER BY created_at, attempt`;
+}
+
+/** Counts each finding signature into improvement_patterns (the learning loop's raw material). */
+export async function countSignatures(db: Db, rows: Array<{ signature: string; ruleId: string; phase: string; message: string }>, scenarioId: string): Promise<void> {
+  for (const r of rows) {
+    await db`
+      INSERT INTO improvement_patterns (signature, rule_id, phase, description, occurrences, example_scenarios)
+      VALUES (${r.signature}, ${r.ruleId}, ${r.phase}, ${r.message}, 1, ${db.json([scenarioId] as never)})
+      ON CONFLICT (signature) DO UPDATE SET occurrences = improvement_patterns.occurrences + 1, last_seen = now(),
+        example_scenarios = CASE WHEN improvement_patterns.example_scenarios @> ${db.json([scenarioId] as never)}
+                                 THEN improvement_patterns.example_scenarios
+                                 ELSE (improvement_patterns.example_scenarios || ${db.json([scenarioId] as never)}) END`;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Config } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import type { ProgressReporter } from '../../core/progress.ts';
+import type { ObjectStore } from '../../core/store/port.ts';
+import type { Sql } from '../../db/client.ts';
+import type { AgentPort } from '../../runner/agent/port.ts';
+
+/** What the stage functions need, built once at boot and closed over by the function specs. */
+export interface PipelineDeps {
+  sql: Sql;
+  store: ObjectStore;
+  reporter: ProgressReporter;
+  config: Config;
+  agent: AgentPort;
+  /** The agent's allow-listed environment (credentials, or the demo model's base URL). */
+  agentEnv: () => Record<string, string>;
+  /** Root of session workspaces and HOMEs. */
+  runnerRoot: string;
+  runnerId: string;
+  log: Logger;
+  /** How often a running session checks whether its run was cancelled (ms). */
+  cancelPollMs?: number;
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
+import { addCost } from '../../db/run-state.ts';
+import { isCancelRequested } from '../../db/runs.ts';
+import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
+import { unpackBundle } from '../../runner/bundle.ts';
+import { runAgentSession } from '../../runner/session.ts';
+import { createSessionDirs } from '../../runner/workspace.ts';
+import { renderTemplate, type TemplateName } from '../../prompts/render.ts';
+import { currentRunSignal } from '../local/signal.ts';
+import type { RunContext } from './context.ts';
+import type { PipelineDeps } from './deps.ts';
+
+/**
+ * One agent session of a pipeline stage: a fresh workspace (restored from a bundle when the
+ * stage works on earlier files), the rendered template, the run's budgets, live events on the
+ * run's progress stream, cancellation when the run is cancelled, and `inspect` called on the
+ * workspace before it is removed (to bundle or validate the files the agent wrote).
+ */
+export interface StageSession<T> {
+  ctx: RunContext;
+  phase: string;
+  iteration: number;
+  stepKey: string;
+  template: TemplateName;
+  /** The template's variables; the renderer refuses missing or unknown ones at run time. */
+  vars: Record<string, string>;
+  jsonSchema?: Record<string, unknown>;
+  /** Appended to the rendered prompt (a corrective note on a retry). */
+  appendPrompt?: string;
+  restoreBundleKey?: string;
+  inspect?: (workspace: string, outcome: AgentOutcome) => Promise<T>;
+}
+
+export interface StageSessionResult<T> {
+  outcome: AgentOutcome;
+  inspected?: T;
+}
+
+/** Only file tools: the agent writes the scenario; it runs nothing on the runner's machine. */
+export const STAGE_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS'];
+
+export function describeEvent(e: AgentEvent): { message: string; lastAction?: string } | undefined {
+  switch (e.kind) {
+    case 'init':
+      return { message: `agent started (${e.model ?? 'model'})` };
+    case 'text':
+      return { message: e.text.slice(0, 500) };
+    case 'tool_use':
+      return { message: `${e.tool} ${e.summary}`.slice(0, 500), lastAction: `${e.tool} ${e.summary}`.slice(0, 200) };
+    case 'tool_result':
+      return e.isError ? { message: `tool error: ${e.summary}`.slice(0, 500) } : undefined;
+    case 'permission_denied':
+      return { message: `permission denied: ${e.tool} ${e.path ?? ''}`.trim() };
+    case 'api_retry':
+      return { message: `API busy (${e.status ?? 'error'}): retry ${e.attempt}/${e.maxRetries} in ${Math.round(e.delayMs / 1000)} s`, lastAction: 'waiting for the API' };
+    case 'rate_limit':
+      return { message: `usage limit ${e.status}${e.resetsAt ? `, resets ${e.resetsAt}` : ''}` };
+    case 'result':
+      return { message: `session ended: ${e.subtype}, ${e.turns} turns, $${e.costUsd.toFixed(4)}` };
+    default:
+      return undefined;
+  }
+}
+
+/** An AbortSignal that fires when the run is cancelled (polled in Postgres) or the engine aborts it. */
+function cancelSignal(deps: PipelineDeps, runId: string): { signal: AbortSignal; dispose(): void } {
+  const ctl = new AbortController();
+  const timer = setInterval(() => {
+    isCancelRequested(deps.sql, runId)
+      .then((c) => c && ctl.abort(new Error('run cancelled')))
+      .catch(() => {});
+  }, deps.cancelPollMs ?? 500);
+  const engine = currentRunSignal();
+  const signal = engine ? AbortSignal.any([ctl.signal, engine]) : ctl.signal;
+  return { signal, dispose: () => clearInterval(timer) };
+}
+
+export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>): Promise<StageSessionResult<T>> {
+  const { ctx } = s;
+  const sessionId = randomUUID();
+  const dirs = await createSessionDirs(deps.runnerRoot, { scenarioSlug: ctx.slug, sessionId });
+  const cancel = cancelSignal(deps, ctx.runId);
+  try {
+    if (s.restoreBundleKey) await unpackBundle(deps.store, s.restoreBundleKey, dirs.workspace);
+    const prompt = renderTemplate(s.template, s.vars as never);
+    const b = ctx.budget.session;
+    const result = await runAgentSession(
+      {
+        agent: deps.agent,
+        store: deps.store,
+        recorder: createDbInteractionRecorder(deps.sql),
+        secrets: [],
+        transcriptCapBytes: deps.config.TRANSCRIPT_CAP_BYTES,
+        publish: async (event) => {
+          const d = describeEvent(event);
+          if (!d) return;
+          await deps.reporter.report({
+            scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'agent', phase: s.phase, iteration: s.iteration, step: s.stepKey,
+            message: d.message, data: { detail: event },
+            ...(d.lastAction ? { live: { lastAction: d.lastAction } } : {}),
+          });
+        },
+      },
+      {
+        request: {
+          sessionId, workspace: dirs.workspace, home: dirs.home, prompt: s.appendPrompt ? `${prompt.text}\n\n${s.appendPrompt}` : prompt.text,
+          model: ctx.budget.model, maxTurns: b.maxTurns, maxBudgetUsd: b.maxBudgetUsd,
+          ...(s.jsonSchema ? { jsonSchema: s.jsonSchema } : {}),
+          allowedTools: STAGE_TOOLS, timeoutMs: b.timeoutMs, idleTimeoutMs: b.idleTimeoutMs,
+          signal: cancel.signal, env: deps.agentEnv(),
+        },
+        template: { name: prompt.template, version: prompt.version },
+        context: { runId: ctx.runId, scenarioId: ctx.scenarioId, stepKey: s.stepKey, phase: s.phase, iteration: s.iteration, runnerId: deps.runnerId },
+      },
+    );
+    await addCost(deps.sql, ctx.runId, result.outcome.costUsd);
+    const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
+    return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
+  } finally {
+    cancel.dispose();
+    await dirs.remove();
+  }
+}
