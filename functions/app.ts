@@ -7,6 +7,7 @@ import { problemResponse, toProblem } from './problem.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
@@ -22,6 +23,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (problem.status >= 500) console.error(`[error] ${c.req.method} ${c.req.path}:`, err);
     return problemResponse(c, problem);
   });
+
+  // Webhooks carry their own credential (an HMAC signature), so they sit before the token check.
+  const hooks = new Hono<AppEnv>();
+  hooks.use('*', async (c, next) => {
+    c.set('actor', 'webhook');
+    await next();
+  });
+  hooks.use('*', bodyLimit({ maxSize: deps.config.MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`); } }));
+  hooks.route('/', hookRoutes(deps));
+  app.route('/api/hooks', hooks);
 
   const api = new Hono<AppEnv>();
   api.use('*', accessControl(deps.config.ACCESS_TOKEN));

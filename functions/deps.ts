@@ -13,6 +13,8 @@ export interface PipelineControl {
   cancelScenario(scenarioId: string, actor: string): Promise<Record<string, unknown> | null>;
   /** Starts a new run from `fromPhase`, restoring earlier phases from the given run's bundles. */
   retry(runId: string, fromPhase: 'planning' | 'implementing' | 'validating' | 'deploying', actor: string): Promise<unknown>;
+  /** Redeploys an earlier bundle of the scenario (after checking it again). */
+  rollback(scenarioId: string, artifactId: string, actor: string): Promise<unknown>;
 }
 
 /** What the HTTP app needs, built once at boot (core/boot.ts) and passed in. */

@@ -5,6 +5,7 @@ import type { Sql } from '../db/client.ts';
 import { finishRun } from '../db/run-state.ts';
 import { createRun, getRun, requestCancel, type Run } from '../db/runs.ts';
 import { getScenario } from '../db/scenarios.ts';
+import { getArtifact } from '../db/artifacts.ts';
 import type { PipelineControl } from '../functions/deps.ts';
 import type { Engine } from './engine.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
@@ -17,12 +18,13 @@ import { budgetSettings, resolveBudget } from './pipeline/budgets.ts';
  */
 export interface Control extends PipelineControl {
   retry(runId: string, fromPhase: Phase, actor: string): Promise<Run>;
+  rollback(scenarioId: string, artifactId: string, actor: string): Promise<Run>;
 }
 
 export function createControl(deps: { sql: Sql; engine: Engine; reporter: ProgressReporter; defaultModel: string }): Control {
   const { sql, engine, reporter } = deps;
 
-  async function start(scenarioId: string, actor: string, trigger: string, extra: { fromPhase?: Phase; sourceRunId?: string } = {}): Promise<Run> {
+  async function start(scenarioId: string, actor: string, trigger: string, extra: { fromPhase?: Phase; sourceRunId?: string; deployBundleKey?: string } = {}): Promise<Run> {
     const s = await getScenario(sql, scenarioId);
     const budget = resolveBudget(s.complexity, s.config, deps.defaultModel, await budgetSettings(sql));
     const run = await createRun(sql, {
@@ -63,6 +65,12 @@ export function createControl(deps: { sql: Sql; engine: Engine; reporter: Progre
     async retry(runId, fromPhase, actor) {
       const run = await getRun(sql, runId);
       return start(run.scenarioId, actor, 'retry', { fromPhase, sourceRunId: runId });
+    },
+    async rollback(scenarioId, artifactId, actor) {
+      const artifact = await getArtifact(sql, artifactId);
+      if (artifact.scenarioId !== scenarioId) throw new NotFoundError('Bundle of scenario', artifactId);
+      if (artifact.kind !== 'bundle') throw new ConflictError('Only a file bundle can be rolled back to (not an archive).');
+      return start(scenarioId, actor, 'rollback', { fromPhase: 'deploying', sourceRunId: artifact.runId, deployBundleKey: artifact.objectKey });
     },
   };
 }

@@ -25,13 +25,15 @@ export const GenerationRequested = v.object({
   /** Start from this phase, restoring earlier phases' results from `sourceRunId`. */
   fromPhase: v.optional(PHASE),
   sourceRunId: v.optional(v.pipe(v.string(), v.uuid())),
+  /** Rollback: validate (without fixes) and deploy exactly this bundle. */
+  deployBundleKey: v.optional(v.string()),
 });
 export type GenerationRequested = v.InferOutput<typeof GenerationRequested>;
 
 export const BuildRequested = v.object({ ...RunRef.entries, planKey: v.string() });
 export type BuildRequested = v.InferOutput<typeof BuildRequested>;
 
-export const BundleRequested = v.object({ ...RunRef.entries, bundleKey: v.string(), iteration: v.optional(v.number()) });
+export const BundleRequested = v.object({ ...RunRef.entries, bundleKey: v.string(), maxFixes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
 export type BundleRequested = v.InferOutput<typeof BundleRequested>;
 
 export const RunCancel = v.object({ runId: v.pipe(v.string(), v.uuid()) });

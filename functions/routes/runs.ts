@@ -73,6 +73,12 @@ export function runRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.body(new Uint8Array(body), 200, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
   });
 
+  app.post('/scenarios/:id/rollback', async (c) => {
+    const id = readId(c);
+    const body = await readJson(c, v.strictObject({ artifactId: v.pipe(v.string('must be a string'), v.uuid('must be a UUID')) }));
+    await getScenario(sql, id);
+    return c.json(await pipelineOf(deps).rollback(id, body.artifactId, c.get('actor')), 202);
+  });
   app.get('/scenarios/:id/runs', async (c) => {
     const id = readId(c);
     await getScenario(sql, id);

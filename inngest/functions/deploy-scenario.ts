@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { saveArtifact } from '../../db/artifacts.ts';
 import { enterPhase } from '../../db/run-state.ts';
@@ -8,6 +8,7 @@ import { isAppError } from '../../core/errors.ts';
 import { NonRetriableError } from '../errors.ts';
 import { BundleRequested, DEPLOY_REQUESTED } from '../events.ts';
 import { tracked } from '../pipeline/agent-step.ts';
+import { scratchDir } from '../pipeline/check.ts';
 import { loadRunContext, percent } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import type { FunctionSpec } from '../spec.ts';
@@ -36,7 +37,7 @@ export function createDeployScenario(deps: PipelineDeps): FunctionSpec<BundleReq
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       return tracked(step, deps, ctx, 'deploy', { phase: 'deploying', name: `deploy (${deps.config.DEPLOY_TARGET})` }, async () => {
         await enterPhase(deps.sql, ctx.runId, 'deploying');
-        const tmp = await mkdtemp(path.join(deps.runnerRoot, 'deploy-'));
+        const tmp = await scratchDir(deps, 'deploy');
         try {
           const dir = path.join(tmp, ctx.slug);
           await unpackBundle(deps.store, event.data.bundleKey, dir);

@@ -22,7 +22,7 @@ import type { ValidateResult } from './validate-scenario.ts';
 export interface Stages {
   plan: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string }, PlanResult>;
   build: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; planKey: string }, BuildResult>;
-  validate: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; bundleKey: string }, ValidateResult>;
+  validate: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; bundleKey: string; maxFixes?: number }, ValidateResult>;
   deploy: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; bundleKey: string }, DeployOutcome>;
 }
 
@@ -57,6 +57,27 @@ export function createGenerateScenario(deps: PipelineDeps, stages: Stages): Func
       const ctx = await step.run('load', () => loadRunContext(deps.sql, ref.runId));
       const from = ORDER.indexOf(event.data.fromPhase ?? 'planning');
       const restored = event.data.sourceRunId ? await step.run('restore', () => restoreFrom(deps, event.data.sourceRunId!)) : {};
+      if (event.data.deployBundleKey) return rollback(event.data.deployBundleKey);
+
+      async function rollback(bundleKey: string): Promise<{ status: string }> {
+        // The earlier bundle is checked again (no fixes: it must stay byte for byte) before it is redeployed.
+        const checked = await invokeStage(step, 'validate', stages.validate, { ...ref, bundleKey, maxFixes: 0 });
+        if (!checked.valid) {
+          await step.run('finish-invalid', async () => {
+            await finishRun(deps.sql, ref.runId, { status: 'failed', failureClass: 'validation_failed', error: 'The bundle to roll back to does not pass validation; it was not deployed.' });
+            await deps.reporter.report({ scenarioId: ref.scenarioId, runId: ref.runId, kind: 'status', status: 'failed', level: 'error', message: 'Rollback refused: that bundle does not pass validation.' });
+            return null;
+          });
+          return { status: 'failed' };
+        }
+        const deployed = await invokeStage(step, 'deploy', stages.deploy, { ...ref, bundleKey });
+        await step.run('finish', async () => {
+          await finishRun(deps.sql, ref.runId, { status: 'succeeded', facts: { rollbackOf: bundleKey, deploy: deployed } });
+          await deps.reporter.report({ scenarioId: ref.scenarioId, runId: ref.runId, kind: 'status', status: 'deployed', message: `Rolled back and deployed: ${deployed.location}`, live: { progress: 100 } });
+          return null;
+        });
+        return { status: 'succeeded' };
+      }
 
       let planKey = restored.planKey;
       if (from <= 0 || !planKey) {

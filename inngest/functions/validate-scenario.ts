@@ -39,7 +39,7 @@ export function createValidateScenario(deps: PipelineDeps): FunctionSpec<BundleR
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
-      const maxFixes = ctx.budget.validationFixes;
+      const maxFixes = event.data.maxFixes ?? ctx.budget.validationFixes;
       let bundleKey = event.data.bundleKey;
       const check = (attempt: number, key: string) =>
         tracked(step, deps, ctx, `validate-${attempt}`, { phase: 'validating', iteration: attempt, name: `validation ${attempt}` }, async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { saveValidation } from '../../db/validations.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
@@ -55,8 +55,14 @@ export async function checkDir(deps: PipelineDeps, ctx: RunContext, dir: string,
 }
 
 /** Restores a bundle into a temp folder named after the scenario and checks it there. */
+/** A fresh scratch folder under the runner's root (which may have been wiped since the last step). */
+export async function scratchDir(deps: PipelineDeps, prefix: string): Promise<string> {
+  await mkdir(deps.runnerRoot, { recursive: true });
+  return mkdtemp(path.join(deps.runnerRoot, `${prefix}-`));
+}
+
 export async function checkBundle(deps: PipelineDeps, ctx: RunContext, bundleKey: string, o: { phase: string; attempt: number; external: boolean }): Promise<CheckResult> {
-  const tmp = await mkdtemp(path.join(deps.runnerRoot, 'check-'));
+  const tmp = await scratchDir(deps, 'check');
   try {
     const dir = path.join(tmp, ctx.slug);
     await unpackBundle(deps.store, bundleKey, dir);

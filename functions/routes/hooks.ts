@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { AppError } from '../../core/errors.ts';
+import { COMPLEXITIES } from '../../core/domain.ts';
+import { createScenario, deleteScenario } from '../../db/scenarios.ts';
+import type { AppDeps, AppEnv } from '../deps.ts';
+import { parseInput } from '../input.ts';
+import { GenerationConfigInput, targetFormat } from '../schemas/scenario.ts';
+import { requiredText, uuid } from '../schemas/common.ts';
+import { verifySignature } from '../signature.ts';
+
+/**
+ * POST /api/hooks/generate: other systems start a generation. Verified by an HMAC signature over
+ * timestamp and body with WEBHOOK_SECRET; refused (401, nothing started) when the signature is
+ * missing or wrong, the timestamp is older than 5 minutes, or the delivery id was seen before.
+ * Not behind the access token: the signature is the credential.
+ */
+const HookBody = v.strictObject({
+  campaignId: uuid,
+  title: requiredText(200),
+  request: requiredText(20000),
+  complexity: v.optional(v.picklist(COMPLEXITIES)),
+  category: v.optional(requiredText(100)),
+  targetFormat: v.optional(targetFormat),
+  config: v.optional(GenerationConfigInput),
+});
+
+export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/generate', async (c) => {
+    const secret = deps.config.WEBHOOK_SECRET;
+    if (!secret) throw new AppError('not_found', 'The webhook is disabled: set WEBHOOK_SECRET to enable it.');
+    const raw = await c.req.text();
+    const check = verifySignature(secret, { signature: c.req.header('x-sg-signature'), timestamp: c.req.header('x-sg-timestamp') }, raw);
+    if (!check.ok) throw new AppError('unauthorized', `Webhook refused: ${check.reason}.`);
+    const delivery = c.req.header('x-sg-delivery');
+    if (!delivery || !/^[A-Za-z0-9._:-]{1,200}$/.test(delivery)) throw new AppError('unauthorized', 'Webhook refused: missing or malformed X-SG-Delivery id.');
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new AppError('bad_request', 'The body is not valid JSON.');
+    }
+    const body = parseInput(HookBody, json, 'body');
+    if (!deps.pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
+    // Claim the delivery id first: a replay is refused even while the first delivery is in flight.
+    const claimed = await deps.sql`INSERT INTO webhook_deliveries (id) VALUES (${delivery}) ON CONFLICT (id) DO NOTHING RETURNING id`;
+    if (!claimed.length) throw new AppError('unauthorized', 'Webhook refused: this delivery id was already used (replay).');
+    const actor = `webhook:${delivery}`;
+    try {
+      const scenario = await createScenario(deps.sql, body, actor);
+      try {
+        const run = (await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' })) as { id: string };
+        await deps.sql`UPDATE webhook_deliveries SET scenario_id = ${scenario.id}, run_id = ${run.id} WHERE id = ${delivery}`;
+        return c.json({ scenario, run }, 202);
+      } catch (e) {
+        await deleteScenario(deps.sql, scenario.id, actor).catch(() => {});
+        throw e;
+      }
+    } catch (e) {
+      // Nothing was started: let the sender retry with the same delivery id.
+      await deps.sql`DELETE FROM webhook_deliveries WHERE id = ${delivery} AND run_id IS NULL`;
+      throw e;
+    }
+  });
+  return app;
+}
