@@ -10,6 +10,7 @@ export interface Run {
   id: string;
   scenarioId: string;
   campaignId: string;
+  scenarioTitle: string;
   number: number;
   status: RunStatus;
   phase: Phase | null;
@@ -30,7 +31,7 @@ export interface Run {
 }
 
 const COLUMNS = (db: Db) => db`
-  r.id, r.scenario_id AS "scenarioId", s.campaign_id AS "campaignId", r.number, r.status, r.phase, r.trigger,
+  r.id, r.scenario_id AS "scenarioId", s.campaign_id AS "campaignId", s.title AS "scenarioTitle", r.number, r.status, r.phase, r.trigger,
   r.from_phase AS "fromPhase", r.parent_run_id AS "parentRunId", r.config, r.failure_class AS "failureClass",
   r.error, r.facts, r.cost_usd AS "costUsd", r.wake_at AS "wakeAt", r.cancel_requested_at AS "cancelRequestedAt",
   r.created_by AS "createdBy", r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"`;

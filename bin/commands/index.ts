@@ -1,10 +1,13 @@
 import type { CliCommand } from '../command.ts';
+import { command as agent } from './agent.ts';
+import { command as generate } from './generate.ts';
+import { command as runs } from './runs.ts';
 import { command as migrate } from './migrate.ts';
 import { command as start } from './start.ts';
 import { command as validate } from './validate.ts';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [start, migrate, validate];
+export const COMMANDS: CliCommand[] = [start, migrate, generate, runs, validate, agent];
 
 /** Commands planned but not yet built, shown in `--help` so users know what is coming. */
 export const PLANNED: Array<{ name: string; summary: string }> = [

@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The terminal client's HTTP side: JSON calls to a running server (problem documents become
+ * readable errors) and a Server-Sent Events reader that reconnects with Last-Event-ID.
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: { detail?: string; errors?: Array<{ field: string; message: string }> } | undefined;
+  constructor(status: number, message: string, problem?: ApiError['problem']) {
+    super(message);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export interface Client {
+  baseUrl: string;
+  call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Yields SSE messages from `path` until `signal` aborts; reconnects after drops. */
+  events(path: string, signal: AbortSignal): AsyncGenerator<{ event: string; id?: string; data: unknown }>;
+}
+
+export function createClient(baseUrl: string, token?: string): Client {
+  const base = baseUrl.replace(/\/+$/, '');
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  return {
+    baseUrl: base,
+    async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+      let res: Response;
+      try {
+        res = await fetch(`${base}${path}`, {
+          method,
+          headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      } catch (e) {
+        throw new ApiError(0, `Cannot reach the server at ${base} (${(e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message}). Is it running? Start it with \`npm start\` or pass --url.`);
+      }
+      const text = await res.text();
+      const json = text ? (JSON.parse(text) as unknown) : undefined;
+      if (!res.ok) {
+        const p = json as ApiError['problem'];
+        const fields = p?.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+        throw new ApiError(res.status, `${res.status} ${p?.detail ?? res.statusText}${fields ? ` (${fields})` : ''}`, p);
+      }
+      return json as T;
+    },
+    async *events(path, signal) {
+      let lastId: string | undefined;
+      while (!signal.aborted) {
+        try {
+          const res = await fetch(`${base}${path}`, { headers: { ...auth, accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) }, signal });
+          if (!res.ok || !res.body) throw new ApiError(res.status, `event stream answered ${res.status}`);
+          const decoder = new TextDecoder();
+          let buffer = '';
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            buffer += decoder.decode(chunk, { stream: true });
+            let i: number;
+            while ((i = buffer.indexOf('\n\n')) >= 0) {
+              const block = buffer.slice(0, i);
+              buffer = buffer.slice(i + 2);
+              let event = 'message';
+              let id: string | undefined;
+              const data: string[] = [];
+              for (const line of block.split('\n')) {
+                if (line.startsWith('event:')) event = line.slice(6).trim();
+                else if (line.startsWith('id:')) id = line.slice(3).trim();
+                else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+              }
+              if (!data.length) continue;
+              if (id) lastId = id;
+              yield { event, ...(id ? { id } : {}), data: JSON.parse(data.join('\n')) as unknown };
+            }
+          }
+        } catch (e) {
+          if (signal.aborted) return;
+          if (e instanceof ApiError && e.status >= 400 && e.status < 500) throw e;
+        }
+        await sleep(1000, undefined, { signal }).catch(() => {});
+      }
+    },
+  };
+}
+
+/** Server URL and token from flags, then SCENARIO_GEN_URL / SCENARIO_GEN_TOKEN, then the local default. */
+export function clientFrom(flags: { url?: string | undefined; token?: string | undefined }, env: NodeJS.ProcessEnv): Client {
+  const url = flags.url ?? env.SCENARIO_GEN_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`;
+  return createClient(url, flags.token ?? env.SCENARIO_GEN_TOKEN ?? env.ACCESS_TOKEN);
+}

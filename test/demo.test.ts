@@ -1,0 +1,53 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServer, type Server } from './support/server.ts';
+
+/**
+ * A new user's first run: `npm start` on embedded defaults with no Anthropic credentials (so the
+ * labelled demo model is used), then `scenario-gen generate "…" --wait` from another terminal.
+ */
+describe('the embedded demo from the command line', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-demo-'));
+  chmodSync(dataDir, 0o755);
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' };
+  let server: Server;
+  beforeAll(async () => {
+    server = await startServer({ ...base, DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  }, 90_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('says the demo model is in use, and generate --wait ends deployed with exit 0', async () => {
+    expect(server.output()).toMatch(/DEMO model/);
+    const meta = (await (await fetch(`${server.url}/api/meta`)).json()) as { demoModel: boolean };
+    expect(meta.demoModel).toBe(true);
+    const r = await runCli(['generate', 'A to-do list with due dates and reminders', '--wait', '--campaign', 'Demo', '--url', server.url], base);
+    expect(r.stderr).toMatch(/DEMO model/);
+    expect(r.stderr).toMatch(/\] 100%/);
+    expect(r.stdout).toMatch(/^Deployed a-to-do-list-with-due-dates-and-reminders\.$/m);
+    expect(r.code).toBe(0);
+    const runs = await runCli(['runs', '--url', server.url], base);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(/A to-do list with due dates.*succeeded/);
+  }, 120_000);
+
+  it('exits non-zero when the run is cancelled', async () => {
+    const pending = runCli(['generate', 'An app that will be cancelled', '--wait', '--url', server.url], base);
+    let runId: string | undefined;
+    for (let i = 0; i < 100 && !runId; i++) {
+      const { items } = (await (await fetch(`${server.url}/api/runs?status=queued,running,sleeping`)).json()) as { items: Array<{ id: string; scenarioTitle: string }> };
+      runId = items.find((r) => r.scenarioTitle === 'An app that will be cancelled')?.id;
+      if (!runId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(runId).toBeDefined();
+    const cancel = await fetch(`${server.url}/api/runs/${runId}/cancel`, { method: 'POST' });
+    expect(cancel.status).toBe(200);
+    const r = await pending;
+    expect(r.stdout).toMatch(/Run cancelled/);
+    expect(r.code).toBe(1);
+  }, 120_000);
+});
