@@ -9,6 +9,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
 
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', healthRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', runRoutes(deps));
+  api.route('/', settingsRoutes(deps));
   api.route('/campaigns', campaignRoutes(deps));
   api.route('/scenarios', scenarioRoutes(deps));
   api.all('*', (c) => {

@@ -1,10 +1,18 @@
 import { Hono } from 'hono';
-import { AppError } from '../../core/errors.ts';
+import { AppError, InvalidInputError } from '../../core/errors.ts';
+import { listProfiles } from '../../runner/validate/index.ts';
 import { createScenario, deleteScenario, getScenario, listScenarios, updateScenario } from '../../db/scenarios.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readId, readJson, readQuery } from '../input.ts';
 import { ScenarioCreate, ScenarioListQuery, ScenarioPatch } from '../schemas/scenario.ts';
 import { runBatch } from './batch.ts';
+
+/** A target format must name a known profile. */
+function checkProfile(targetFormat: string | undefined): void {
+  if (targetFormat !== undefined && !listProfiles().some((p) => p.id === targetFormat)) {
+    throw new InvalidInputError([{ field: 'body.targetFormat', message: `must be one of ${listProfiles().map((p) => p.id).join(', ')}` }]);
+  }
+}
 
 /** /api/scenarios: list (filter, sort, page), create, read, update, delete, batch, generate. */
 export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -27,6 +35,7 @@ export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
   });
   app.post('/', async (c) => {
     const body = await readJson(c, ScenarioCreate);
+    checkProfile(body.targetFormat);
     return c.json(await createScenario(sql, body, c.get('actor')), 201);
   });
   app.post('/batch', async (c) => c.json(await runBatch(deps, c, c.get('actor'))));
@@ -34,6 +43,7 @@ export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
   app.patch('/:id', async (c) => {
     const id = readId(c);
     const body = await readJson(c, ScenarioPatch);
+    checkProfile(body.targetFormat);
     return c.json(await updateScenario(sql, id, body, c.get('actor')));
   });
   app.delete('/:id', async (c) => {

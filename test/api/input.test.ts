@@ -40,6 +40,7 @@ describe('API input handling', () => {
       ['POST', '/api/scenarios', { campaignId: campaign, title: 't', request: 'r', config: { planningIterations: 9 } }, 400],
       ['POST', '/api/scenarios', { campaignId: campaign, title: 't', request: 'r', sneaky: 1 }, 400],
       ['POST', '/api/scenarios', { campaignId: 'not-a-uuid', title: 't', request: 'r' }, 400],
+      ['POST', '/api/scenarios', { campaignId: campaign, title: 't', request: 'r', targetFormat: 'vrooli-1999-01-01' }, 400],
       ['POST', '/api/scenarios', { campaignId: campaign, title: 'nul\u0000', request: 'r' }, 400],
       ['POST', '/api/scenarios', 'title=x', 415, { 'content-type': 'application/x-www-form-urlencoded' }],
       ['POST', '/api/scenarios', { campaignId: campaign, title: 't', request: 'x'.repeat(5000) }, 413],

@@ -1,0 +1,17 @@
+import { audit } from './audit.ts';
+import type { Db, Sql } from './client.ts';
+
+/** Key/value settings stored as JSON (e.g. `budgets`, `defaults`). */
+export async function getSetting<T>(db: Db, key: string): Promise<T | undefined> {
+  const [row] = await db<{ value: T }[]>`SELECT value FROM settings WHERE key = ${key}`;
+  return row?.value;
+}
+
+export async function putSetting(sql: Sql, key: string, value: unknown, actor: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`
+      INSERT INTO settings (key, value, updated_by) VALUES (${key}, ${tx.json(value as never)}, ${actor})
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
+    await audit(tx, { actor, action: 'settings.update', targetType: 'settings', targetId: key, details: { value } });
+  });
+}

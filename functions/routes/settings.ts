@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { COMPLEXITIES, DEFAULT_CONFIG } from '../../core/domain.ts';
+import { getSetting, putSetting } from '../../db/settings.ts';
+import { DEFAULT_BUDGETS } from '../../inngest/pipeline/budgets.ts';
+import { listTemplates } from '../../prompts/render.ts';
+import { listProfiles } from '../../runner/validate/index.ts';
+import type { AppDeps, AppEnv } from '../deps.ts';
+import { readJson } from '../input.ts';
+
+/**
+ * GET /api/settings: defaults for new scenarios, per-complexity session budgets (defaults merged
+ * with the stored overrides), the concurrency the server started with (read-only), and the
+ * prompt templates with their versions (read-only). PATCH /api/settings changes the budgets.
+ * GET /api/profiles lists the target formats.
+ */
+const budget = v.strictObject({
+  maxTurns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
+  maxBudgetUsd: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(50))),
+  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000), v.maxValue(4 * 3_600_000))),
+  idleTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5_000), v.maxValue(3_600_000))),
+});
+const SettingsPatch = v.strictObject({
+  budgets: v.strictObject(Object.fromEntries(COMPLEXITIES.map((c) => [c, v.optional(budget)])) as Record<(typeof COMPLEXITIES)[number], v.OptionalSchema<typeof budget, undefined>>),
+});
+
+export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const view = async () => {
+    const overrides = (await getSetting<Record<string, object>>(deps.sql, 'budgets')) ?? {};
+    return {
+      defaults: { profile: deps.config.DEFAULT_PROFILE, model: deps.config.AGENT_MODEL, iterations: DEFAULT_CONFIG },
+      budgets: Object.fromEntries(COMPLEXITIES.map((c) => [c, { ...DEFAULT_BUDGETS[c], ...(overrides[c] ?? {}) }])),
+      concurrency: { global: deps.config.RUN_CONCURRENCY, perCampaign: deps.config.CAMPAIGN_CONCURRENCY },
+      deploy: { target: deps.config.DEPLOY_TARGET, externalValidator: Boolean(deps.config.EXTERNAL_VALIDATOR) },
+      templates: listTemplates().map((t) => ({ name: t.name, version: t.version, placeholders: t.placeholders, text: t.text })),
+    };
+  };
+  app.get('/settings', async (c) => c.json(await view()));
+  app.patch('/settings', async (c) => {
+    const body = await readJson(c, SettingsPatch);
+    const current = (await getSetting<Record<string, object>>(deps.sql, 'budgets')) ?? {};
+    const next = { ...current };
+    for (const [k, val] of Object.entries(body.budgets)) if (val) next[k] = { ...(current[k] ?? {}), ...val };
+    await putSetting(deps.sql, 'budgets', next, c.get('actor'));
+    return c.json(await view());
+  });
+  app.get('/profiles', (c) => c.json({ items: listProfiles().map((p) => ({ id: p.id, version: p.version, description: p.description })), default: deps.config.DEFAULT_PROFILE }));
+  return app;
+}
