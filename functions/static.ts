@@ -6,18 +6,23 @@ import type { AppEnv } from './deps.ts';
 
 /**
  * Serves the built SvelteKit SPA: real files as they are, hashed `/_app/immutable/` assets with a
- * long cache, a real 404 for a missing `/_app/` asset, and index.html for every other path
- * (client-side routing).
+ * long cache, a real 404 for a missing `/_app/` asset, and index.html (never cached, so a new
+ * build is picked up) for every other path: the client-side router takes it from there.
  */
 export function mountSite(app: Hono<AppEnv>, siteDir: string): void {
-  const root = path.relative(process.cwd(), siteDir) || '.';
-  const index = path.join(siteDir, 'index.html');
+  const root = path.resolve(siteDir);
+  if (!existsSync(path.join(root, 'index.html'))) {
+    app.get('*', (c) => c.text('The site is not built: run `npm run build:site`.', 503));
+    return;
+  }
   app.use('/_app/immutable/*', async (c, next) => {
     await next();
     if (c.res.status === 200) c.res.headers.set('cache-control', 'public, max-age=31536000, immutable');
   });
   app.use('/*', serveStatic({ root }));
   app.get('/_app/*', (c) => c.text('Not found', 404));
-  app.get('*', serveStatic({ root, path: path.relative(process.cwd(), index) }));
-  if (!existsSync(index)) app.get('*', (c) => c.text('The site is not built: run `npm run build:site`.', 503));
+  app.get('*', async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'no-cache');
+  }, serveStatic({ root, path: 'index.html' }));
 }

@@ -12,8 +12,8 @@ export const command: CliCommand = {
     const config = parseConfig(io.env);
     const log = createLogger(config.LOG_LEVEL, [config.ACCESS_TOKEN ?? '', io.env.ANTHROPIC_API_KEY ?? '', io.env.CLAUDE_CODE_OAUTH_TOKEN ?? '']);
     const app = await startApp(config, log, io.env);
-    io.stdout(`Scenario Generator is running at ${app.url}\n`);
-    if (app.demoModel) io.stdout('No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n');
+    const demo = app.demoModel ? 'No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n' : '';
+    io.stdout(`${demo}Scenario Generator is running at ${app.url}\n`);
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
     io.stdout('Stopping…\n');
     await app.stop();
