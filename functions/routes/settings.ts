@@ -1,18 +1,20 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { COMPLEXITIES, DEFAULT_CONFIG } from '../../core/domain.ts';
+import { analytics } from '../../db/analytics.ts';
 import { getSetting, putSetting } from '../../db/settings.ts';
+import { uuid } from '../schemas/common.ts';
 import { DEFAULT_BUDGETS } from '../../inngest/pipeline/budgets.ts';
 import { listTemplates } from '../../prompts/render.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
-import { readJson } from '../input.ts';
+import { readJson, readQuery } from '../input.ts';
 
 /**
  * GET /api/settings: defaults for new scenarios, per-complexity session budgets (defaults merged
  * with the stored overrides), the concurrency the server started with (read-only), and the
  * prompt templates with their versions (read-only). PATCH /api/settings changes the budgets.
- * GET /api/profiles lists the target formats.
+ * GET /api/profiles lists the target formats; GET /api/analytics the success metrics.
  */
 const budget = v.strictObject({
   maxTurns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
@@ -44,6 +46,10 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     for (const [k, val] of Object.entries(body.budgets)) if (val) next[k] = { ...(current[k] ?? {}), ...val };
     await putSetting(deps.sql, 'budgets', next, c.get('actor'));
     return c.json(await view());
+  });
+  app.get('/analytics', async (c) => {
+    const q = readQuery(c, v.strictObject({ campaign: v.optional(uuid) }));
+    return c.json(await analytics(deps.sql, q.campaign ? { campaignId: q.campaign } : {}));
   });
   app.get('/profiles', (c) => c.json({ items: listProfiles().map((p) => ({ id: p.id, version: p.version, description: p.description })), default: deps.config.DEFAULT_PROFILE }));
   return app;

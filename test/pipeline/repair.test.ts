@@ -53,3 +53,23 @@ describe('pipeline: a run whose fixes are exhausted fails and is not deployed', 
     expect((await listArtifacts(h.db.sql, { runId: run.id, kind: 'archive' })).length).toBe(0);
   }, 180_000);
 });
+
+describe('analytics after runs', () => {
+  it('reports success and first-pass rates, failure classes and recurring signatures', async () => {
+    const h = await createPipelineHarness({ scriptOptions: { brokenImplementations: 1 } });
+    try {
+      const { createApp } = await import('../../functions/app.ts');
+      const app = createApp({ config: h.config, sql: h.db.sql, store: h.store, bus: h.bus, meta: { version: 't', demoModel: false, executor: 'local' }, pipeline: h.pipeline.control });
+      const s = await h.newScenario();
+      await h.pipeline.control.generate(s.id, 'test');
+      expect((await h.waitFor(s.id, ['deployed', 'failed'])).status).toBe('deployed');
+      const res = await app.fetch(new Request(`http://t/api/analytics?campaign=${h.campaignId}`));
+      const a = (await res.json()) as { summary: Record<string, unknown>; patterns: Array<{ ruleId: string; occurrences: number }>; recent: Array<{ sessions: number; firstPassValid: boolean }> };
+      expect(a.summary).toMatchObject({ runs: 1, succeeded: 1, successRate: 100, firstPassRate: 0 });
+      expect(a.patterns[0]).toMatchObject({ ruleId: 'file.missing', occurrences: 1 });
+      expect(a.recent[0]).toMatchObject({ sessions: 4, firstPassValid: false });
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
+});
