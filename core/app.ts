@@ -41,6 +41,7 @@ export async function startApp(config: Config, log: Logger, env: NodeJS.ProcessE
       bus: services.bus,
       meta: { version, demoModel, executor: pipeline.engine.kind },
       pipeline: pipeline.control,
+      ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
       ...(existsSync(siteDir) ? { siteDir } : {}),
     });
     const server = await listen(app, config.HOST, config.PORT);

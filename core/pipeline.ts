@@ -8,6 +8,7 @@ import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
 import type { Sql } from '../db/client.ts';
 import { createControl, type Control } from '../inngest/control.ts';
 import { createLocalEngine, type Engine } from '../inngest/engine.ts';
+import { createInngestMode, inngestServed, type InngestHandler } from '../inngest/serve/index.ts';
 import { createFunctions } from '../inngest/functions/index.ts';
 import type { PipelineDeps } from '../inngest/pipeline/deps.ts';
 import type { AgentPort } from '../runner/agent/port.ts';
@@ -29,6 +30,8 @@ export interface Pipeline {
   reporter: ProgressReporter;
   deps: PipelineDeps;
   demo?: ModelDouble;
+  /** The /api/inngest handler, in Inngest-served mode. */
+  inngest?: InngestHandler;
   stop(): Promise<void>;
 }
 
@@ -71,7 +74,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     ...(o.cancelPollMs ? { cancelPollMs: o.cancelPollMs } : {}),
   };
   const functions = createFunctions(deps);
-  const engine = createLocalEngine({
+  // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through
+  // /api/inngest; otherwise the local executor runs them in-process.
+  const served = inngestServed(o.config) ? createInngestMode({ config: o.config, specs: functions, log: o.log }) : undefined;
+  const engine = served?.engine ?? createLocalEngine({
     sql: o.sql, functions, log: o.log,
     // Stage functions invoked by a run need slots of their own beside the orchestrators.
     globalConcurrency: o.config.RUN_CONCURRENCY * 2,
@@ -83,6 +89,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   return {
     control, engine, reporter, deps,
     ...(demo ? { demo } : {}),
+    ...(served ? { inngest: served.handler } : {}),
     async stop() {
       await engine.stop();
       await demo?.close();

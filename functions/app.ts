@@ -12,6 +12,7 @@ import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
+import { mountInngest } from '../inngest/serve/handler.ts';
 
 /**
  * The HTTP app: the JSON API under /api and the SPA everywhere else. Built from its
@@ -24,6 +25,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (problem.status >= 500) console.error(`[error] ${c.req.method} ${c.req.path}:`, err);
     return problemResponse(c, problem);
   });
+
+  // Inngest signs its own requests (and dev mode is loopback-only): no token, no body limit.
+  if (deps.inngest) mountInngest(app, deps.inngest);
 
   // Webhooks carry their own credential (an HMAC signature), so they sit before the token check.
   const hooks = new Hono<AppEnv>();

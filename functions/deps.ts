@@ -2,6 +2,7 @@ import type { Config } from '../core/config.ts';
 import type { ProgressBus } from '../core/bus/port.ts';
 import type { ObjectStore } from '../core/store/port.ts';
 import type { Sql } from '../db/client.ts';
+import type { InngestHandler } from '../inngest/serve/handler.ts';
 
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
 export interface PipelineControl {
@@ -25,6 +26,8 @@ export interface AppDeps {
   bus: ProgressBus;
   meta: { version: string; demoModel: boolean; executor: 'local' | 'inngest' };
   pipeline?: PipelineControl;
+  /** The /api/inngest handler when an Inngest server drives the pipeline. */
+  inngest?: InngestHandler;
   /** Folder of the built SPA; absent in API-only tests. */
   siteDir?: string;
 }

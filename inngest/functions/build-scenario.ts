@@ -33,6 +33,8 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
     trigger: { event: BUILD_REQUESTED },
     schema: BuildRequested,
     retries: 2,
+    // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
+    concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));

@@ -32,6 +32,8 @@ export function createDeployScenario(deps: PipelineDeps): FunctionSpec<BundleReq
     trigger: { event: DEPLOY_REQUESTED },
     schema: BundleRequested,
     retries: 2,
+    // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
+    concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));

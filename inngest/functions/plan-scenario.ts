@@ -53,6 +53,8 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
     trigger: { event: PLAN_REQUESTED },
     schema: RunRef,
     retries: 2,
+    // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
+    concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));

@@ -36,6 +36,8 @@ export function createValidateScenario(deps: PipelineDeps): FunctionSpec<BundleR
     trigger: { event: VALIDATE_REQUESTED },
     schema: BundleRequested,
     retries: 2,
+    // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
+    concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));

@@ -17,7 +17,7 @@ describe('live progress over SSE', () => {
     const bus = createMemoryBus({ maxPerTopic: 5 });
     t = await createTestApp({ SSE_HEARTBEAT: '200ms' }, { bus });
     const app = createApp(t.deps);
-    fetchApp = (path, headers = {}) => app.fetch(new Request(`http://test${path}`, { headers }));
+    fetchApp = async (path, headers = {}) => app.fetch(new Request(`http://test${path}`, { headers }));
     reporter = createReporter({ db: t.db.sql, bus });
     campaignId = (await t.call('POST', '/api/campaigns', { name: 'Live' })).json.id;
     scenarioId = (await t.call('POST', '/api/scenarios', { campaignId, title: 'Live one', request: 'r' })).json.id;
