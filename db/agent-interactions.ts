@@ -1,4 +1,9 @@
-import type { InteractionFinish, InteractionRecorder, InteractionStart, RunningInteraction } from '../runner/agent/recorder.ts';
+import type {
+  InteractionFinish,
+  InteractionRecorder,
+  InteractionStart,
+  RunningInteraction,
+} from '../runner/agent/recorder.ts';
 import type { Db } from './client.ts';
 import { mapped } from './errors.ts';
 

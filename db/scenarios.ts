@@ -72,7 +72,12 @@ export async function getScenario(db: Db, id: string): Promise<Scenario> {
   return row;
 }
 
-/** Filtered, sorted page of scenarios plus the total matching. */
+/**
+ * Filtered, sorted page of scenarios plus the total matching. One statement, one round trip: the
+ * total rides along as an uncorrelated sub-select (evaluated once, from the same snapshot as the
+ * page), and the page still stops at LIMIT. A page past the end has no row to carry the total, so
+ * only then is it counted separately.
+ */
 export async function listScenarios(db: Db, q: ScenarioQuery): Promise<{ items: Scenario[]; total: number }> {
   const archived = q.archived ?? false;
   const where = db`
@@ -83,12 +88,17 @@ export async function listScenarios(db: Db, q: ScenarioQuery): Promise<{ items: 
   const sort = q.sort ?? '-created';
   const column = ORDER[sort.replace(/^-/, '')]!;
   const dir = sort.startsWith('-') ? db`DESC` : db`ASC`;
-  const [items, [count]] = await Promise.all([
-    db<Scenario[]>`SELECT ${COLUMNS(db)} FROM scenarios WHERE ${where}
-                   ORDER BY ${db(column)} ${dir}, id ${dir} LIMIT ${q.limit ?? 50} OFFSET ${q.offset ?? 0}`,
-    db<{ n: number }[]>`SELECT count(*)::int AS n FROM scenarios WHERE ${where}`,
-  ]);
-  return { items, total: count?.n ?? 0 };
+  const offset = q.offset ?? 0;
+  const rows = await db<(Scenario & { total: number })[]>`
+    SELECT ${COLUMNS(db)}, (SELECT count(*)::int FROM scenarios WHERE ${where}) AS total
+      FROM scenarios WHERE ${where}
+     ORDER BY ${db(column)} ${dir}, id ${dir} LIMIT ${q.limit ?? 50} OFFSET ${offset}`;
+  if (rows.length === 0) {
+    if (offset === 0) return { items: [], total: 0 };
+    const [count] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM scenarios WHERE ${where}`;
+    return { items: [], total: count?.n ?? 0 };
+  }
+  return { items: rows.map(({ total: _total, ...item }) => item), total: rows[0]!.total };
 }
 
 function escapeLike(s: string): string {

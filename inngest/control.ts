@@ -32,11 +32,18 @@ export function createControl(deps: { sql: Sql; engine: Engine; reporter: Progre
       ...(extra.fromPhase ? { fromPhase: extra.fromPhase } : {}), ...(extra.sourceRunId ? { parentRunId: extra.sourceRunId } : {}),
     }, actor);
     await reporter.report({ scenarioId, runId: run.id, kind: 'status', status: 'queued', message: `Run ${run.number} queued (${trigger}${extra.fromPhase ? `, from ${extra.fromPhase}` : ''})`, live: { progress: 0 } });
-    await engine.send({
-      name: GENERATION_REQUESTED,
-      id: `generate-${run.id}`,
-      data: { runId: run.id, scenarioId, campaignId: s.campaignId, ...extra },
-    });
+    try {
+      await engine.send({
+        name: GENERATION_REQUESTED,
+        id: `generate-${run.id}`,
+        data: { runId: run.id, scenarioId, campaignId: s.campaignId, ...extra },
+      });
+    } catch (e) {
+      // The engine never got the run: do not leave it queued forever.
+      await finishRun(sql, run.id, { status: 'failed', failureClass: 'engine_unavailable', error: `The run could not be handed to the ${engine.kind} engine: ${(e as Error).message}` });
+      await reporter.report({ scenarioId, runId: run.id, kind: 'status', status: 'failed', level: 'error', message: 'The run could not be started: the engine did not accept it.' });
+      throw e;
+    }
     return run;
   }
 

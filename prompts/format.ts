@@ -7,7 +7,13 @@ export interface PlanVersionInput {
   title: string;
   plan: string;
   /** Total 0–100 and its parts, when the version was scored. */
-  score?: { total: number; completeness: number; feasibility: number; clarity: number; risk: number };
+  score?: {
+    total: number;
+    completeness: number;
+    feasibility: number;
+    clarity: number;
+    risk: number;
+  };
   critique?: string;
 }
 
@@ -28,13 +34,26 @@ export function formatPlanHistory(versions: readonly PlanVersionInput[]): string
       const s = v.score
         ? `Score ${v.score.total}/100 (completeness ${v.score.completeness}, feasibility ${v.score.feasibility}, clarity ${v.score.clarity}, risk ${v.score.risk})`
         : 'Not scored';
-      return [`### Version ${v.iteration}: ${v.title}`, '', s, '', `Critique: ${v.critique?.trim() || '(none)'}`, '', '<plan>', v.plan.trim(), '</plan>'].join('\n');
+      return [
+        `### Version ${v.iteration}: ${v.title}`,
+        '',
+        s,
+        '',
+        `Critique: ${v.critique?.trim() || '(none)'}`,
+        '',
+        '<plan>',
+        v.plan.trim(),
+        '</plan>',
+      ].join('\n');
     })
     .join('\n\n');
 }
 
 /** One line per finding: `- [error] rule-id in file:line — message (hint: …)`. */
-export function formatFindings(findings: readonly FindingInput[], none = '(none: this is the first round)'): string {
+export function formatFindings(
+  findings: readonly FindingInput[],
+  none = '(none: this is the first round)',
+): string {
   if (findings.length === 0) return none;
   return findings
     .map((f) => {

@@ -42,7 +42,13 @@ export interface TemplateVars {
 
 export type TemplateName = keyof TemplateVars;
 
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['initial-plan', 'refine-plan', 'score-plan', 'implement', 'fix-validation'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = [
+  'initial-plan',
+  'refine-plan',
+  'score-plan',
+  'implement',
+  'fix-validation',
+];
 
 export interface Template {
   name: TemplateName;
@@ -73,7 +79,8 @@ export function templateVersion(text: string): string {
 
 /** Loads (once) and describes a template. */
 export function loadTemplate(name: TemplateName): Template {
-  if (!isTemplateName(name)) throw new AppError('bad_request', `Unknown prompt template: ${String(name)}`);
+  if (!isTemplateName(name))
+    throw new AppError('bad_request', `Unknown prompt template: ${String(name)}`);
   const hit = cache.get(name);
   if (hit) return hit;
   const text = readFileSync(new URL(`./${name}.md`, import.meta.url), 'utf8');
@@ -98,13 +105,22 @@ export function renderText(name: string, text: string, vars: Record<string, stri
       missing.length ? `missing ${missing.join(', ')}` : '',
       unknown.length ? `unknown ${unknown.join(', ')}` : '',
     ].filter(Boolean);
-    throw new AppError('bad_request', `Prompt template ${name}: ${parts.join('; ')}.`, { details: { missing, unknown } });
+    throw new AppError('bad_request', `Prompt template ${name}: ${parts.join('; ')}.`, {
+      details: { missing, unknown },
+    });
   }
   return text.replace(PLACEHOLDER_RE, (_m, k: string) => vars[k] as string);
 }
 
 /** Renders a named template; throws AppError `bad_request` on a missing or unknown placeholder. */
-export function renderTemplate<N extends TemplateName>(name: N, vars: TemplateVars[N]): RenderedPrompt {
+export function renderTemplate<N extends TemplateName>(
+  name: N,
+  vars: TemplateVars[N],
+): RenderedPrompt {
   const t = loadTemplate(name);
-  return { text: renderText(name, t.text, vars as unknown as Record<string, string>), template: name, version: t.version };
+  return {
+    text: renderText(name, t.text, vars as unknown as Record<string, string>),
+    template: name,
+    version: t.version,
+  };
 }

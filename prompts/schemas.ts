@@ -14,18 +14,27 @@ export const planJsonSchema = {
     title: { type: 'string', minLength: 1, maxLength: 200 },
     slug: { type: 'string', pattern: SLUG_PATTERN, maxLength: 64 },
     summary: { type: 'string', minLength: 1, maxLength: 2000 },
-    resources: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 30 },
+    resources: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: 64 },
+      maxItems: 30,
+    },
     plan: { type: 'string', minLength: 1, maxLength: 100000 },
   },
   required: ['title', 'slug', 'summary', 'resources', 'plan'],
   additionalProperties: false,
 } as const;
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be blank'), v.maxLength(max));
+const text = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be blank'), v.maxLength(max));
 
 export const PlanAnswer = v.object({
   title: text(200),
-  slug: v.pipe(v.string(), v.regex(new RegExp(SLUG_PATTERN), 'must be kebab-case'), v.maxLength(64)),
+  slug: v.pipe(
+    v.string(),
+    v.regex(new RegExp(SLUG_PATTERN), 'must be kebab-case'),
+    v.maxLength(64),
+  ),
   summary: text(2000),
   resources: v.pipe(
     v.array(text(64)),
@@ -40,7 +49,13 @@ const part = { type: 'integer', minimum: 0, maximum: 25 } as const;
 
 export const scoreJsonSchema = {
   type: 'object',
-  properties: { completeness: part, feasibility: part, clarity: part, risk: part, critique: { type: 'string', minLength: 1, maxLength: 20000 } },
+  properties: {
+    completeness: part,
+    feasibility: part,
+    clarity: part,
+    risk: part,
+    critique: { type: 'string', minLength: 1, maxLength: 20000 },
+  },
   required: ['completeness', 'feasibility', 'clarity', 'risk', 'critique'],
   additionalProperties: false,
 } as const;

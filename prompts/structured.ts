@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import type { AgentSessionRequest, OutcomeClass } from '../runner/agent/port.ts';
-import { runAgentSession, type AgentSessionDeps, type AgentSessionInput, type AgentSessionResult } from '../runner/session.ts';
+import {
+  runAgentSession,
+  type AgentSessionDeps,
+  type AgentSessionInput,
+  type AgentSessionResult,
+} from '../runner/session.ts';
 
 /**
  * A session that must return a structured answer (a plan, a score): the schema goes to the CLI
@@ -34,7 +39,11 @@ export type StructuredAnswerResult<T> =
       attempts: AgentSessionResult[];
     };
 
-type Check<T> = { kind: 'ok'; value: T } | { kind: 'missing' } | { kind: 'invalid'; issues: string[] } | { kind: 'failed' };
+type Check<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'missing' }
+  | { kind: 'invalid'; issues: string[] }
+  | { kind: 'failed' };
 
 function check<T>(schema: v.GenericSchema<unknown, T>, result: AgentSessionResult): Check<T> {
   const o = result.outcome;
@@ -43,12 +52,16 @@ function check<T>(schema: v.GenericSchema<unknown, T>, result: AgentSessionResul
   if (o.structuredOutput === undefined) return { kind: 'missing' };
   const parsed = v.safeParse(schema, o.structuredOutput);
   if (parsed.success) return { kind: 'ok', value: parsed.output };
-  const issues = parsed.issues.map((i) => `${v.getDotPath(i) ?? '(answer)'}: ${i.message}`).slice(0, 20);
+  const issues = parsed.issues
+    .map((i) => `${v.getDotPath(i) ?? '(answer)'}: ${i.message}`)
+    .slice(0, 20);
   return { kind: 'invalid', issues };
 }
 
 /** The correction appended to the prompt of the retry. */
-export function correctionText(c: { kind: 'missing' } | { kind: 'invalid'; issues: string[] }): string {
+export function correctionText(
+  c: { kind: 'missing' } | { kind: 'invalid'; issues: string[] },
+): string {
   const what =
     c.kind === 'missing'
       ? 'Your previous answer did not use the structured output tool, so no answer was received.'
@@ -56,7 +69,10 @@ export function correctionText(c: { kind: 'missing' } | { kind: 'invalid'; issue
   return `\n\n## Correction\n\n${what}\nAnswer again, this time with the structured output tool, giving every required field in the required form.\n`;
 }
 
-export async function runStructuredSession<T>(deps: AgentSessionDeps, input: StructuredAnswerInput<T>): Promise<StructuredAnswerResult<T>> {
+export async function runStructuredSession<T>(
+  deps: AgentSessionDeps,
+  input: StructuredAnswerInput<T>,
+): Promise<StructuredAnswerResult<T>> {
   const attempts: AgentSessionResult[] = [];
   const run = (sessionId: string, prompt: string) =>
     runAgentSession(deps, {
@@ -74,13 +90,30 @@ export async function runStructuredSession<T>(deps: AgentSessionDeps, input: Str
     if (c.kind === 'ok') return { ok: true, value: c.value, attempts };
     const o = result.outcome;
     if (c.kind === 'failed') {
-      return { ok: false, class: o.class, retryable: o.retryable, message: o.message, ...(o.resetAt ? { resetAt: o.resetAt } : {}), attempts };
+      return {
+        ok: false,
+        class: o.class,
+        retryable: o.retryable,
+        message: o.message,
+        ...(o.resetAt ? { resetAt: o.resetAt } : {}),
+        attempts,
+      };
     }
     if (attempt >= 2) {
-      const cls: OutcomeClass = c.kind === 'missing' ? 'structured_output_missing' : 'structured_output_invalid';
+      const cls: OutcomeClass =
+        c.kind === 'missing' ? 'structured_output_missing' : 'structured_output_invalid';
       const message =
-        c.kind === 'missing' ? 'No structured answer, even after a corrective retry.' : 'The structured answer was malformed, even after a corrective retry.';
-      return { ok: false, class: cls, retryable: true, message, ...(c.kind === 'invalid' ? { issues: c.issues } : {}), attempts };
+        c.kind === 'missing'
+          ? 'No structured answer, even after a corrective retry.'
+          : 'The structured answer was malformed, even after a corrective retry.';
+      return {
+        ok: false,
+        class: cls,
+        retryable: true,
+        message,
+        ...(c.kind === 'invalid' ? { issues: c.issues } : {}),
+        attempts,
+      };
     }
     prompt = input.request.prompt + correctionText(c);
     sessionId = (input.retrySessionId ?? randomUUID)();

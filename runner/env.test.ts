@@ -12,10 +12,17 @@ afterAll(async () => {
 
 describe('buildAgentEnv', () => {
   it('copies only allow-listed, non-empty variables and never HOME', () => {
-    const env = buildAgentEnv({ PATH: '/bin', DATABASE_URL: 'postgres://secret', CANARY: 'x', ANTHROPIC_API_KEY: 'k', LANG: '', HOME: '/root' }, [
-      ...DEFAULT_ENV_ALLOW_LIST,
-      'HOME',
-    ]);
+    const env = buildAgentEnv(
+      {
+        PATH: '/bin',
+        DATABASE_URL: 'postgres://secret',
+        CANARY: 'x',
+        ANTHROPIC_API_KEY: 'k',
+        LANG: '',
+        HOME: '/root',
+      },
+      [...DEFAULT_ENV_ALLOW_LIST, 'HOME'],
+    );
     expect(env).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: 'k' });
   });
 
@@ -42,11 +49,22 @@ describe('credentialHint', () => {
 });
 
 describe('redaction', () => {
-  const r = createRedactor(secretValues({ ANTHROPIC_API_KEY: 'sk-ant-test-CANARY-123', PATH: '/bin' }, ['hunter2-longer', 'short']));
+  const r = createRedactor(
+    secretValues({ ANTHROPIC_API_KEY: 'sk-ant-test-CANARY-123', PATH: '/bin' }, [
+      'hunter2-longer',
+      'short',
+    ]),
+  );
 
   it('removes credential values and configured secrets from text and JSON', () => {
-    expect(r.text('key=sk-ant-test-CANARY-123; pw hunter2-longer; short stays')).toBe(`key=${REDACTED}; pw ${REDACTED}; short stays`);
-    expect(r.value({ a: ['x sk-ant-test-CANARY-123'], n: 3, b: { c: 'hunter2-longer' } })).toEqual({ a: [`x ${REDACTED}`], n: 3, b: { c: REDACTED } });
+    expect(r.text('key=sk-ant-test-CANARY-123; pw hunter2-longer; short stays')).toBe(
+      `key=${REDACTED}; pw ${REDACTED}; short stays`,
+    );
+    expect(r.value({ a: ['x sk-ant-test-CANARY-123'], n: 3, b: { c: 'hunter2-longer' } })).toEqual({
+      a: [`x ${REDACTED}`],
+      n: 3,
+      b: { c: REDACTED },
+    });
     expect(r.contains('..sk-ant-test-CANARY-123..')).toBe(true);
     expect(r.contains('clean')).toBe(false);
   });

@@ -33,7 +33,8 @@ export function buildAgentEnv(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of allowList) {
-    if (!NAME_RE.test(name)) throw new Error(`Not an environment variable name: ${JSON.stringify(name)}`);
+    if (!NAME_RE.test(name))
+      throw new Error(`Not an environment variable name: ${JSON.stringify(name)}`);
     if (name === 'HOME') continue;
     const value = source[name];
     if (value !== undefined && value !== '') out[name] = value;
@@ -51,9 +52,14 @@ export function hasAgentCredentials(env: Record<string, string | undefined>): bo
  * are present. A `claude` login lives under ~/.claude, which sessions (with their own HOME) do not
  * see; `claude setup-token` turns it into a token they can use.
  */
-export function credentialHint(env: Record<string, string | undefined>, userHome: string | undefined): string | undefined {
+export function credentialHint(
+  env: Record<string, string | undefined>,
+  userHome: string | undefined,
+): string | undefined {
   if (hasAgentCredentials(env)) return undefined;
-  const loggedIn = !!userHome && (existsSync(path.join(userHome, '.claude')) || existsSync(path.join(userHome, '.claude.json')));
+  const loggedIn =
+    !!userHome &&
+    (existsSync(path.join(userHome, '.claude')) || existsSync(path.join(userHome, '.claude.json')));
   if (loggedIn) {
     return [
       `You seem to be logged in to Claude Code (${path.join(userHome, '.claude')}), but each session runs with its own HOME`,

@@ -25,20 +25,43 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('orphan recovery', () => {
+describe('orphan recovery', { timeout: 120_000 }, () => {
   it('stops what a killed runner left running and marks it crashed', async () => {
     const marker = `sg-orphan-bg-${Date.now()}`;
-    const s = await h.session([toolUse('Bash', { command: `sleep 300 # ${marker}`, description: 'wait', run_in_background: true }), stall()], {
-      allowedTools: ['Bash(sleep:*)'],
-      timeoutMs: 600_000,
-      idleTimeoutMs: 600_000,
-    });
+    const s = await h.session(
+      [
+        toolUse('Bash', {
+          command: `sleep 300 # ${marker}`,
+          description: 'wait',
+          run_in_background: true,
+        }),
+        stall(),
+      ],
+      {
+        allowedTools: ['Bash(sleep:*)'],
+        timeoutMs: 600_000,
+        idleTimeoutMs: 600_000,
+      },
+    );
     const dataRoot = path.join(h.root, 'runner-data');
-    const child = execa(process.execPath, [path.join(import.meta.dirname, 'testing', 'orphan-child.ts'), JSON.stringify({ dbUrl: db.url, schema: db.schema, dataRoot, runnerId: 'r1', request: s.request })], {
-      reject: false,
-      stdout: 'pipe',
-      stderr: 'pipe',
-    });
+    const child = execa(
+      process.execPath,
+      [
+        path.join(import.meta.dirname, 'testing', 'orphan-child.ts'),
+        JSON.stringify({
+          dbUrl: db.url,
+          schema: db.schema,
+          dataRoot,
+          runnerId: 'r1',
+          request: s.request,
+        }),
+      ],
+      {
+        reject: false,
+        stdout: 'pipe',
+        stderr: 'pipe',
+      },
+    );
     const alive = (): boolean => listProcesses().some((p) => p.cmdline.includes(marker));
     const until = Date.now() + 60_000;
     while (!alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
@@ -53,22 +76,45 @@ describe('orphan recovery', () => {
     expect(before).toMatchObject({ status: 'running', runnerId: 'r1' });
     expect(listProcesses().some((p) => p.pid === before?.pid)).toBe(true);
 
-    const report = await reapOrphans({ dataRoot, runnerId: 'r1', recorder: createDbInteractionRecorder(db.sql), graceMs: 1500 });
+    const report = await reapOrphans({
+      dataRoot,
+      runnerId: 'r1',
+      recorder: createDbInteractionRecorder(db.sql),
+      graceMs: 1500,
+    });
     expect(report.sessions).toEqual([s.request.sessionId]);
     expect(report.stopped).toContain(before?.pid);
     expect(alive()).toBe(false);
     expect(h.leftovers({ ...s, pid: before?.pid ?? undefined })).toEqual([]);
-    expect(existsSync(path.join(dataRoot, 'runner', 'pids', `${s.request.sessionId}.json`))).toBe(false);
-    expect(await getInteraction(db.sql, s.request.sessionId)).toMatchObject({ status: 'finished', outcome: 'crashed' });
+    expect(existsSync(path.join(dataRoot, 'runner', 'pids', `${s.request.sessionId}.json`))).toBe(
+      false,
+    );
+    expect(await getInteraction(db.sql, s.request.sessionId)).toMatchObject({
+      status: 'finished',
+      outcome: 'crashed',
+    });
   });
 
   it("never touches a live process that is not the session's (a reused pid)", async () => {
     const recorder = createMemoryRecorder();
-    await recorder.start({ sessionId: '0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01', agent: 'claude-code', promptTemplate: 't', promptVersion: 'v', runnerId: 'r2' });
+    await recorder.start({
+      sessionId: '0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01',
+      agent: 'claude-code',
+      promptTemplate: 't',
+      promptVersion: 'v',
+      runnerId: 'r2',
+    });
     await recorder.setPid('0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01', process.pid);
-    const report = await reapOrphans({ dataRoot: path.join(h.root, 'none'), runnerId: 'r2', recorder, graceMs: 100 });
+    const report = await reapOrphans({
+      dataRoot: path.join(h.root, 'none'),
+      runnerId: 'r2',
+      recorder,
+      graceMs: 100,
+    });
     expect(report.stopped).toEqual([]);
     expect(report.sessions).toEqual(['0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01']);
-    expect(recorder.rows.get('0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01')?.finish?.outcome).toBe('crashed');
+    expect(recorder.rows.get('0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01')?.finish?.outcome).toBe(
+      'crashed',
+    );
   });
 });

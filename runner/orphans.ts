@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
 import type { InteractionRecorder } from './agent/recorder.ts';
-import { hasEnvMarker, killSessionTree, processInfo, signalGroup } from './agent/proc.ts';
+import { hasEnvMarker, killSessionTree, processInfo, signalGroup, waitGone } from './agent/proc.ts';
 import { sessionEnvMarker } from './claude/markers.ts';
 import type { ProcessTracker } from './session.ts';
 
@@ -14,7 +14,11 @@ import type { ProcessTracker } from './session.ts';
  * is stopped — SIGTERM to the group, then SIGKILL to everything of the session — and the
  * interactions are marked finished with outcome `crashed`.
  */
-const PidFile = v.object({ sessionId: v.pipe(v.string(), v.uuid()), pid: v.pipe(v.number(), v.integer(), v.minValue(2)), runnerId: v.string() });
+const PidFile = v.object({
+  sessionId: v.pipe(v.string(), v.uuid()),
+  pid: v.pipe(v.number(), v.integer(), v.minValue(2)),
+  runnerId: v.string(),
+});
 
 function pidDir(dataRoot: string): string {
   return path.join(path.resolve(dataRoot), 'runner', 'pids');
@@ -27,7 +31,10 @@ export function createPidFileTracker(dataRoot: string, runnerId: string): Proces
     async track({ sessionId, pid }) {
       v.parse(PidFile, { sessionId, pid, runnerId });
       await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, `${sessionId}.json`), JSON.stringify({ sessionId, pid, runnerId, startedAt: new Date().toISOString() }));
+      await writeFile(
+        path.join(dir, `${sessionId}.json`),
+        JSON.stringify({ sessionId, pid, runnerId, startedAt: new Date().toISOString() }),
+      );
     },
     async untrack(sessionId) {
       await rm(path.join(dir, `${sessionId}.json`), { force: true });
@@ -62,22 +69,29 @@ async function pidFiles(dir: string, runnerId: string): Promise<Map<string, numb
       continue;
     }
     const parsed = v.safeParse(PidFile, json);
-    if (parsed.success && parsed.output.runnerId === runnerId) out.set(parsed.output.sessionId, parsed.output.pid);
+    if (parsed.success && parsed.output.runnerId === runnerId)
+      out.set(parsed.output.sessionId, parsed.output.pid);
   }
   return out;
 }
 
-async function stopSession(sessionId: string, pid: number | null, graceMs: number): Promise<number[]> {
+async function stopSession(
+  sessionId: string,
+  pid: number | null,
+  graceMs: number,
+): Promise<number[]> {
   const marker = sessionEnvMarker(sessionId);
   const leader = pid ? processInfo(pid) : null;
   // A reused pid belongs to someone else: only a leader that is provably the session's is signalled as a group.
-  const leaderOwned = !!leader && (leader.cmdline.includes(sessionId) || hasEnvMarker(leader.pid, marker));
+  const leaderOwned =
+    !!leader && (leader.cmdline.includes(sessionId) || hasEnvMarker(leader.pid, marker));
   if (leaderOwned && pid) {
     signalGroup(pid, 'SIGTERM');
     const until = Date.now() + graceMs;
     while (Date.now() < until && processInfo(pid)) await new Promise((r) => setTimeout(r, 100));
   }
   const rest = killSessionTree(leaderOwned ? pid : null, marker);
+  await waitGone(rest, graceMs);
   return [...new Set([...(leaderOwned && pid ? [pid] : []), ...rest])];
 }
 
@@ -89,12 +103,15 @@ export async function reapOrphans(options: ReapOptions): Promise<ReapReport> {
     if (!found.get(row.sessionId)) found.set(row.sessionId, row.pid);
   }
   const stopped: number[] = [];
-  for (const [sessionId, pid] of found) stopped.push(...(await stopSession(sessionId, pid, options.graceMs ?? 3000)));
+  for (const [sessionId, pid] of found)
+    stopped.push(...(await stopSession(sessionId, pid, options.graceMs ?? 3000)));
   const sessions = [...found.keys()];
   for (const sessionId of sessions) {
-    await options.recorder?.markCrashed(sessionId, 'The runner stopped while this session ran; it was stopped when the runner started again.');
+    await options.recorder?.markCrashed(
+      sessionId,
+      'The runner stopped while this session ran; it was stopped when the runner started again.',
+    );
     await rm(path.join(dir, `${sessionId}.json`), { force: true });
   }
   return { stopped, sessions };
 }
-

@@ -20,7 +20,10 @@ export interface Redactor {
 }
 
 /** The credential values in `env` plus any configured extra secrets. */
-export function secretValues(env: Record<string, string | undefined>, extra: readonly string[] = []): string[] {
+export function secretValues(
+  env: Record<string, string | undefined>,
+  extra: readonly string[] = [],
+): string[] {
   const out = new Set<string>();
   for (const k of CREDENTIAL_VARS) {
     const val = env[k];

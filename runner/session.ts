@@ -31,7 +31,14 @@ export interface AgentSessionInput {
   /** Rendered template name and version (content hash), recorded with the interaction. */
   template: { name: string; version: string };
   /** Where the session belongs (all optional for ad-hoc sessions). */
-  context?: { runId?: string; scenarioId?: string; stepKey?: string; phase?: string; iteration?: number; runnerId?: string };
+  context?: {
+    runId?: string;
+    scenarioId?: string;
+    stepKey?: string;
+    phase?: string;
+    iteration?: number;
+    runnerId?: string;
+  };
 }
 
 export interface AgentSessionResult {
@@ -46,8 +53,13 @@ export interface AgentSessionResult {
 
 /** Pending publishes beyond which further events are dropped (a stuck bus must not grow memory). */
 const MAX_PENDING_PUBLISHES = 1000;
+/** Longest wait for queued publishes once the agent has finished. */
+const PUBLISH_DRAIN_MS = 10_000;
 
-export async function runAgentSession(deps: AgentSessionDeps, input: AgentSessionInput): Promise<AgentSessionResult> {
+export async function runAgentSession(
+  deps: AgentSessionDeps,
+  input: AgentSessionInput,
+): Promise<AgentSessionResult> {
   const req = input.request;
   const redactor = createRedactor(secretValues(req.env, deps.secrets));
   const ctx = input.context ?? {};
@@ -65,6 +77,7 @@ export async function runAgentSession(deps: AgentSessionDeps, input: AgentSessio
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let dropped = 0;
+  let publishErrors = 0;
   const side: Array<Promise<unknown>> = [];
   const later = (fn: () => Promise<void> | void): void => {
     if (pending >= MAX_PENDING_PUBLISHES) {
@@ -72,7 +85,12 @@ export async function runAgentSession(deps: AgentSessionDeps, input: AgentSessio
       return;
     }
     pending++;
-    chain = chain.then(fn).catch(() => undefined).finally(() => pending--);
+    chain = chain
+      .then(fn)
+      .catch(() => {
+        publishErrors++;
+      })
+      .finally(() => pending--);
   };
 
   let tracked = false;
@@ -81,7 +99,9 @@ export async function runAgentSession(deps: AgentSessionDeps, input: AgentSessio
       side.push(deps.recorder.setPid(req.sessionId, event.pid));
       if (deps.tracker) {
         tracked = true;
-        side.push(Promise.resolve(deps.tracker.track({ sessionId: req.sessionId, pid: event.pid })));
+        side.push(
+          Promise.resolve(deps.tracker.track({ sessionId: req.sessionId, pid: event.pid })),
+        );
       }
     }
     const clean = redactor.value(event);
@@ -91,12 +111,22 @@ export async function runAgentSession(deps: AgentSessionDeps, input: AgentSessio
   let outcome: AgentOutcome | undefined;
   let thrown: unknown;
   try {
-    outcome = redactor.value(await deps.agent.run(req, onEvent, (line) => transcript.line(redactor.text(line))));
+    outcome = redactor.value(
+      await deps.agent.run(req, onEvent, (line) => transcript.line(redactor.text(line))),
+    );
   } catch (e) {
     thrown = e;
   }
-  await chain;
-  const failedSide = (await Promise.allSettled(side)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // A stuck publisher must not hold the session open for ever.
+  let drainTimer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    chain,
+    new Promise<void>((r) => (drainTimer = setTimeout(r, PUBLISH_DRAIN_MS))),
+  ]);
+  clearTimeout(drainTimer);
+  const failedSide = (await Promise.allSettled(side)).find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
   if (tracked) await deps.tracker?.untrack(req.sessionId);
   const stored = await transcript.close();
   if (!outcome) {
@@ -113,10 +143,13 @@ export async function runAgentSession(deps: AgentSessionDeps, input: AgentSessio
       retryable: outcome.retryable,
       exitCode: outcome.exitCode,
       ...(outcome.resetAt ? { resetAt: outcome.resetAt } : {}),
-      ...(outcome.resultText !== undefined ? { resultText: outcome.resultText.slice(0, 2000) } : {}),
+      ...(outcome.resultText !== undefined
+        ? { resultText: outcome.resultText.slice(0, 2000) }
+        : {}),
       ...(stored.error ? { transcriptError: redactor.text(stored.error) } : {}),
       ...(failedSide ? { recordError: redactor.text(String(failedSide.reason)) } : {}),
       ...(dropped > 0 ? { droppedEvents: dropped } : {}),
+      ...(publishErrors > 0 ? { publishErrors } : {}),
     },
     ...(outcome.model ? { model: outcome.model } : {}),
     turns: outcome.turns,

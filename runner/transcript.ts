@@ -29,14 +29,20 @@ export function transcriptKey(sessionId: string): string {
   return `transcripts/${sessionId}.jsonl`;
 }
 
-export function openTranscript(store: ObjectStore, key: string, capBytes: number): TranscriptWriter {
+export function openTranscript(
+  store: ObjectStore,
+  key: string,
+  capBytes: number,
+): TranscriptWriter {
   const pass = new PassThrough();
   let error: string | undefined;
-  const put: Promise<ObjectInfo | undefined> = store.put(key, pass, { contentType: 'application/x-ndjson' }).catch((e: unknown) => {
-    error = e instanceof Error ? e.message : String(e);
-    pass.resume(); // keep draining so writers never block
-    return undefined;
-  });
+  const put: Promise<ObjectInfo | undefined> = store
+    .put(key, pass, { contentType: 'application/x-ndjson' })
+    .catch((e: unknown) => {
+      error = e instanceof Error ? e.message : String(e);
+      pass.resume(); // keep draining so writers never block
+      return undefined;
+    });
   let bytes = 0;
   let lines = 0;
   let truncated = false;

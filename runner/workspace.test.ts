@@ -47,10 +47,17 @@ describe('createSessionDirs', () => {
   });
 
   it.each(['../evil', 'Evil', 'a/b', '', 'a--b'])('rejects the slug %j', async (slug) => {
-    await expect(createSessionDirs(root, { scenarioSlug: slug, sessionId: '0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a00' })).rejects.toThrow();
+    await expect(
+      createSessionDirs(root, {
+        scenarioSlug: slug,
+        sessionId: '0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a00',
+      }),
+    ).rejects.toThrow();
   });
 
   it('rejects a session id that is not a uuid', async () => {
-    await expect(createSessionDirs(root, { scenarioSlug: 'ok', sessionId: '../../x' })).rejects.toThrow();
+    await expect(
+      createSessionDirs(root, { scenarioSlug: 'ok', sessionId: '../../x' }),
+    ).rejects.toThrow();
   });
 });

@@ -13,12 +13,19 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Throws InvalidInputError unless `slug` is kebab-case, at most 64 characters. */
 export function assertSlug(slug: string, field = 'slug'): void {
   if (!SLUG_RE.test(slug) || slug.length > 64) {
-    throw new InvalidInputError([{ field, message: 'must be lower-case kebab-case (a-z, 0-9, single dashes), at most 64 characters' }]);
+    throw new InvalidInputError([
+      {
+        field,
+        message: 'must be lower-case kebab-case (a-z, 0-9, single dashes), at most 64 characters',
+      },
+    ]);
   }
 }
 
 function reject(relative: string, why: string): never {
-  throw new InvalidInputError([{ field: 'path', message: `${why}: ${JSON.stringify(relative).slice(0, 200)}` }]);
+  throw new InvalidInputError([
+    { field: 'path', message: `${why}: ${JSON.stringify(relative).slice(0, 200)}` },
+  ]);
 }
 
 /** The deepest existing ancestor of `p` (itself when it exists), without following a final symlink. */
@@ -43,11 +50,14 @@ function deepestExisting(p: string): string {
  */
 export function resolveInside(root: string, relative: string): string {
   if (relative.includes('\0')) reject(relative, 'path contains a NUL byte');
-  if (path.isAbsolute(relative) || /^[A-Za-z]:[\\/]/.test(relative)) reject(relative, 'absolute paths are not allowed');
-  if (relative.split(/[\\/]+/).some((seg) => seg === '..')) reject(relative, 'path must not contain ..');
+  if (path.isAbsolute(relative) || /^[A-Za-z]:[\\/]/.test(relative))
+    reject(relative, 'absolute paths are not allowed');
+  if (relative.split(/[\\/]+/).some((seg) => seg === '..'))
+    reject(relative, 'path must not contain ..');
   const absRoot = path.resolve(root);
   const target = path.resolve(absRoot, relative);
-  if (target !== absRoot && !target.startsWith(absRoot + path.sep)) reject(relative, 'path leaves its root');
+  if (target !== absRoot && !target.startsWith(absRoot + path.sep))
+    reject(relative, 'path leaves its root');
   let realRoot: string;
   try {
     realRoot = realpathSync(absRoot);
@@ -61,7 +71,8 @@ export function resolveInside(root: string, relative: string): string {
   } catch {
     reject(relative, 'path goes through a broken symlink');
   }
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) reject(relative, 'path leaves its root through a symlink');
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+    reject(relative, 'path leaves its root through a symlink');
   return target;
 }
 
@@ -77,12 +88,19 @@ export interface SessionDirs {
 }
 
 /** Creates a fresh workspace and HOME for one session (mode 0700). */
-export async function createSessionDirs(dataRoot: string, ids: { scenarioSlug: string; sessionId: string }): Promise<SessionDirs> {
+export async function createSessionDirs(
+  dataRoot: string,
+  ids: { scenarioSlug: string; sessionId: string },
+): Promise<SessionDirs> {
   assertSlug(ids.scenarioSlug, 'scenarioSlug');
-  if (!UUID_RE.test(ids.sessionId)) throw new InvalidInputError([{ field: 'sessionId', message: 'must be a uuid' }]);
+  if (!UUID_RE.test(ids.sessionId))
+    throw new InvalidInputError([{ field: 'sessionId', message: 'must be a uuid' }]);
   const base = path.resolve(dataRoot);
   await mkdir(base, { recursive: true });
-  const root = resolveInside(base, path.join('sessions', ids.scenarioSlug, ids.sessionId.toLowerCase()));
+  const root = resolveInside(
+    base,
+    path.join('sessions', ids.scenarioSlug, ids.sessionId.toLowerCase()),
+  );
   const workspace = path.join(root, 'workspace');
   const home = path.join(root, 'home');
   await mkdir(workspace, { recursive: true, mode: 0o700 });

@@ -23,7 +23,12 @@ afterAll(async () => {
 async function invoke(args: string[], env: Record<string, string>) {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), env, signal: new AbortController().signal };
+  const io: CliIo = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env,
+    signal: new AbortController().signal,
+  };
   const code = await command.run(args, io);
   return { code, out, err };
 }
@@ -36,30 +41,39 @@ async function setup(name: string) {
   return { ws, promptFile };
 }
 
-describe.concurrent('scenario-gen agent', () => {
+describe.concurrent('scenario-gen agent', { timeout: 180_000 }, () => {
   it('prints the outcome as JSON and exits 0 on success', async () => {
     const { ws, promptFile } = await setup('ok');
     const base = double.register('ok', [write('greeting.txt', 'hi\n'), text('Done.')]);
-    const r = await invoke(['--prompt-file', promptFile, '--workspace', ws, '--max-turns', '4', '--json'], {
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      ANTHROPIC_API_KEY: KEY,
-      ANTHROPIC_BASE_URL: base,
-      CLAUDE_CODE_MAX_RETRIES: '1',
-      SG_NOT_FOR_AGENT: 'canary',
-    });
+    const r = await invoke(
+      ['--prompt-file', promptFile, '--workspace', ws, '--max-turns', '4', '--json'],
+      {
+        PATH: '/usr/local/bin:/usr/bin:/bin',
+        ANTHROPIC_API_KEY: KEY,
+        ANTHROPIC_BASE_URL: base,
+        CLAUDE_CODE_MAX_RETRIES: '1',
+        SG_NOT_FOR_AGENT: 'canary',
+      },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ class: 'success', turns: 2, resultText: 'Done.' });
     expect(await readFile(path.join(ws, 'greeting.txt'), 'utf8')).toBe('hi\n');
     expect(r.err).toContain('tool Write');
     expect(r.out + r.err).not.toContain(KEY);
-    expect(double.requests.find((q) => q.scriptId === 'ok' && q.kind === 'messages')?.context?.prompt).toBe('Write the greeting.');
+    expect(
+      double.requests.find((q) => q.scriptId === 'ok' && q.kind === 'messages')?.context?.prompt,
+    ).toBe('Write the greeting.');
   });
 
   it('not authenticated: exit 1 and the setup-token hint for a logged-in user', async () => {
     const { ws, promptFile } = await setup('noauth');
     const home = path.join(dir, 'user-home');
     await mkdir(path.join(home, '.claude'), { recursive: true });
-    const r = await invoke(['--prompt-file', promptFile, '--workspace', ws], { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, CLAUDE_CODE_MAX_RETRIES: '1' });
+    const r = await invoke(['--prompt-file', promptFile, '--workspace', ws], {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOME: home,
+      CLAUDE_CODE_MAX_RETRIES: '1',
+    });
     expect(r.code).toBe(1);
     expect(r.out).toContain('outcome: not_authenticated');
     expect(r.err).toContain('claude setup-token');
@@ -67,7 +81,10 @@ describe.concurrent('scenario-gen agent', () => {
   });
 
   it('usage errors exit 2', async () => {
-    const r = await invoke(['--prompt-file', path.join(dir, 'x.md'), '--workspace', path.join(dir, 'missing')], { PATH: '/usr/bin:/bin' });
+    const r = await invoke(
+      ['--prompt-file', path.join(dir, 'x.md'), '--workspace', path.join(dir, 'missing')],
+      { PATH: '/usr/bin:/bin' },
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/not an existing folder/);
     expect((await invoke(['--bogus'], {})).code).toBe(2);

@@ -59,9 +59,12 @@ function describe(e: AgentEvent): string | undefined {
 
 function printOutcome(io: CliIo, o: AgentOutcome): void {
   io.stdout(`outcome: ${o.class}${o.retryable ? ' (retryable)' : ''}\n${o.message}\n`);
-  io.stdout(`session ${o.sessionId} · model ${o.model ?? '?'} · ${o.turns} turns · $${o.costUsd.toFixed(4)} · ${o.durationMs} ms\n`);
+  io.stdout(
+    `session ${o.sessionId} · model ${o.model ?? '?'} · ${o.turns} turns · $${o.costUsd.toFixed(4)} · ${o.durationMs} ms\n`,
+  );
   if (o.resetAt) io.stdout(`usage limit resets at ${o.resetAt}\n`);
-  for (const d of o.permissionDenials) io.stdout(`denied: ${d.tool}${d.path ? ` ${d.path}` : ''}\n`);
+  for (const d of o.permissionDenials)
+    io.stdout(`denied: ${d.tool}${d.path ? ` ${d.path}` : ''}\n`);
   if (o.resultText) io.stdout(`result: ${o.resultText.slice(0, 2000)}\n`);
 }
 
@@ -106,9 +109,11 @@ export const command: CliCommand = {
     const redactor = createRedactor(secretValues(env));
     let home: string | undefined;
     try {
-      if (!values['prompt-file'] || !values.workspace) throw new Error('--prompt-file and --workspace are required');
+      if (!values['prompt-file'] || !values.workspace)
+        throw new Error('--prompt-file and --workspace are required');
       const workspace = path.resolve(values.workspace);
-      if (!(await stat(workspace).catch(() => null))?.isDirectory()) throw new Error(`--workspace ${workspace} is not an existing folder`);
+      if (!(await stat(workspace).catch(() => null))?.isDirectory())
+        throw new Error(`--workspace ${workspace} is not an existing folder`);
       const prompt = await readFile(values['prompt-file'], 'utf8');
       const maxTurns = positiveInt('max-turns', values['max-turns'], 20);
       const timeoutMs = positiveInt('timeout-s', values['timeout-s'], 1800) * 1000;
@@ -138,7 +143,9 @@ export const command: CliCommand = {
       if (values.json) io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
       else printOutcome(io, outcome);
       if (outcome.class === 'not_authenticated') {
-        io.stderr(`${credentialHint(env, io.env.HOME) ?? 'The credentials were rejected: check ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN.'}\n`);
+        io.stderr(
+          `${credentialHint(env, io.env.HOME) ?? 'The credentials were rejected: check ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN.'}\n`,
+        );
       }
       return outcome.class === 'success' ? 0 : 1;
     } catch (e) {

@@ -32,7 +32,12 @@ export class LineSplitter {
     while (start < chunk.length) {
       const nl = chunk.indexOf(NL, start);
       const end = nl === -1 ? chunk.length : nl;
-      if (nl !== -1 && this.pendingBytes === 0 && this.dropped === 0 && end - start <= this.maxLineBytes) {
+      if (
+        nl !== -1 &&
+        this.pendingBytes === 0 &&
+        this.dropped === 0 &&
+        end - start <= this.maxLineBytes
+      ) {
         // Fast path: a whole line inside one chunk.
         this.emit(chunk.toString('utf8', start, end), false, end - start);
       } else {
@@ -64,7 +69,10 @@ export class LineSplitter {
   }
 
   private flush(): void {
-    const buf = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    const buf =
+      this.pending.length === 1
+        ? (this.pending[0] as Buffer)
+        : Buffer.concat(this.pending, this.pendingBytes);
     const truncated = this.dropped > 0;
     const bytes = this.pendingBytes + this.dropped;
     this.pending = [];

@@ -1,4 +1,9 @@
-import type { InteractionFinish, InteractionRecorder, InteractionStart, RunningInteraction } from './recorder.ts';
+import type {
+  InteractionFinish,
+  InteractionRecorder,
+  InteractionStart,
+  RunningInteraction,
+} from './recorder.ts';
 
 /** One recorded interaction, as the in-memory recorder keeps it. */
 export interface MemoryInteraction extends InteractionStart {
@@ -8,7 +13,9 @@ export interface MemoryInteraction extends InteractionStart {
 }
 
 /** An in-memory InteractionRecorder (tests, database-less tools). */
-export function createMemoryRecorder(): InteractionRecorder & { rows: Map<string, MemoryInteraction> } {
+export function createMemoryRecorder(): InteractionRecorder & {
+  rows: Map<string, MemoryInteraction>;
+} {
   const rows = new Map<string, MemoryInteraction>();
   const get = (id: string): MemoryInteraction => {
     const row = rows.get(id);

@@ -43,12 +43,28 @@ export interface AgentUsage {
 /** Normalised, agent-neutral events, published as they arrive. */
 export type AgentEvent =
   | { kind: 'spawn'; pid: number }
-  | { kind: 'init'; sessionId: string; model?: string; cwd?: string; tools: string[]; agentVersion?: string }
+  /** The agent process ended (before its output is fully processed). */
+  | { kind: 'exit'; exitCode: number | null; signal: string | null }
+  | {
+      kind: 'init';
+      sessionId: string;
+      model?: string;
+      cwd?: string;
+      tools: string[];
+      agentVersion?: string;
+    }
   | { kind: 'text'; text: string }
   | { kind: 'tool_use'; id: string; tool: string; summary: string }
   | { kind: 'tool_result'; toolUseId: string; isError: boolean; summary: string }
   | { kind: 'permission_denied'; tool: string; toolUseId?: string; path?: string }
-  | { kind: 'api_retry'; attempt: number; maxRetries: number; delayMs: number; status: number | null; error?: string }
+  | {
+      kind: 'api_retry';
+      attempt: number;
+      maxRetries: number;
+      delayMs: number;
+      status: number | null;
+      error?: string;
+    }
   | { kind: 'rate_limit'; status: string; resetsAt?: string; limitType?: string }
   | {
       kind: 'result';
@@ -134,7 +150,11 @@ export interface AgentPort {
    * Runs one session to its end. Never rejects for agent failures: they come back as an
    * outcome class. Rejects only for programming errors (bad request shape).
    */
-  run(req: AgentSessionRequest, onEvent: (event: AgentEvent) => void, onRawLine?: RawLineSink): Promise<AgentOutcome>;
+  run(
+    req: AgentSessionRequest,
+    onEvent: (event: AgentEvent) => void,
+    onRawLine?: RawLineSink,
+  ): Promise<AgentOutcome>;
 }
 
 /** Zero usage, for outcomes of sessions that never reported any. */

@@ -1,6 +1,12 @@
 import { execa } from 'execa';
-import type { AgentEvent, AgentOutcome, AgentPort, AgentSessionRequest, RawLineSink } from '../agent/port.ts';
-import { killSessionTree, signalGroup } from '../agent/proc.ts';
+import type {
+  AgentEvent,
+  AgentOutcome,
+  AgentPort,
+  AgentSessionRequest,
+  RawLineSink,
+} from '../agent/port.ts';
+import { killSessionTree, processStart, signalGroup, waitGone } from '../agent/proc.ts';
 import { buildClaudeArgs } from './args.ts';
 import { findClaudeBinary } from './binary.ts';
 import { sessionEnvMarker } from './markers.ts';
@@ -35,14 +41,29 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
 
   return {
     name: 'claude-code',
-    async run(req: AgentSessionRequest, onEvent: (e: AgentEvent) => void, onRawLine?: RawLineSink): Promise<AgentOutcome> {
+    async run(
+      req: AgentSessionRequest,
+      onEvent: (e: AgentEvent) => void,
+      onRawLine?: RawLineSink,
+    ): Promise<AgentOutcome> {
       const args = [...buildClaudeArgs(req), ...(options.extraArgs ?? [])];
       binary ??= findClaudeBinary({ pathEnv: req.env.PATH ?? '' });
       const parser = createStreamParser();
       const started = Date.now();
-      const facts = { sessionId: req.sessionId, state: parser.state, jsonSchemaRequested: req.jsonSchema !== undefined };
+      const facts = {
+        sessionId: req.sessionId,
+        state: parser.state,
+        jsonSchemaRequested: req.jsonSchema !== undefined,
+      };
       if (req.signal?.aborted) {
-        return decideOutcome({ ...facts, exitCode: null, signal: null, stoppedFor: 'cancel', stderrHead: '', durationMs: 0 });
+        return decideOutcome({
+          ...facts,
+          exitCode: null,
+          signal: null,
+          stoppedFor: 'cancel',
+          stderrHead: '',
+          durationMs: 0,
+        });
       }
 
       const child = execa(binary, args, {
@@ -58,6 +79,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
         stderr: 'pipe',
       });
       const pid = child.pid;
+      const since = pid !== undefined ? processStart(pid) : undefined;
       if (pid !== undefined) onEvent({ kind: 'spawn', pid });
 
       let stoppedFor: 'timeout' | 'idle' | 'cancel' | undefined;
@@ -90,7 +112,10 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
       const splitter = new LineSplitter((line) => {
         onRawLine?.(line.text);
         if (line.truncated) {
-          emit({ kind: 'notice', message: `an output line of ${line.bytes} bytes was cut to ${maxLine} bytes` });
+          emit({
+            kind: 'notice',
+            message: `an output line of ${line.bytes} bytes was cut to ${maxLine} bytes`,
+          });
           return;
         }
         for (const e of parser.parse(line.text)) emit(e);
@@ -108,14 +133,17 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
       }, 64 * 1024);
       child.stderr?.on('data', (chunk: Buffer) => {
         lastActivity = Date.now();
-        if (stderrHead.length < STDERR_HEAD_BYTES) stderrHead += chunk.toString('utf8', 0, Math.min(chunk.length, STDERR_HEAD_BYTES));
+        if (stderrHead.length < STDERR_HEAD_BYTES)
+          stderrHead += chunk.toString('utf8', 0, Math.min(chunk.length, STDERR_HEAD_BYTES));
         errSplitter.push(chunk);
       });
       // Once the CLI is gone, nothing it started may outlive it (its Bash tool starts commands in
       // process groups of their own, so the session marker in their environment finds them).
       const marker = sessionEnvMarker(req.sessionId);
-      child.nodeChildProcess.on('exit', () => {
-        if (pid !== undefined) killSessionTree(pid, marker);
+      let swept: number[] = [];
+      child.nodeChildProcess.on('exit', (code, sig) => {
+        onEvent({ kind: 'exit', exitCode: code, signal: sig });
+        if (pid !== undefined) swept = killSessionTree(pid, marker, since);
       });
 
       const result = await child;
@@ -125,9 +153,18 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
       if (idleTimer) clearTimeout(idleTimer);
       if (killTimer) clearTimeout(killTimer);
       req.signal?.removeEventListener('abort', onAbort);
-      if (pid !== undefined) killSessionTree(pid, marker);
+      // Look again only when something outlived the CLI: a dying child may have forked meanwhile.
+      // Then wait for the kills to land, so that nothing of the session is alive on return.
+      if (pid !== undefined) {
+        if (swept.length > 0)
+          await waitGone([...swept, ...killSessionTree(pid, marker, since)], grace);
+        else signalGroup(pid, 'SIGKILL');
+      }
 
-      const spawnError = result.failed && result.exitCode === undefined && !result.signal ? String(result.originalMessage ?? '') : '';
+      const spawnError =
+        result.failed && result.exitCode === undefined && !result.signal
+          ? String(result.originalMessage ?? '')
+          : '';
       return decideOutcome({
         ...facts,
         exitCode: result.exitCode ?? null,

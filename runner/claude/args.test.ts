@@ -53,7 +53,12 @@ describe('buildClaudeArgs', () => {
   });
 
   it('removes Bash unless an explicit Bash rule allows it', () => {
-    expect(buildClaudeArgs({ ...base, allowedTools: ['Write'] }).slice(-4)).toEqual(['--disallowedTools', 'Bash', '--allowedTools', 'Write']);
+    expect(buildClaudeArgs({ ...base, allowedTools: ['Write'] }).slice(-4)).toEqual([
+      '--disallowedTools',
+      'Bash',
+      '--allowedTools',
+      'Write',
+    ]);
     expect(buildClaudeArgs(base).slice(-2)).toEqual(['--disallowedTools', 'Bash']);
   });
 

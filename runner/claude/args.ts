@@ -17,8 +17,12 @@ const RULE_RE = /^[A-Za-z][A-Za-z0-9_]*(\([^()\n]{1,200}\))?$/;
 function checkRules(field: string, rules: string[] | undefined): string[] {
   const issues: string[] = [];
   for (const r of rules ?? []) {
-    if (!RULE_RE.test(r)) issues.push(`${field}: not a tool rule: ${JSON.stringify(r).slice(0, 80)}`);
-    if (field === 'allowedTools' && r === 'Bash') issues.push('allowedTools: Bash is only allowed through explicit rules such as Bash(npm test:*)');
+    if (!RULE_RE.test(r))
+      issues.push(`${field}: not a tool rule: ${JSON.stringify(r).slice(0, 80)}`);
+    if (field === 'allowedTools' && r === 'Bash')
+      issues.push(
+        'allowedTools: Bash is only allowed through explicit rules such as Bash(npm test:*)',
+      );
   }
   return issues;
 }
@@ -28,9 +32,17 @@ export function buildClaudeArgs(req: AgentSessionRequest): string[] {
   const issues: string[] = [];
   if (!UUID_RE.test(req.sessionId)) issues.push('sessionId: must be a uuid');
   if (req.model !== undefined && !MODEL_RE.test(req.model)) issues.push('model: not a model name');
-  if (req.maxTurns !== undefined && !(Number.isInteger(req.maxTurns) && req.maxTurns >= 1)) issues.push('maxTurns: must be a positive integer');
-  if (req.maxBudgetUsd !== undefined && !(Number.isFinite(req.maxBudgetUsd) && req.maxBudgetUsd > 0)) issues.push('maxBudgetUsd: must be positive');
-  issues.push(...checkRules('allowedTools', req.allowedTools), ...checkRules('disallowedTools', req.disallowedTools));
+  if (req.maxTurns !== undefined && !(Number.isInteger(req.maxTurns) && req.maxTurns >= 1))
+    issues.push('maxTurns: must be a positive integer');
+  if (
+    req.maxBudgetUsd !== undefined &&
+    !(Number.isFinite(req.maxBudgetUsd) && req.maxBudgetUsd > 0)
+  )
+    issues.push('maxBudgetUsd: must be positive');
+  issues.push(
+    ...checkRules('allowedTools', req.allowedTools),
+    ...checkRules('disallowedTools', req.disallowedTools),
+  );
   if (issues.length > 0) {
     throw new InvalidInputError(
       issues.map((m) => ({ field: m.split(':')[0] ?? 'request', message: m })),
@@ -38,11 +50,21 @@ export function buildClaudeArgs(req: AgentSessionRequest): string[] {
     );
   }
 
-  const args = ['-p', '--output-format', 'stream-json', '--verbose', '--session-id', req.sessionId, '--permission-mode', 'acceptEdits'];
+  const args = [
+    '-p',
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--session-id',
+    req.sessionId,
+    '--permission-mode',
+    'acceptEdits',
+  ];
   if (req.model !== undefined) args.push('--model', req.model);
   if (req.maxTurns !== undefined) args.push('--max-turns', String(req.maxTurns));
   if (req.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(req.maxBudgetUsd));
-  if (req.appendSystemPrompt !== undefined) args.push(`--append-system-prompt=${req.appendSystemPrompt}`);
+  if (req.appendSystemPrompt !== undefined)
+    args.push(`--append-system-prompt=${req.appendSystemPrompt}`);
   if (req.jsonSchema !== undefined) args.push(`--json-schema=${JSON.stringify(req.jsonSchema)}`);
   // Without an explicit Bash rule the tool is removed: in acceptEdits mode the CLI would
   // otherwise approve read-only and in-workspace shell commands by itself (measured, 2.1.331).

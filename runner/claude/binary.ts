@@ -35,7 +35,9 @@ export function bundledClaudeCandidates(): string[] {
     const platRequire = createRequire(path.join(pkgDir, 'package.json'));
     for (const suffix of [platform, `${platform}-musl`]) {
       try {
-        const dir = path.dirname(platRequire.resolve(`@anthropic-ai/claude-code-${suffix}/package.json`));
+        const dir = path.dirname(
+          platRequire.resolve(`@anthropic-ai/claude-code-${suffix}/package.json`),
+        );
         out.push(path.join(dir, 'claude'));
       } catch {
         // Not installed for this platform variant.
@@ -60,7 +62,10 @@ function looksNative(p: string): boolean {
 export function findClaudeBinary(options: FindClaudeOptions = {}): string {
   if (options.binary) {
     if (isExecutable(options.binary)) return path.resolve(options.binary);
-    throw new AppError('agent_error', `The configured Claude Code binary is not executable: ${options.binary}`);
+    throw new AppError(
+      'agent_error',
+      `The configured Claude Code binary is not executable: ${options.binary}`,
+    );
   }
   for (const dir of (options.pathEnv ?? '').split(path.delimiter)) {
     if (!dir) continue;

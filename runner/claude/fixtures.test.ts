@@ -8,7 +8,11 @@ import { createStreamParser, LineSplitter } from './parse.ts';
 /** Every real recording of the CLI parses into the right events and the right outcome. */
 const dir = path.join(inject('sharedDir'), 'fixtures', 'claude-code');
 
-function replay(file: string, facts: Partial<OutcomeFacts>, chunk = 97): { events: AgentEvent[]; outcome: AgentOutcome } {
+function replay(
+  file: string,
+  facts: Partial<OutcomeFacts>,
+  chunk = 97,
+): { events: AgentEvent[]; outcome: AgentOutcome } {
   const bytes = readFileSync(path.join(dir, file));
   const parser = createStreamParser();
   const events: AgentEvent[] = [];
@@ -53,13 +57,27 @@ describe('recorded CLI output', () => {
     const { events, outcome } = replay('real-claude-2.1.328-not-logged-in.jsonl', { exitCode: 1 });
     expect(kinds(events)).toEqual(['init', 'text', 'result']);
     expect(events[2]).toMatchObject({ kind: 'result', isError: true, subtype: 'success' });
-    expect(outcome).toMatchObject({ class: 'not_authenticated', retryable: false, exitCode: 1, turns: 1 });
+    expect(outcome).toMatchObject({
+      class: 'not_authenticated',
+      retryable: false,
+      exitCode: 1,
+      turns: 1,
+    });
   });
 
   it('a scripted Write is a success with usage and cost', () => {
-    const { events, outcome } = replay('real-claude-2.1.328-mock-model-write.jsonl', { exitCode: 0 }, 13);
+    const { events, outcome } = replay(
+      'real-claude-2.1.328-mock-model-write.jsonl',
+      { exitCode: 0 },
+      13,
+    );
     expect(kinds(events)).toEqual(['init', 'tool_use', 'tool_result', 'text', 'result']);
-    expect(events[1]).toEqual({ kind: 'tool_use', id: 'toolu_2', tool: 'Write', summary: '/workspace/run-1/hello.txt' });
+    expect(events[1]).toEqual({
+      kind: 'tool_use',
+      id: 'toolu_2',
+      tool: 'Write',
+      summary: '/workspace/run-1/hello.txt',
+    });
     expect(events[2]).toMatchObject({ kind: 'tool_result', toolUseId: 'toolu_2', isError: false });
     expect(outcome).toMatchObject({
       class: 'success',
@@ -82,7 +100,14 @@ describe('recorded CLI output', () => {
   it('529 with bounded retries is a retryable api_error, the retry shown as an event', () => {
     const { events, outcome } = replay('real-claude-2.1.328-api-529-max-retries-1.jsonl', {});
     expect(events.filter((e) => e.kind === 'api_retry')).toEqual([
-      { kind: 'api_retry', attempt: 1, maxRetries: 1, delayMs: 535, status: 529, error: 'overloaded' },
+      {
+        kind: 'api_retry',
+        attempt: 1,
+        maxRetries: 1,
+        delayMs: 535,
+        status: 529,
+        error: 'overloaded',
+      },
     ]);
     expect(outcome).toMatchObject({ class: 'api_error', retryable: true });
   });
@@ -90,32 +115,62 @@ describe('recorded CLI output', () => {
   it.each([
     ['real-claude-2.1.328-api-529-retrying-killed.jsonl', 529],
     ['real-claude-2.1.328-api-401-retrying-killed.jsonl', 401],
-  ])('%s: retries are events; stopped by us it is timed_out, killed otherwise crashed', (file, status) => {
-    const stopped = replay(file, { exitCode: null, signal: 'SIGTERM', stoppedFor: 'timeout', timeoutMs: 120_000 });
-    const retries = stopped.events.filter((e) => e.kind === 'api_retry');
-    expect(retries).toHaveLength(9);
-    expect(retries.every((e) => e.kind === 'api_retry' && e.status === status && e.maxRetries === 10)).toBe(true);
-    expect(stopped.outcome.class).toBe('timed_out');
-    expect(replay(file, { exitCode: null, signal: 'SIGKILL' }).outcome.class).toBe('crashed');
-  });
+  ])(
+    '%s: retries are events; stopped by us it is timed_out, killed otherwise crashed',
+    (file, status) => {
+      const stopped = replay(file, {
+        exitCode: null,
+        signal: 'SIGTERM',
+        stoppedFor: 'timeout',
+        timeoutMs: 120_000,
+      });
+      const retries = stopped.events.filter((e) => e.kind === 'api_retry');
+      expect(retries).toHaveLength(9);
+      expect(
+        retries.every((e) => e.kind === 'api_retry' && e.status === status && e.maxRetries === 10),
+      ).toBe(true);
+      expect(stopped.outcome.class).toBe('timed_out');
+      expect(replay(file, { exitCode: null, signal: 'SIGKILL' }).outcome.class).toBe('crashed');
+    },
+  );
 
   it('a structured answer is carried in the outcome', () => {
-    const { events, outcome } = replay('real-claude-2.1.328-json-schema-answered.jsonl', { exitCode: 0, jsonSchemaRequested: true });
-    expect(events.find((e) => e.kind === 'tool_use')).toMatchObject({ tool: 'StructuredOutput', summary: 'fields: score' });
+    const { events, outcome } = replay('real-claude-2.1.328-json-schema-answered.jsonl', {
+      exitCode: 0,
+      jsonSchemaRequested: true,
+    });
+    expect(events.find((e) => e.kind === 'tool_use')).toMatchObject({
+      tool: 'StructuredOutput',
+      summary: 'fields: score',
+    });
     expect(outcome).toMatchObject({ class: 'success', structuredOutput: { score: 7.5 } });
   });
 
   it('an ignored schema is structured_output_missing although the CLI says success', () => {
-    const { outcome } = replay('real-claude-2.1.328-json-schema-ignored.jsonl', { exitCode: 0, jsonSchemaRequested: true });
+    const { outcome } = replay('real-claude-2.1.328-json-schema-ignored.jsonl', {
+      exitCode: 0,
+      jsonSchemaRequested: true,
+    });
     expect(outcome.class).toBe('structured_output_missing');
     expect(outcome.structuredOutput).toBeUndefined();
     // Without a schema asked for, the same stream is a plain success.
-    expect(replay('real-claude-2.1.328-json-schema-ignored.jsonl', { exitCode: 0 }).outcome.class).toBe('success');
+    expect(
+      replay('real-claude-2.1.328-json-schema-ignored.jsonl', { exitCode: 0 }).outcome.class,
+    ).toBe('success');
   });
 
   it('a write outside the workspace is a permission denial', () => {
-    const { events, outcome } = replay('real-claude-2.1.328-write-outside-workspace-denied.jsonl', { exitCode: 0 });
-    expect(kinds(events)).toEqual(['init', 'tool_use', 'permission_denied', 'tool_result', 'text', 'result']);
+    const { events, outcome } = replay('real-claude-2.1.328-write-outside-workspace-denied.jsonl', {
+      exitCode: 0,
+    });
+    expect(kinds(events)).toEqual([
+      'init',
+      'tool_use',
+      'permission_denied',
+      'tool_result',
+      'text',
+      'result',
+    ]);
     expect(events[3]).toMatchObject({ kind: 'tool_result', isError: true });
     expect(outcome.class).toBe('success');
     expect(outcome.permissionDenials).toEqual([{ tool: 'Write', path: '/srv/outside-probe.txt' }]);

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAgentEnv } from '../env.ts';
 import { bash, text, write } from '../model-double/script.ts';
-import { CANARY_KEY, startLiveHarness, type LiveHarness, type LiveSession } from '../testing/live.ts';
+import {
+  CANARY_KEY,
+  startLiveHarness,
+  type LiveHarness,
+  type LiveSession,
+} from '../testing/live.ts';
 
 /** Isolation of a real CLI session: file writes, environment, Bash permissions. */
 let h: LiveHarness;
@@ -21,7 +26,7 @@ function toolResultsOf(s: LiveSession): string[] {
     .flatMap((r) => r.context?.lastToolResults.map((t) => t.content) ?? []);
 }
 
-describe.concurrent('session isolation', () => {
+describe.concurrent('session isolation', { timeout: 180_000 }, () => {
   it('a scripted Write outside the workspace is refused and reported as a permission denial', async () => {
     const outside = path.join(h.root, `outside-${Date.now()}.txt`);
     const s = await h.session([write(outside, 'must not exist'), text('done')]);
@@ -35,9 +40,16 @@ describe.concurrent('session isolation', () => {
 
   it("a canary in the runner's environment is absent from the agent's", async () => {
     process.env.SG_RUNNER_CANARY = 'canary-value-7f3a';
-    const s = await h.session([bash('env', 'print the environment'), text('done')], { allowedTools: ['Bash(env)'] });
+    const s = await h.session([bash('env', 'print the environment'), text('done')], {
+      allowedTools: ['Bash(env)'],
+    });
     // The real path: the allow-list applied to the runner's whole environment.
-    s.request.env = buildAgentEnv({ ...process.env, ANTHROPIC_API_KEY: CANARY_KEY, ANTHROPIC_BASE_URL: s.request.env.ANTHROPIC_BASE_URL, CLAUDE_CODE_MAX_RETRIES: '1' });
+    s.request.env = buildAgentEnv({
+      ...process.env,
+      ANTHROPIC_API_KEY: CANARY_KEY,
+      ANTHROPIC_BASE_URL: s.request.env.ANTHROPIC_BASE_URL,
+      CLAUDE_CODE_MAX_RETRIES: '1',
+    });
     const o = await h.run(s);
     expect(o.class).toBe('success');
     const envDump = toolResultsOf(s).join('\n');
@@ -49,12 +61,22 @@ describe.concurrent('session isolation', () => {
   });
 
   it('a scripted Bash call runs only when the allow-list permits it', async () => {
-    const noRule = await h.session([bash('touch made-by-bash.txt'), text('done')], { allowedTools: ['Write'] });
-    const otherRule = await h.session([bash('tee made-by-tee.txt'), text('done')], { allowedTools: ['Bash(touch:*)'] });
-    const allowed = await h.session([bash('touch made-by-bash.txt'), text('done')], { allowedTools: ['Bash(touch:*)'] });
+    const noRule = await h.session([bash('touch made-by-bash.txt'), text('done')], {
+      allowedTools: ['Write'],
+    });
+    const otherRule = await h.session([bash('tee made-by-tee.txt'), text('done')], {
+      allowedTools: ['Bash(touch:*)'],
+    });
+    const allowed = await h.session([bash('touch made-by-bash.txt'), text('done')], {
+      allowedTools: ['Bash(touch:*)'],
+    });
     const [on, oo, oa] = await Promise.all([h.run(noRule), h.run(otherRule), h.run(allowed)]);
     // No Bash rule: the tool is not even offered to the model, and the call fails.
-    expect(h.double.requests.find((r) => r.sessionHeader === noRule.request.sessionId && r.kind === 'messages')?.context?.toolNames).not.toContain('Bash');
+    expect(
+      h.double.requests.find(
+        (r) => r.sessionHeader === noRule.request.sessionId && r.kind === 'messages',
+      )?.context?.toolNames,
+    ).not.toContain('Bash');
     expect(noRule.events.find((e) => e.kind === 'tool_result')).toMatchObject({ isError: true });
     expect(existsSync(path.join(noRule.workspace, 'made-by-bash.txt'))).toBe(false);
     expect(on.class).toBe('success');

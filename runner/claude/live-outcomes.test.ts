@@ -25,27 +25,58 @@ async function runClean(s: LiveSession): Promise<AgentOutcome> {
   return outcome;
 }
 
-const schema = { type: 'object', properties: { score: { type: 'number' } }, required: ['score'], additionalProperties: false };
+const schema = {
+  type: 'object',
+  properties: { score: { type: 'number' } },
+  required: ['score'],
+  additionalProperties: false,
+};
 
-describe.concurrent('Claude Code outcomes against the model double', () => {
+describe.concurrent('Claude Code outcomes against the model double', { timeout: 180_000 }, () => {
   it('success: a real Write lands in the workspace, with every option the adapter builds accepted', async () => {
-    const s = await h.session([write('notes/hello.txt', 'hello from the double\n'), text('Wrote it.')], {
-      model: 'claude-sonnet-5-5',
-      maxTurns: 5,
-      maxBudgetUsd: 5,
-      appendSystemPrompt: '-- be brief',
-      allowedTools: ['Write', 'Edit', 'Bash(npm test:*)'],
-      disallowedTools: ['WebFetch', 'WebSearch'],
-    });
+    const s = await h.session(
+      [write('notes/hello.txt', 'hello from the double\n'), text('Wrote it.')],
+      {
+        model: 'claude-sonnet-5-5',
+        maxTurns: 5,
+        maxBudgetUsd: 5,
+        appendSystemPrompt: '-- be brief',
+        allowedTools: ['Write', 'Edit', 'Bash(npm test:*)'],
+        disallowedTools: ['WebFetch', 'WebSearch'],
+      },
+    );
     const o = await runClean(s);
-    expect(o).toMatchObject({ class: 'success', retryable: false, exitCode: 0, turns: 2, resultText: 'Wrote it.', model: 'claude-sonnet-5-5' });
+    expect(o).toMatchObject({
+      class: 'success',
+      retryable: false,
+      exitCode: 0,
+      turns: 2,
+      resultText: 'Wrote it.',
+      model: 'claude-sonnet-5-5',
+    });
     expect(o.costUsd).toBeGreaterThan(0);
     expect(o.usage.inputTokens).toBeGreaterThan(0);
-    expect(await readFile(path.join(s.workspace, 'notes/hello.txt'), 'utf8')).toBe('hello from the double\n');
-    expect(s.events.map((e) => e.kind)).toEqual(['spawn', 'init', 'tool_use', 'tool_result', 'text', 'result']);
-    const main = h.double.requests.filter((r) => r.sessionHeader === s.request.sessionId && r.kind === 'messages');
+    expect(await readFile(path.join(s.workspace, 'notes/hello.txt'), 'utf8')).toBe(
+      'hello from the double\n',
+    );
+    expect(s.events.map((e) => e.kind).filter((k) => k !== 'exit')).toEqual([
+      'spawn',
+      'init',
+      'tool_use',
+      'tool_result',
+      'text',
+      'result',
+    ]);
+    expect(s.events.filter((e) => e.kind === 'exit')).toEqual([
+      { kind: 'exit', exitCode: 0, signal: null },
+    ]);
+    const main = h.double.requests.filter(
+      (r) => r.sessionHeader === s.request.sessionId && r.kind === 'messages',
+    );
     expect(main[0]?.context?.prompt).toBe('Do the scripted task.');
-    expect(JSON.stringify(main[0]?.body?.system ?? '') + JSON.stringify(main[0]?.body?.messages ?? '')).toContain('-- be brief');
+    expect(
+      JSON.stringify(main[0]?.body?.system ?? '') + JSON.stringify(main[0]?.body?.messages ?? ''),
+    ).toContain('-- be brief');
   });
 
   it.each([
@@ -79,7 +110,10 @@ describe.concurrent('Claude Code outcomes against the model double', () => {
   });
 
   it('costly usage past --max-budget-usd → budget_exceeded, tokens still counted', async () => {
-    const s = await h.session(toolLoop('loop.txt', { inputTokens: 2_000_000, outputTokens: 1000 }), { maxBudgetUsd: 0.25, maxTurns: 10 });
+    const s = await h.session(
+      toolLoop('loop.txt', { inputTokens: 2_000_000, outputTokens: 1000 }),
+      { maxBudgetUsd: 0.25, maxTurns: 10 },
+    );
     const o = await runClean(s);
     expect(o.class).toBe('budget_exceeded');
     expect(o.costUsd).toBeGreaterThan(0.25);
@@ -91,7 +125,9 @@ describe.concurrent('Claude Code outcomes against the model double', () => {
     const o = await runClean(s);
     expect(o.class).toBe('success');
     expect(o.structuredOutput).toEqual({ score: 4 });
-    const first = h.double.requests.find((r) => r.sessionHeader === s.request.sessionId && r.kind === 'messages');
+    const first = h.double.requests.find(
+      (r) => r.sessionHeader === s.request.sessionId && r.kind === 'messages',
+    );
     expect(first?.context?.structuredSchema).toMatchObject({ required: ['score'] });
   });
 
@@ -99,7 +135,10 @@ describe.concurrent('Claude Code outcomes against the model double', () => {
     const s = await h.session([text('no tool'), text('still no tool')], { jsonSchema: schema });
     const o = await runClean(s);
     expect(o.class).toBe('structured_output_missing');
-    expect(s.events.find((e) => e.kind === 'result')).toMatchObject({ isError: false, subtype: 'success' });
+    expect(s.events.find((e) => e.kind === 'result')).toMatchObject({
+      isError: false,
+      subtype: 'success',
+    });
   });
 
   it('an unknown flag → cli_usage_error, not retryable', async () => {

@@ -39,7 +39,8 @@ const RETRYABLE: Record<OutcomeClass, boolean> = {
 };
 
 /** Commander-style usage errors the CLI prints before it starts a session. */
-const USAGE_ERROR_RE = /^(error: (unknown option|option '.*' argument|missing required argument|too many arguments|required option)|Error: When using --print)/m;
+const USAGE_ERROR_RE =
+  /^(error: (unknown option|option '.*' argument|missing required argument|too many arguments|required option)|Error: When using --print)/m;
 
 function denialsOf(state: StreamState): PermissionDenial[] {
   return (state.result?.permission_denials ?? []).map((d) => {
@@ -60,7 +61,9 @@ function num(o: Record<string, unknown>, key: string): number {
 function usageOf(state: StreamState): AgentUsage {
   const r = state.result;
   const out = emptyUsage();
-  const models = Object.values(r?.modelUsage ?? {}).filter((m): m is Record<string, unknown> => !!m && typeof m === 'object');
+  const models = Object.values(r?.modelUsage ?? {}).filter(
+    (m): m is Record<string, unknown> => !!m && typeof m === 'object',
+  );
   if (models.length > 0) {
     for (const m of models) {
       out.inputTokens += num(m, 'inputTokens');
@@ -105,34 +108,59 @@ function classFromTag(tag: string | undefined): OutcomeClass | undefined {
 
 function classify(f: OutcomeFacts): { cls: OutcomeClass; message: string } {
   if (f.stoppedFor === 'cancel') return { cls: 'cancelled', message: 'The session was cancelled.' };
-  if (f.stoppedFor === 'timeout') return { cls: 'timed_out', message: `The session ran longer than ${f.timeoutMs ?? '?'} ms.` };
-  if (f.stoppedFor === 'idle') return { cls: 'idle_timeout', message: `The agent was silent for more than ${f.idleTimeoutMs ?? '?'} ms.` };
+  if (f.stoppedFor === 'timeout')
+    return { cls: 'timed_out', message: `The session ran longer than ${f.timeoutMs ?? '?'} ms.` };
+  if (f.stoppedFor === 'idle')
+    return {
+      cls: 'idle_timeout',
+      message: `The agent was silent for more than ${f.idleTimeoutMs ?? '?'} ms.`,
+    };
   const r = f.state.result;
   if (!r) {
     if (!f.state.init && f.exitCode !== 0 && USAGE_ERROR_RE.test(f.stderrHead)) {
       const first = f.stderrHead.split('\n').find((l) => l.trim()) ?? '';
-      return { cls: 'cli_usage_error', message: `The CLI rejected its arguments: ${first.slice(0, 300)}` };
+      return {
+        cls: 'cli_usage_error',
+        message: `The CLI rejected its arguments: ${first.slice(0, 300)}`,
+      };
     }
-    if (f.state.rateLimit?.status === 'rejected') return { cls: 'usage_limit', message: 'The usage limit was reached.' };
+    if (f.state.rateLimit?.status === 'rejected')
+      return { cls: 'usage_limit', message: 'The usage limit was reached.' };
     const how = f.signal ? `was killed by ${f.signal}` : `exited with code ${f.exitCode ?? '?'}`;
     return { cls: 'crashed', message: `The CLI ${how} without a result.` };
   }
-  if (r.subtype === 'error_max_turns') return { cls: 'max_turns', message: `The session reached its turn limit (${r.num_turns ?? '?'} turns).` };
+  if (r.subtype === 'error_max_turns')
+    return {
+      cls: 'max_turns',
+      message: `The session reached its turn limit (${r.num_turns ?? '?'} turns).`,
+    };
   if (r.subtype === 'error_max_budget_usd') {
-    return { cls: 'budget_exceeded', message: `The session exceeded its budget (spent $${(r.total_cost_usd ?? 0).toFixed(4)}).` };
+    return {
+      cls: 'budget_exceeded',
+      message: `The session exceeded its budget (spent $${(r.total_cost_usd ?? 0).toFixed(4)}).`,
+    };
   }
   if (r.is_error || r.subtype !== 'success') {
-    const status = typeof r.api_error_status === 'number' ? r.api_error_status : f.state.apiError?.status;
+    const status =
+      typeof r.api_error_status === 'number' ? r.api_error_status : f.state.apiError?.status;
     const cls =
       classFromStatus(status) ??
       classFromTag(f.state.apiError?.error) ??
       (f.state.rateLimit?.status === 'rejected' ? 'usage_limit' : undefined) ??
-      (r.terminal_reason === 'api_error' ? classFromStatus(f.state.lastRetryStatus) ?? 'api_error' : 'crashed');
-    const what = status !== undefined ? `API status ${status}` : (f.state.apiError?.error ?? r.terminal_reason ?? r.subtype);
+      (r.terminal_reason === 'api_error'
+        ? (classFromStatus(f.state.lastRetryStatus) ?? 'api_error')
+        : 'crashed');
+    const what =
+      status !== undefined
+        ? `API status ${status}`
+        : (f.state.apiError?.error ?? r.terminal_reason ?? r.subtype);
     return { cls, message: `The session ended in an error (${what}).` };
   }
   if (f.jsonSchemaRequested && r.structured_output === undefined) {
-    return { cls: 'structured_output_missing', message: 'The agent did not give the structured answer that was asked for.' };
+    return {
+      cls: 'structured_output_missing',
+      message: 'The agent did not give the structured answer that was asked for.',
+    };
   }
   return { cls: 'success', message: 'The session completed.' };
 }

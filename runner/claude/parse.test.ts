@@ -3,11 +3,29 @@ import type { AgentEvent } from '../agent/port.ts';
 import { decideOutcome } from './outcome.ts';
 import { createStreamParser, LineSplitter, normaliseResetTime, type SplitLine } from './parse.ts';
 
-const init = JSON.stringify({ type: 'system', subtype: 'init', session_id: 's', model: 'm', tools: ['Write'], cwd: '/w' });
+const init = JSON.stringify({
+  type: 'system',
+  subtype: 'init',
+  session_id: 's',
+  model: 'm',
+  tools: ['Write'],
+  cwd: '/w',
+});
 const result = (o: Record<string, unknown>) =>
-  JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 1, total_cost_usd: 0, permission_denials: [], ...o });
+  JSON.stringify({
+    type: 'result',
+    subtype: 'success',
+    is_error: false,
+    num_turns: 1,
+    total_cost_usd: 0,
+    permission_denials: [],
+    ...o,
+  });
 
-function run(lines: string[], extra: { jsonSchemaRequested?: boolean; exitCode?: number | null; stderrHead?: string } = {}) {
+function run(
+  lines: string[],
+  extra: { jsonSchemaRequested?: boolean; exitCode?: number | null; stderrHead?: string } = {},
+) {
   const p = createStreamParser();
   const events: AgentEvent[] = lines.flatMap((l) => p.parse(l));
   const outcome = decideOutcome({
@@ -25,7 +43,12 @@ function run(lines: string[], extra: { jsonSchemaRequested?: boolean; exitCode?:
 describe('rate_limit_event lines (shape from DESIGN.md)', () => {
   const rejected = JSON.stringify({
     type: 'rate_limit_event',
-    rate_limit_info: { status: 'rejected', resetsAt: 1795600000, rateLimitType: 'five_hour', extra: 1 },
+    rate_limit_info: {
+      status: 'rejected',
+      resetsAt: 1795600000,
+      rateLimitType: 'five_hour',
+      extra: 1,
+    },
     session_id: 's',
   });
   const synthetic = JSON.stringify({
@@ -36,26 +59,49 @@ describe('rate_limit_event lines (shape from DESIGN.md)', () => {
   });
 
   it('a rejected limit gives usage_limit with the reset time', () => {
-    const { events, outcome } = run([init, rejected, synthetic, result({ is_error: true, terminal_reason: 'api_error', api_error_status: null })]);
+    const { events, outcome } = run([
+      init,
+      rejected,
+      synthetic,
+      result({ is_error: true, terminal_reason: 'api_error', api_error_status: null }),
+    ]);
     expect(events.find((e) => e.kind === 'rate_limit')).toEqual({
       kind: 'rate_limit',
       status: 'rejected',
       resetsAt: new Date(1795600000 * 1000).toISOString(),
       limitType: 'five_hour',
     });
-    expect(outcome).toMatchObject({ class: 'usage_limit', retryable: true, resetAt: '2026-11-25T09:46:40.000Z' });
+    expect(outcome).toMatchObject({
+      class: 'usage_limit',
+      retryable: true,
+      resetAt: '2026-11-25T09:46:40.000Z',
+    });
   });
 
   it('a rejected limit is kept over a later allowed report', () => {
-    const allowed = JSON.stringify({ type: 'rate_limit_event', rate_limit_info: { status: 'allowed' } });
-    const { outcome } = run([init, rejected, allowed, result({ is_error: true, api_error_status: 429 })]);
+    const allowed = JSON.stringify({
+      type: 'rate_limit_event',
+      rate_limit_info: { status: 'allowed' },
+    });
+    const { outcome } = run([
+      init,
+      rejected,
+      allowed,
+      result({ is_error: true, api_error_status: 429 }),
+    ]);
     expect(outcome.resetAt).toBe('2026-11-25T09:46:40.000Z');
   });
 
   it('a warning does not make a successful session fail', () => {
-    const warn = JSON.stringify({ type: 'rate_limit_event', rate_limit_info: { status: 'allowed_warning', resetsAt: '2026-12-01T00:00:00Z' } });
+    const warn = JSON.stringify({
+      type: 'rate_limit_event',
+      rate_limit_info: { status: 'allowed_warning', resetsAt: '2026-12-01T00:00:00Z' },
+    });
     const { events, outcome } = run([init, warn, result({ result: 'ok' })], { exitCode: 0 });
-    expect(events.find((e) => e.kind === 'rate_limit')).toMatchObject({ status: 'allowed_warning', resetsAt: '2026-12-01T00:00:00.000Z' });
+    expect(events.find((e) => e.kind === 'rate_limit')).toMatchObject({
+      status: 'allowed_warning',
+      resetsAt: '2026-12-01T00:00:00.000Z',
+    });
     expect(outcome.class).toBe('success');
     expect(outcome.resetAt).toBeUndefined();
   });
@@ -90,7 +136,10 @@ describe('classification from structured fields', () => {
   });
 
   it('never reads the result text: an error-looking text in a success is success', () => {
-    expect(run([init, result({ result: 'API Error: 429 rate limited, not logged in' })], { exitCode: 0 }).outcome.class).toBe('success');
+    expect(
+      run([init, result({ result: 'API Error: 429 rate limited, not logged in' })], { exitCode: 0 })
+        .outcome.class,
+    ).toBe('success');
   });
 
   it('stderr is used only for usage errors before the stream starts', () => {
@@ -108,10 +157,22 @@ describe('classification from structured fields', () => {
         subtype: 'error_max_budget_usd',
         is_error: true,
         usage: { input_tokens: 0, output_tokens: 0 },
-        modelUsage: { a: { inputTokens: 7, outputTokens: 3, cacheReadInputTokens: 2, cacheCreationInputTokens: 1 } },
+        modelUsage: {
+          a: {
+            inputTokens: 7,
+            outputTokens: 3,
+            cacheReadInputTokens: 2,
+            cacheCreationInputTokens: 1,
+          },
+        },
       }),
     ]);
-    expect(outcome.usage).toEqual({ inputTokens: 7, outputTokens: 3, cacheReadTokens: 2, cacheCreationTokens: 1 });
+    expect(outcome.usage).toEqual({
+      inputTokens: 7,
+      outputTokens: 3,
+      cacheReadTokens: 2,
+      cacheCreationTokens: 1,
+    });
   });
 });
 
@@ -120,8 +181,12 @@ describe('parser tolerance', () => {
     const p = createStreamParser();
     expect(p.parse(JSON.stringify({ type: 'stream_event', event: {} }))).toEqual([]);
     expect(p.parse(JSON.stringify({ type: 'system', subtype: 'hook_started', x: 1 }))).toEqual([]);
-    expect(p.parse('{not json')).toEqual([{ kind: 'notice', message: 'unparsable output line (9 chars)' }]);
-    expect(p.parse(JSON.stringify({ type: 'result', subtype: 1 }))[0]).toMatchObject({ kind: 'notice' });
+    expect(p.parse('{not json')).toEqual([
+      { kind: 'notice', message: 'unparsable output line (9 chars)' },
+    ]);
+    expect(p.parse(JSON.stringify({ type: 'result', subtype: 1 }))[0]).toMatchObject({
+      kind: 'notice',
+    });
     expect(p.state.unparsed).toBe(2);
     expect(p.state.result).toBeUndefined();
   });

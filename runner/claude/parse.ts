@@ -39,6 +39,8 @@ export interface StreamParser {
 }
 
 const SUMMARY_MAX = 200;
+/** Text events are progress, not the record: the transcript keeps the whole text. */
+const TEXT_EVENT_MAX = 4000;
 
 function clip(s: string, max = SUMMARY_MAX): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
@@ -59,7 +61,11 @@ export function summariseToolInput(tool: string, input: unknown): string {
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((b) => (b && typeof b === 'object' && 'text' in b && typeof b.text === 'string' ? b.text : '')).join('');
+    return content
+      .map((b) =>
+        b && typeof b === 'object' && 'text' in b && typeof b.text === 'string' ? b.text : '',
+      )
+      .join('');
   }
   return '';
 }
@@ -72,7 +78,11 @@ export function normaliseResetTime(value: number | string | null | undefined): s
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
-function onAssistant(line: v.InferOutput<typeof AssistantLine>, state: StreamState, out: AgentEvent[]): void {
+function onAssistant(
+  line: v.InferOutput<typeof AssistantLine>,
+  state: StreamState,
+  out: AgentEvent[],
+): void {
   if (line.is_api_error_message || line.error) {
     state.apiError = {
       ...(line.error ? { error: line.error } : {}),
@@ -82,10 +92,17 @@ function onAssistant(line: v.InferOutput<typeof AssistantLine>, state: StreamSta
   for (const block of line.message.content) {
     if (block.type === 'text') {
       const t = v.safeParse(TextBlock, block);
-      if (t.success && t.output.text) out.push({ kind: 'text', text: t.output.text });
+      if (t.success && t.output.text)
+        out.push({ kind: 'text', text: clip(t.output.text, TEXT_EVENT_MAX) });
     } else if (block.type === 'tool_use') {
       const t = v.safeParse(ToolUseBlock, block);
-      if (t.success) out.push({ kind: 'tool_use', id: t.output.id, tool: t.output.name, summary: summariseToolInput(t.output.name, t.output.input) });
+      if (t.success)
+        out.push({
+          kind: 'tool_use',
+          id: t.output.id,
+          tool: t.output.name,
+          summary: summariseToolInput(t.output.name, t.output.input),
+        });
     }
   }
 }
@@ -96,12 +113,21 @@ function onUser(line: v.InferOutput<typeof UserLine>, out: AgentEvent[]): void {
     if (block.type !== 'tool_result') continue;
     const t = v.safeParse(ToolResultBlock, block);
     if (t.success) {
-      out.push({ kind: 'tool_result', toolUseId: t.output.tool_use_id, isError: t.output.is_error === true, summary: clip(resultText(t.output.content)) });
+      out.push({
+        kind: 'tool_result',
+        toolUseId: t.output.tool_use_id,
+        isError: t.output.is_error === true,
+        summary: clip(resultText(t.output.content)),
+      });
     }
   }
 }
 
-function onRateLimit(line: v.InferOutput<typeof RateLimitLine>, state: StreamState, out: AgentEvent[]): void {
+function onRateLimit(
+  line: v.InferOutput<typeof RateLimitLine>,
+  state: StreamState,
+  out: AgentEvent[],
+): void {
   const info = line.rate_limit_info;
   const resetsAt = normaliseResetTime(info.resetsAt);
   const ev = {
@@ -186,7 +212,11 @@ export function createStreamParser(): StreamParser {
             });
           } else {
             const d = parsed.output as v.InferOutput<typeof PermissionDeniedLine>;
-            out.push({ kind: 'permission_denied', tool: d.tool_name, ...(d.tool_use_id ? { toolUseId: d.tool_use_id } : {}) });
+            out.push({
+              kind: 'permission_denied',
+              tool: d.tool_name,
+              ...(d.tool_use_id ? { toolUseId: d.tool_use_id } : {}),
+            });
           }
       }
       return out;

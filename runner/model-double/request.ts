@@ -8,7 +8,10 @@ import type { ToolResultInfo, TurnContext } from './script.ts';
  */
 const Block = v.looseObject({ type: v.string() });
 const Message = v.looseObject({ role: v.string(), content: v.union([v.string(), v.array(Block)]) });
-const Tool = v.looseObject({ name: v.string(), input_schema: v.optional(v.record(v.string(), v.unknown())) });
+const Tool = v.looseObject({
+  name: v.string(),
+  input_schema: v.optional(v.record(v.string(), v.unknown())),
+});
 
 export const MessagesBody = v.looseObject({
   model: v.optional(v.string(), 'claude-double'),
@@ -26,7 +29,10 @@ function blocks(m: Msg): Array<Record<string, unknown>> {
 
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map((b) => (b && typeof b === 'object' && 'text' in b ? String(b.text) : '')).join('');
+  if (Array.isArray(value))
+    return value
+      .map((b) => (b && typeof b === 'object' && 'text' in b ? String(b.text) : ''))
+      .join('');
   return '';
 }
 
@@ -53,7 +59,12 @@ export function contextOf(scriptId: string, body: MessagesBody): TurnContext {
   const firstUser = body.messages.find((m) => m.role === 'user');
   const prompt = firstUser
     ? blocks(firstUser)
-        .filter((b) => b.type === 'text' && typeof b.text === 'string' && !b.text.startsWith('<system-reminder>'))
+        .filter(
+          (b) =>
+            b.type === 'text' &&
+            typeof b.text === 'string' &&
+            !b.text.startsWith('<system-reminder>'),
+        )
         .map((b) => String(b.text))
         .join('')
     : '';
@@ -61,7 +72,11 @@ export function contextOf(scriptId: string, body: MessagesBody): TurnContext {
   const lastBlocks = lastUser ? blocks(lastUser) : [];
   const lastToolResults: ToolResultInfo[] = lastBlocks
     .filter((b) => b.type === 'tool_result')
-    .map((b) => ({ toolUseId: String(b.tool_use_id ?? ''), isError: b.is_error === true, content: textOf(b.content) }));
+    .map((b) => ({
+      toolUseId: String(b.tool_use_id ?? ''),
+      isError: b.is_error === true,
+      content: textOf(b.content),
+    }));
   const lastUserText = lastBlocks
     .filter((b) => b.type === 'text')
     .map((b) => String(b.text ?? ''))
@@ -84,7 +99,10 @@ export function contextOf(scriptId: string, body: MessagesBody): TurnContext {
 const PATH_KEYS = ['file_path', 'notebook_path'];
 
 /** Resolves relative file paths of a scripted tool input against the session's cwd. */
-export function resolveToolInput(input: Record<string, unknown>, cwd: string | undefined): Record<string, unknown> {
+export function resolveToolInput(
+  input: Record<string, unknown>,
+  cwd: string | undefined,
+): Record<string, unknown> {
   if (!cwd) return input;
   const out: Record<string, unknown> = { ...input };
   for (const k of PATH_KEYS) {

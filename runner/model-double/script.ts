@@ -15,9 +15,21 @@ export interface TurnUsage {
 export type Turn =
   | { type: 'text'; text: string; usage?: TurnUsage }
   /** A tool call; `text` is sent as a text block before it. Relative file paths resolve against the session's cwd. */
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; text?: string; usage?: TurnUsage }
+  | {
+      type: 'tool_use';
+      name: string;
+      input: Record<string, unknown>;
+      text?: string;
+      usage?: TurnUsage;
+    }
   /** An HTTP error answer (401, 429, 500, 529…), with optional extra headers. */
-  | { type: 'http_error'; status: number; errorType?: string; message?: string; headers?: Record<string, string> }
+  | {
+      type: 'http_error';
+      status: number;
+      errorType?: string;
+      message?: string;
+      headers?: Record<string, string>;
+    }
   /** Starts the SSE stream, then holds it open without another byte until the double closes. */
   | { type: 'stall' }
   /** Sends an SSE event whose data is not JSON, then ends the stream. */
@@ -62,7 +74,11 @@ export function turnFor(script: Script, ctx: TurnContext): Turn {
   return list[ctx.position] ?? { type: 'text', text: SCRIPT_FINISHED_TEXT };
 }
 
-export const text = (t: string, usage?: TurnUsage): Turn => ({ type: 'text', text: t, ...(usage ? { usage } : {}) });
+export const text = (t: string, usage?: TurnUsage): Turn => ({
+  type: 'text',
+  text: t,
+  ...(usage ? { usage } : {}),
+});
 
 export const toolUse = (name: string, input: Record<string, unknown>, usage?: TurnUsage): Turn => ({
   type: 'tool_use',
@@ -71,16 +87,19 @@ export const toolUse = (name: string, input: Record<string, unknown>, usage?: Tu
   ...(usage ? { usage } : {}),
 });
 
-export const write = (filePath: string, content: string): Turn => toolUse('Write', { file_path: filePath, content });
+export const write = (filePath: string, content: string): Turn =>
+  toolUse('Write', { file_path: filePath, content });
 
 export const edit = (filePath: string, oldString: string, newString: string): Turn =>
   toolUse('Edit', { file_path: filePath, old_string: oldString, new_string: newString });
 
 export const read = (filePath: string): Turn => toolUse('Read', { file_path: filePath });
 
-export const bash = (command: string, description = 'run a command'): Turn => toolUse('Bash', { command, description });
+export const bash = (command: string, description = 'run a command'): Turn =>
+  toolUse('Bash', { command, description });
 
-export const structured = (input: Record<string, unknown>): Turn => toolUse('StructuredOutput', input);
+export const structured = (input: Record<string, unknown>): Turn =>
+  toolUse('StructuredOutput', input);
 
 export const httpError = (status: number, headers?: Record<string, string>): Turn => ({
   type: 'http_error',

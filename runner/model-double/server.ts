@@ -1,9 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
-import { contextOf, isMainRequest, MessagesBody, resolveToolInput } from './request.ts';
-import { turnFor, type Script, type ToolResultInfo, type Turn, type TurnContext } from './script.ts';
-import { errorResponse, jsonMessage, rateLimitHeaders, startStream, streamMessage, type AnswerBlock } from './sse.ts';
+import { answerTurn } from './answer.ts';
+import { contextOf, isMainRequest, MessagesBody } from './request.ts';
+import { turnFor, type Script, type Turn, type TurnContext } from './script.ts';
+import { errorResponse, jsonMessage, streamMessage } from './sse.ts';
 
 /**
  * The model double: a local HTTP server that speaks the Anthropic Messages API (SSE streaming)
@@ -101,54 +102,20 @@ export async function startModelDouble(options: ModelDoubleOptions = {}): Promis
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
   };
 
-  const answerTurn = (res: ServerResponse, turn: Turn, ctx: TurnContext, stream: boolean): void => {
-    const id = `msg_double_${++counter}`;
-    switch (turn.type) {
-      case 'http_error': {
-        const headers = turn.status === 429 ? { ...rateLimitHeaders(), ...turn.headers } : turn.headers;
-        errorResponse(res, turn.status, {
-          ...(turn.errorType ? { errorType: turn.errorType } : {}),
-          ...(turn.message ? { message: turn.message } : {}),
-          ...(headers ? { headers } : {}),
-        });
-        return;
-      }
-      case 'stall':
-        startStream(res, id, ctx.model);
-        stalled.add(res);
-        res.on('close', () => stalled.delete(res));
-        return;
-      case 'malformed':
-        // The CLI retries a broken stream without streaming; that answer is broken too.
-        if (!stream) {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"type":"message","content":[{not json');
-          return;
-        }
-        startStream(res, id, ctx.model);
-        res.write('event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{not json\n\n');
-        res.end();
-        return;
-      case 'text':
-      case 'tool_use': {
-        const blocks: AnswerBlock[] = [];
-        if (turn.type === 'text') blocks.push({ type: 'text', text: turn.text });
-        else {
-          if (turn.text) blocks.push({ type: 'text', text: turn.text });
-          blocks.push({ type: 'tool_use', id: `toolu_double_${counter}`, name: turn.name, input: resolveToolInput(turn.input, ctx.cwd) });
-        }
-        (stream ? streamMessage : jsonMessage)(res, id, ctx.model, blocks, turn.usage);
-      }
-    }
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://double');
     const prefixed = PREFIX_RE.exec(url.pathname);
     const scriptId = prefixed ? (prefixed[1] ?? null) : null;
     const rest = prefixed ? (prefixed[2] ?? '/') : url.pathname;
     const method = req.method ?? 'GET';
-    const base: RecordedRequest = { at: Date.now(), method, path: rest, scriptId, kind: 'other', hasApiKey: apiKeyOf(req) !== undefined };
+    const base: RecordedRequest = {
+      at: Date.now(),
+      method,
+      path: rest,
+      scriptId,
+      kind: 'other',
+      hasApiKey: apiKeyOf(req) !== undefined,
+    };
     const sessionHeader = req.headers['x-claude-code-session-id'];
     if (typeof sessionHeader === 'string') base.sessionHeader = sessionHeader;
 
@@ -191,22 +158,34 @@ export async function startModelDouble(options: ModelDoubleOptions = {}): Promis
     if (!isMainRequest(body)) {
       // Side calls (titles, summaries) get a plain answer and never advance a script.
       record({ ...base, kind: 'side', context: ctx });
-      (body.stream ? streamMessage : jsonMessage)(res, `msg_side_${++counter}`, ctx.model, [{ type: 'text', text: 'Session' }]);
+      (body.stream ? streamMessage : jsonMessage)(res, `msg_side_${++counter}`, ctx.model, [
+        { type: 'text', text: 'Session' },
+      ]);
       return;
     }
     const script = scriptId === null ? defaultScript : scripts.get(scriptId);
     if (!script) {
       record({ ...base, kind: 'messages', context: ctx });
-      return errorResponse(res, 400, { message: `model double: no script registered as ${scriptId}` });
+      return errorResponse(res, 400, {
+        message: `model double: no script registered as ${scriptId}`,
+      });
     }
     const turn = turnFor(script, ctx);
     record({ ...base, kind: 'messages', context: ctx, answered: turn.type, body });
-    answerTurn(res, turn, ctx, body.stream);
+    answerTurn(res, turn, ctx, {
+      stream: body.stream,
+      n: ++counter,
+      onStall: (r) => {
+        stalled.add(r);
+        r.on('close', () => stalled.delete(r));
+      },
+    });
   };
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) errorResponse(res, 500, { message: `model double failed: ${String(e)}` });
+      if (!res.headersSent)
+        errorResponse(res, 500, { message: `model double failed: ${String(e)}` });
       else res.destroy();
     });
   });
@@ -223,7 +202,8 @@ export async function startModelDouble(options: ModelDoubleOptions = {}): Promis
     port,
     requests,
     register(scriptId, script) {
-      if (!SCRIPT_ID_RE.test(scriptId)) throw new Error(`script id must match ${SCRIPT_ID_RE}: ${scriptId}`);
+      if (!SCRIPT_ID_RE.test(scriptId))
+        throw new Error(`script id must match ${SCRIPT_ID_RE}: ${scriptId}`);
       scripts.set(scriptId, script);
       return `${url}/s/${scriptId}`;
     },
@@ -241,5 +221,3 @@ export async function startModelDouble(options: ModelDoubleOptions = {}): Promis
     },
   };
 }
-
-export type { Script, ToolResultInfo };

@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { TurnUsage } from './script.ts';
 
 /** One answer block the double streams. */
-export type AnswerBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+export type AnswerBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 function usageStart(u: TurnUsage | undefined): Record<string, number> {
   return {
@@ -17,8 +19,17 @@ function event(res: ServerResponse, name: string, data: unknown): void {
   res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-export function startStream(res: ServerResponse, id: string, model: string, usage?: TurnUsage): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': id });
+export function startStream(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  usage?: TurnUsage,
+): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'request-id': id,
+  });
   event(res, 'message_start', {
     type: 'message_start',
     message: {
@@ -38,12 +49,26 @@ export function startStream(res: ServerResponse, id: string, model: string, usag
  * Streams a whole assistant message: message_start, each block (tool input as two
  * input_json_delta chunks, as the real API splits it), message_delta with usage, message_stop.
  */
-export function streamMessage(res: ServerResponse, id: string, model: string, blocks: AnswerBlock[], usage?: TurnUsage): void {
+export function streamMessage(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  blocks: AnswerBlock[],
+  usage?: TurnUsage,
+): void {
   startStream(res, id, model, usage);
   blocks.forEach((b, index) => {
     if (b.type === 'text') {
-      event(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      event(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: b.text } });
+      event(res, 'content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'text', text: '' },
+      });
+      event(res, 'content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'text_delta', text: b.text },
+      });
     } else {
       event(res, 'content_block_start', {
         type: 'content_block_start',
@@ -53,7 +78,11 @@ export function streamMessage(res: ServerResponse, id: string, model: string, bl
       const json = JSON.stringify(b.input);
       const cut = Math.floor(json.length / 2);
       for (const part of [json.slice(0, cut), json.slice(cut)]) {
-        event(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
+        event(res, 'content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: part },
+        });
       }
     }
     event(res, 'content_block_stop', { type: 'content_block_stop', index });
@@ -69,7 +98,13 @@ export function streamMessage(res: ServerResponse, id: string, model: string, bl
 }
 
 /** The same answer as one JSON body, for non-streaming calls. */
-export function jsonMessage(res: ServerResponse, id: string, model: string, blocks: AnswerBlock[], usage?: TurnUsage): void {
+export function jsonMessage(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  blocks: AnswerBlock[],
+  usage?: TurnUsage,
+): void {
   const body = {
     id,
     type: 'message',
@@ -103,7 +138,12 @@ export function errorResponse(
 ): void {
   const type = options.errorType ?? ERROR_TYPES[status] ?? 'api_error';
   res.writeHead(status, { 'content-type': 'application/json', ...options.headers });
-  res.end(JSON.stringify({ type: 'error', error: { type, message: options.message ?? `model double: ${type}` } }));
+  res.end(
+    JSON.stringify({
+      type: 'error',
+      error: { type, message: options.message ?? `model double: ${type}` },
+    }),
+  );
 }
 
 /**

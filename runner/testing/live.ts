@@ -3,7 +3,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AgentEvent, AgentOutcome, AgentPort, AgentSessionRequest } from '../agent/port.ts';
-import { findSessionProcesses, sessionProcesses, type ProcInfo } from '../agent/proc.ts';
+import {
+  findSessionProcesses,
+  killSessionTree,
+  sessionProcesses,
+  type ProcInfo,
+} from '../agent/proc.ts';
 import { sessionEnvMarker } from '../claude/markers.ts';
 import { createClaudeCodeAgent, type ClaudeCodeAgentOptions } from '../claude/adapter.ts';
 import { startModelDouble, type ModelDouble } from '../model-double/server.ts';
@@ -25,6 +30,7 @@ export interface LiveSession {
 
 export interface LiveHarness {
   double: ModelDouble;
+  /** The Claude Code adapter, limited to a few processes at once. */
   agent: AgentPort;
   root: string;
   /** A request for a registered script; `overrides` replace fields, `env` is merged. */
@@ -37,7 +43,7 @@ export interface LiveHarness {
 }
 
 /** CLI processes a harness runs at once: the machines have 2 cores, shared with other suites. */
-const MAX_PARALLEL = 3;
+const MAX_PARALLEL = 2;
 
 function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -54,12 +60,20 @@ function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
   };
 }
 
-export async function startLiveHarness(agentOptions: ClaudeCodeAgentOptions = {}): Promise<LiveHarness> {
+export async function startLiveHarness(
+  agentOptions: ClaudeCodeAgentOptions = {},
+): Promise<LiveHarness> {
   const limit = limiter(MAX_PARALLEL);
   const double = await startModelDouble();
-  const agent = createClaudeCodeAgent({ killGraceMs: 1500, ...agentOptions });
+  const raw = createClaudeCodeAgent({ killGraceMs: 1500, ...agentOptions });
+  // Every CLI process of the harness, however started, waits for a slot.
+  const agent: AgentPort = {
+    name: raw.name,
+    run: (req, onEvent, onRawLine) => limit(() => raw.run(req, onEvent, onRawLine)),
+  };
   const root = await mkdtemp(path.join(tmpdir(), 'sg-live-'));
   let n = 0;
+  const sessions: LiveSession[] = [];
   return {
     double,
     agent,
@@ -88,26 +102,33 @@ export async function startLiveHarness(agentOptions: ClaudeCodeAgentOptions = {}
         },
         ...rest,
       };
-      return { request, workspace, home, events: [] };
+      const s: LiveSession = { request, workspace, home, events: [] };
+      sessions.push(s);
+      return s;
     },
     run(s, other, onRawLine) {
-      return limit(() =>
-        (other ?? agent).run(
-          s.request,
-          (e) => {
-            if (e.kind === 'spawn') s.pid = e.pid;
-            s.events.push(e);
-          },
-          onRawLine,
-        ),
-      );
+      const onEvent = (e: AgentEvent): void => {
+        if (e.kind === 'spawn') s.pid = e.pid;
+        s.events.push(e);
+      };
+      return other
+        ? limit(() => other.run(s.request, onEvent, onRawLine))
+        : agent.run(s.request, onEvent, onRawLine);
     },
     leftovers(s) {
       const byMarker = sessionProcesses(null, sessionEnvMarker(s.request.sessionId));
       const seen = new Set(byMarker.map((p) => p.pid));
-      return [...byMarker, ...findSessionProcesses(s.request.sessionId, s.pid).filter((p) => !seen.has(p.pid))];
+      return [
+        ...byMarker,
+        ...findSessionProcesses(s.request.sessionId, s.pid).filter((p) => !seen.has(p.pid)),
+      ];
     },
     async close() {
+      // A failed test must not leave its CLI (or what it started) running.
+      for (const s of sessions) {
+        killSessionTree(null, sessionEnvMarker(s.request.sessionId));
+        for (const p of findSessionProcesses(s.request.sessionId)) process.kill(p.pid, 'SIGKILL');
+      }
       await double.close();
       await rm(root, { recursive: true, force: true });
     },

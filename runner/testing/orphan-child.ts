@@ -35,5 +35,9 @@ await runAgentSession(
     transcriptCapBytes: 1 << 20,
     tracker: createPidFileTracker(input.dataRoot, input.runnerId),
   },
-  { request: input.request, template: { name: 'implement', version: 'test' }, context: { runnerId: input.runnerId } },
+  {
+    request: input.request,
+    template: { name: 'implement', version: 'test' },
+    context: { runnerId: input.runnerId },
+  },
 );
