@@ -4,6 +4,7 @@ import { addCost } from '../../db/run-state.ts';
 import { isCancelRequested } from '../../db/runs.ts';
 import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
+import { createPidFileTracker } from '../../runner/orphans.ts';
 import { runAgentSession } from '../../runner/session.ts';
 import { createSessionDirs } from '../../runner/workspace.ts';
 import { renderTemplate, type TemplateName } from '../../prompts/render.ts';
@@ -92,6 +93,8 @@ export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>)
         recorder: createDbInteractionRecorder(deps.sql),
         secrets: [],
         transcriptCapBytes: deps.config.TRANSCRIPT_CAP_BYTES,
+        // Pid files let a restarted runner stop this session's processes even without the database.
+        tracker: createPidFileTracker(deps.runnerRoot, deps.runnerId),
         publish: async (event) => {
           const d = describeEvent(event);
           if (!d) return;
