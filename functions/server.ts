@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { AppError } from '../core/errors.ts';
 import type { Hono } from 'hono';
 import type { AppEnv } from './deps.ts';
 
@@ -25,6 +26,10 @@ export function listen(app: Hono<AppEnv>, host: string, port: number): Promise<R
           }),
       });
     });
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new AppError('config_invalid', `Invalid setting PORT=${port}: the port is in use on ${host}; set PORT to a free port (0 picks one).`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new AppError('config_invalid', `Invalid setting HOST=${JSON.stringify(host)}: cannot bind that address.`));
+      else reject(e);
+    });
   });
 }
