@@ -9,7 +9,7 @@ import { structured, text, write, type ScriptFn, type Turn, type TurnContext } f
 export type Task = 'plan' | 'refine' | 'score' | 'implement' | 'fix' | 'unknown';
 
 export interface ScenarioScriptOptions {
-  /** Rubric parts (0–25 each) for plan version n (1-based). Default: 18 each. */
+  /** Rubric parts (0–25 each) for plan version n (1-based). Default: rising with n. */
   scores?: (version: number) => { completeness: number; feasibility: number; clarity: number; risk: number };
   /** How many implementation sessions leave out a referenced file (default 0). */
   brokenImplementations?: number;
@@ -107,7 +107,9 @@ export function createScenarioScript(options: ScenarioScriptOptions = {}): Scrip
       case 'score': {
         if (!first) return text('Scored.', USAGE);
         const version = Number(/plan-marker: v(\d+)/.exec(ctx.prompt)?.[1] ?? 1);
-        const parts = options.scores?.(version) ?? { completeness: 18, feasibility: 18, clarity: 18, risk: 18 };
+        // By default each refinement scores a little better, as a real one should.
+        const d = Math.min(25, 16 + 2 * version);
+        const parts = options.scores?.(version) ?? { completeness: d, feasibility: d, clarity: d - 1, risk: d - 2 };
         return structured({ ...parts, critique: `Version ${version}: clear and feasible; could say more about error handling.` });
       }
       case 'implement':
