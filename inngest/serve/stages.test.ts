@@ -179,9 +179,9 @@ describe('served stage functions with agent sessions (real CLI, model double)', 
     const t = new InngestTestEngine({ function: e.fns.get('plan-scenario')! });
     const { result, error, ctx } = await t.execute({ events: [{ name: PLAN_REQUESTED, data: { runId: ref.runId, scenarioId: ref.scenarioId, campaignId: ref.campaignId } }] });
     expect(error).toBeUndefined();
-    expect(result).toEqual({ chosenIteration: 1, planKey: expect.stringContaining(ref.runId), score: 72, versions: 1 });
+    expect(result).toEqual({ chosenIteration: 1, planKey: expect.stringContaining(ref.runId), score: 69, versions: 1 });
     expect(stepIds(ctx, 'run')).toEqual(['load', 'plan-1', 'score-1', 'choose-plan']);
-    expect((await listPlanVersions(e.s.db.sql, ref.runId)).map((p) => [p.iteration, p.score, p.chosen])).toEqual([[1, 72, true]]);
+    expect((await listPlanVersions(e.s.db.sql, ref.runId)).map((p) => [p.iteration, p.score, p.chosen])).toEqual([[1, 69, true]]);
     expect((await listInteractions(e.s.db.sql, ref.runId)).map((i) => [i.stepKey, i.promptTemplate, i.outcome])).toEqual([['plan-1', 'initial-plan', 'success'], ['score-1', 'score-plan', 'success']]);
   }, 180_000);
 
