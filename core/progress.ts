@@ -23,6 +23,9 @@ export interface LiveEvent {
   status?: string;
   message: string;
   costUsd?: number;
+  /** The scenario's cumulative cost after this event. */
+  totalCostUsd?: number;
+  lastAction?: string;
   level: string;
   at: string;
   detail?: unknown;
@@ -62,6 +65,8 @@ export function toLiveEvent(entry: LogEntry): LiveEvent {
   if (typeof data.status === 'string') ev.status = data.status;
   if (typeof data.costUsd === 'number') ev.costUsd = data.costUsd;
   if (data.detail !== undefined) ev.detail = data.detail;
+  if (typeof entry.scenarioCostUsd === 'number') ev.totalCostUsd = entry.scenarioCostUsd;
+  if (entry.lastAction) ev.lastAction = entry.lastAction;
   return ev;
 }
 

@@ -31,6 +31,9 @@ export interface LogEntry {
   message: string;
   data: unknown;
   createdAt: Date;
+  /** The scenario's cumulative cost and last action after this entry (appendLog only). */
+  scenarioCostUsd?: number;
+  lastAction?: string | null;
 }
 
 export async function appendLog(db: Db, e: LogInput): Promise<LogEntry> {
@@ -43,12 +46,13 @@ export async function appendLog(db: Db, e: LogInput): Promise<LogEntry> {
              last_action = CASE WHEN ${live.lastAction ?? null}::text IS NOT NULL AND current_run_id IS NOT DISTINCT FROM ${current}::uuid THEN ${live.lastAction ?? null}::text ELSE last_action END,
              iteration = CASE WHEN ${live.iteration ?? null}::int IS NOT NULL AND current_run_id IS NOT DISTINCT FROM ${current}::uuid THEN ${live.iteration ?? 0}::int ELSE iteration END
        WHERE id = ${e.scenarioId}
-       RETURNING event_seq, campaign_id)
+       RETURNING event_seq, campaign_id, cost_usd, last_action)
     INSERT INTO generation_logs (scenario_id, run_id, seq, phase, iteration, step, kind, level, message, data)
     SELECT ${e.scenarioId}, ${current}, s.event_seq, ${e.phase ?? null}, ${e.iteration ?? null}, ${e.step ?? null},
            ${e.kind}, ${e.level ?? 'info'}, ${e.message ?? ''}, ${e.data === undefined ? null : db.json(e.data as never)}
       FROM s
     RETURNING seq, scenario_id AS "scenarioId", run_id AS "runId", (SELECT campaign_id FROM s) AS "campaignId",
+              (SELECT cost_usd FROM s) AS "scenarioCostUsd", (SELECT last_action FROM s) AS "lastAction",
               kind, level, phase, iteration, step, message, data, created_at AS "createdAt"`;
   if (!row) throw new Error(`scenario ${e.scenarioId} vanished while logging`);
   return row;

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { AppError } from '../../core/errors.ts';
 import { toProblem } from '../problem.ts';
 import { deleteScenario, updateScenario } from '../../db/scenarios.ts';
 import type { AppDeps } from '../deps.ts';
@@ -44,10 +45,10 @@ async function apply(deps: AppDeps, action: string, id: string, actor: string): 
       await deleteScenario(sql, id, actor);
       return null;
     case 'generate':
-      if (!pipeline) throw new Error('pipeline unavailable');
+      if (!pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
       return pipeline.generate(id, actor, { trigger: 'batch' });
     case 'cancel':
-      if (!pipeline) throw new Error('pipeline unavailable');
+      if (!pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
       return pipeline.cancelScenario(id, actor);
     default:
       throw new Error(`unknown action ${action}`);

@@ -16,11 +16,15 @@ import { readJson, readQuery } from '../input.ts';
  * prompt templates with their versions (read-only). PATCH /api/settings changes the budgets.
  * GET /api/profiles lists the target formats; GET /api/analytics the success metrics.
  */
+const range = (min: number, max: number, integer = true) => {
+  const msg = `must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}`;
+  return v.optional(v.pipe(v.number(msg), v.check((n) => !integer || Number.isInteger(n), msg), v.minValue(min, msg), v.maxValue(max, msg)));
+};
 const budget = v.strictObject({
-  maxTurns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
-  maxBudgetUsd: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(50))),
-  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000), v.maxValue(4 * 3_600_000))),
-  idleTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5_000), v.maxValue(3_600_000))),
+  maxTurns: range(1, 200),
+  maxBudgetUsd: range(0.01, 50, false),
+  timeoutMs: range(10_000, 4 * 3_600_000),
+  idleTimeoutMs: range(5_000, 3_600_000),
 });
 const SettingsPatch = v.strictObject({
   budgets: v.strictObject(Object.fromEntries(COMPLEXITIES.map((c) => [c, v.optional(budget)])) as Record<(typeof COMPLEXITIES)[number], v.OptionalSchema<typeof budget, undefined>>),

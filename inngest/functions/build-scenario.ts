@@ -1,5 +1,4 @@
 import { saveArtifact } from '../../db/artifacts.ts';
-import { enterPhase } from '../../db/run-state.ts';
 import { packBundle } from '../../runner/bundle.ts';
 import { BUILD_REQUESTED, BuildRequested } from '../events.ts';
 import { agentStep, judge } from '../pipeline/agent-step.ts';
@@ -8,6 +7,7 @@ import { checkDir } from '../pipeline/check.ts';
 import { formatGuide, lessons } from '../pipeline/guides.ts';
 import { loadRunContext, percent } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
+import { enter } from '../pipeline/phase.ts';
 import { runStageSession } from '../pipeline/session.ts';
 import type { FunctionSpec } from '../spec.ts';
 
@@ -44,7 +44,7 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
       for (let i = 1; i <= total; i++) {
         const prev = previous;
         result = await agentStep(step, deps, ctx, `implement-${i}`, { phase: 'implementing', iteration: i, name: `implementation ${i}` }, async (stepKey) => {
-          await enterPhase(deps.sql, ctx.runId, 'implementing', i);
+          await enter(deps, ctx, 'implementing', i);
           const plan = (await deps.store.get(event.data.planKey)).toString('utf8');
           const { outcome, inspected } = await runStageSession(deps, {
             ctx, phase: 'implementing', iteration: i, stepKey, template: 'implement',

@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { saveArtifact } from '../../db/artifacts.ts';
-import { enterPhase } from '../../db/run-state.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
 import { deployToArchive, deployToVrooliCheckout, deployWithCommand } from '../../runner/deploy/index.ts';
 import { isAppError } from '../../core/errors.ts';
@@ -11,6 +10,7 @@ import { tracked } from '../pipeline/agent-step.ts';
 import { scratchDir } from '../pipeline/check.ts';
 import { loadRunContext, percent } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
+import { enter } from '../pipeline/phase.ts';
 import type { FunctionSpec } from '../spec.ts';
 
 /**
@@ -38,7 +38,7 @@ export function createDeployScenario(deps: PipelineDeps): FunctionSpec<BundleReq
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       return tracked(step, deps, ctx, 'deploy', { phase: 'deploying', name: `deploy (${deps.config.DEPLOY_TARGET})` }, async () => {
-        await enterPhase(deps.sql, ctx.runId, 'deploying');
+        await enter(deps, ctx, 'deploying');
         const tmp = await scratchDir(deps, 'deploy');
         try {
           const dir = path.join(tmp, ctx.slug);

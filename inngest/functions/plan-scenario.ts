@@ -2,11 +2,11 @@ import { formatPlanHistory } from '../../prompts/format.ts';
 import { planJsonSchema, PlanAnswer, scoreJsonSchema, ScoreAnswer, scoreTotal } from '../../prompts/schemas.ts';
 import { formatGuide, lessons, RESOURCES } from '../pipeline/guides.ts';
 import { choosePlanVersion, listPlanVersions, savePlanVersion, scorePlanVersion } from '../../db/plans.ts';
-import { enterPhase } from '../../db/run-state.ts';
 import { PLAN_REQUESTED, RunRef } from '../events.ts';
 import { agentStep, judge, tracked } from '../pipeline/agent-step.ts';
 import { loadRunContext, percent, type RunContext } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
+import { enter } from '../pipeline/phase.ts';
 import { structuredSession } from '../pipeline/structured.ts';
 import type { FunctionSpec } from '../spec.ts';
 
@@ -63,7 +63,7 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
       for (let i = 1; i <= total; i++) {
         const meta = { phase: 'planning', iteration: i };
         await agentStep(step, deps, ctx, `plan-${i}`, { ...meta, name: i === 1 ? 'initial plan' : `refinement ${i - 1}` }, async (stepKey) => {
-          await enterPhase(deps.sql, ctx.runId, 'planning', i);
+          await enter(deps, ctx, 'planning', i);
           const common = { request: ctx.request, resources: RESOURCES, formatGuide: formatGuide(ctx.profile), lessons: await lessons(deps.sql) };
           const prompt = i === 1
             ? { template: 'initial-plan' as const, vars: { ...common, title: ctx.title, complexity: ctx.complexity, category: ctx.category } }

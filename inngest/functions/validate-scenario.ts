@@ -1,5 +1,4 @@
 import { saveArtifact } from '../../db/artifacts.ts';
-import { enterPhase } from '../../db/run-state.ts';
 import { countSignatures } from '../../db/validations.ts';
 import { packBundle } from '../../runner/bundle.ts';
 import { BundleRequested, VALIDATE_REQUESTED } from '../events.ts';
@@ -9,6 +8,7 @@ import { checkBundle, type CheckResult } from '../pipeline/check.ts';
 import { formatGuide } from '../pipeline/guides.ts';
 import { loadRunContext, percent } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
+import { enter } from '../pipeline/phase.ts';
 import { runStageSession } from '../pipeline/session.ts';
 import type { FunctionSpec } from '../spec.ts';
 import { bundleKeyOf } from './build-scenario.ts';
@@ -45,7 +45,7 @@ export function createValidateScenario(deps: PipelineDeps): FunctionSpec<BundleR
       let bundleKey = event.data.bundleKey;
       const check = (attempt: number, key: string) =>
         tracked(step, deps, ctx, `validate-${attempt}`, { phase: 'validating', iteration: attempt, name: `validation ${attempt}` }, async () => {
-          await enterPhase(deps.sql, ctx.runId, 'validating', attempt);
+          await enter(deps, ctx, 'validating', attempt);
           const r = await checkBundle(deps, ctx, key, { phase: 'validating', attempt, external: true });
           await deps.reporter.report({
             scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'progress', phase: 'validating', iteration: attempt, level: r.valid ? 'info' : 'warn',

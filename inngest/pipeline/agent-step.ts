@@ -1,5 +1,6 @@
 import { NonRetriableError } from '../errors.ts';
-import { enterPhase, markSleeping } from '../../db/run-state.ts';
+import { markSleeping } from '../../db/run-state.ts';
+import { enter } from './phase.ts';
 import type { Phase } from '../../core/domain.ts';
 import { stepFinished, stepStarted } from '../../db/steps.ts';
 import type { AgentOutcome } from '../../runner/agent/port.ts';
@@ -86,7 +87,7 @@ export async function agentStep<T>(
     await step.sleepUntil(`${id}:sleep`, r.wakeAt);
     await step.run(`${id}:wake`, async () => {
       await stepFinished(deps.sql, ctx.runId, `${id}:sleep`, 'completed', 'woke up');
-      await enterPhase(deps.sql, ctx.runId, meta.phase as Phase, meta.iteration ?? 0);
+      await enter(deps, ctx, meta.phase as Phase, meta.iteration ?? 0);
       return null;
     });
   }

@@ -96,6 +96,7 @@ export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>)
         // Pid files let a restarted runner stop this session's processes even without the database.
         tracker: createPidFileTracker(deps.runnerRoot, deps.runnerId),
         publish: async (event) => {
+          if (event.kind === 'result') await addCost(deps.sql, ctx.runId, event.costUsd);
           const d = describeEvent(event);
           if (!d) return;
           await deps.reporter.report({
@@ -117,7 +118,6 @@ export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>)
         context: { runId: ctx.runId, scenarioId: ctx.scenarioId, stepKey: s.stepKey, phase: s.phase, iteration: s.iteration, runnerId: deps.runnerId },
       },
     );
-    await addCost(deps.sql, ctx.runId, result.outcome.costUsd);
     const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
     return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
   } finally {

@@ -89,3 +89,21 @@ describe('live progress over SSE', () => {
     expect((await fetchApp('/api/events?campaign=nope')).status).toBe(400);
   });
 });
+
+describe('live events carry what cards show', () => {
+  it('include the scenario\'s cumulative cost and last action', async () => {
+    const t = await createTestApp();
+    try {
+      const bus = createMemoryBus();
+      const reporter = createReporter({ db: t.db.sql, bus });
+      const campaignId = (await t.call('POST', '/api/campaigns', { name: 'Costs' })).json.id;
+      const scenarioId = (await t.call('POST', '/api/scenarios', { campaignId, title: 'Costly', request: 'r' })).json.id;
+      await t.db.sql`UPDATE scenarios SET cost_usd = 0.25 WHERE id = ${scenarioId}`;
+      const ev = await reporter.report({ scenarioId, kind: 'agent', message: 'Write README.md', live: { lastAction: 'Write README.md' } });
+      expect(ev).toMatchObject({ totalCostUsd: 0.25, lastAction: 'Write README.md' });
+      await bus.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
