@@ -67,7 +67,8 @@ export function applyEvent(s: Scenario, ev: LiveEvent): boolean {
   if (ev.phase && !TERMINAL.has(s.status)) s.phase = ev.phase;
   if (typeof ev.iteration === 'number' && ev.iteration > 0 && !TERMINAL.has(s.status)) s.iteration = ev.iteration;
   if (typeof ev.progress === 'number') s.progress = Math.max(s.progress, Math.min(100, ev.progress));
-  if (typeof ev.costUsd === 'number') s.costUsd = ev.costUsd;
+  if (typeof ev.totalCostUsd === 'number') s.costUsd = ev.totalCostUsd;
+  else if (typeof ev.costUsd === 'number') s.costUsd = ev.costUsd;
   else if (ev.type === 'agent' && ev.detail?.kind === 'result' && typeof ev.detail.costUsd === 'number') s.costUsd = Number(s.costUsd) + ev.detail.costUsd;
   if (ev.runId) s.currentRunId = ev.runId;
   if (ev.lastAction) s.lastAction = ev.lastAction;

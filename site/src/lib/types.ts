@@ -237,6 +237,8 @@ export interface LiveEvent {
   message: string | null;
   level?: 'debug' | 'info' | 'warn' | 'error' | string;
   costUsd?: number | null;
+  /** The scenario's cumulative cost after this event. */
+  totalCostUsd?: number | null;
   /** The scenario's new "last action", when the event sets one. */
   lastAction?: string | null;
   at: string;
