@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,6 @@ import { runCli, startServer, type Server } from './support/server.ts';
  */
 describe('the embedded demo from the command line', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-demo-'));
-  chmodSync(dataDir, 0o755);
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' };
   let server: Server;
   beforeAll(async () => {

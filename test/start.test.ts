@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,6 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 describe('npm start on embedded defaults', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-start-'));
-  chmodSync(dataDir, 0o755);
   const children: ChildProcess[] = [];
   afterAll(async () => {
     for (const c of children) await stop(c);
