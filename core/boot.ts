@@ -45,8 +45,8 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     if (created && config.SEED_SAMPLES) await seedSamples(sql);
 
     const store = config.S3_ENDPOINT
-      ? createObjectStore({ kind: 's3', ...s3Options(config) })
-      : createObjectStore({ kind: 'fs', root: path.join(config.dataDir, 'objects') });
+      ? await createObjectStore({ kind: 's3', ...s3Options(config) })
+      : await createObjectStore({ kind: 'fs', root: path.join(config.dataDir, 'objects') });
     await store.init();
     stops.unshift(() => store.close());
 

@@ -8,7 +8,8 @@ import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
 import type { Sql } from '../db/client.ts';
 import { createControl, type Control } from '../inngest/control.ts';
 import { createLocalEngine, type Engine } from '../inngest/engine.ts';
-import { createInngestMode, inngestServed, type InngestHandler } from '../inngest/serve/index.ts';
+import { inngestServed } from '../inngest/serve/settings.ts';
+import type { InngestHandler } from '../inngest/serve/mount.ts';
 import { createFunctions } from '../inngest/functions/index.ts';
 import type { PipelineDeps } from '../inngest/pipeline/deps.ts';
 import type { AgentPort } from '../runner/agent/port.ts';
@@ -76,7 +77,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const functions = createFunctions(deps);
   // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through
   // /api/inngest; otherwise the local executor runs them in-process.
-  const served = inngestServed(o.config) ? createInngestMode({ config: o.config, specs: functions, log: o.log }) : undefined;
+  const served = inngestServed(o.config)
+    ? (await import('../inngest/serve/index.ts')).createInngestMode({ config: o.config, specs: functions, log: o.log })
+    : undefined;
   const engine = served?.engine ?? createLocalEngine({
     sql: o.sql, functions, log: o.log,
     // Stage functions invoked by a run need slots of their own beside the orchestrators.

@@ -12,7 +12,7 @@ import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
-import { mountInngest } from '../inngest/serve/handler.ts';
+import { mountInngest } from '../inngest/serve/mount.ts';
 
 /**
  * The HTTP app: the JSON API under /api and the SPA everywhere else. Built from its

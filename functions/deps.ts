@@ -2,7 +2,7 @@ import type { Config } from '../core/config.ts';
 import type { ProgressBus } from '../core/bus/port.ts';
 import type { ObjectStore } from '../core/store/port.ts';
 import type { Sql } from '../db/client.ts';
-import type { InngestHandler } from '../inngest/serve/handler.ts';
+import type { InngestHandler } from '../inngest/serve/mount.ts';
 
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
 export interface PipelineControl {

@@ -1,6 +1,4 @@
-import { createMemoryBus } from './memory.ts';
 import type { ProgressBus } from './port.ts';
-import { createRedisBus } from './redis.ts';
 
 export type { BusEvent, ProgressBus, ReplayResult, Unsubscribe } from './port.ts';
 export { compareEventIds, isEventId } from './port.ts';
@@ -12,8 +10,9 @@ export type BusConfig =
 
 /** Builds the configured progress bus; for Redis, resolves once connected. */
 export async function createBus(config: BusConfig): Promise<ProgressBus> {
-  if (config.kind === 'memory') return createMemoryBus({ maxPerTopic: config.maxPerTopic });
-  return createRedisBus({
+  // Adapters load only when chosen: the Redis client is not needed for the in-process bus.
+  if (config.kind === 'memory') return (await import('./memory.ts')).createMemoryBus({ maxPerTopic: config.maxPerTopic });
+  return (await import('./redis.ts')).createRedisBus({
     url: config.url,
     maxPerTopic: config.maxPerTopic,
     keyPrefix: config.keyPrefix,

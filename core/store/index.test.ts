@@ -7,12 +7,12 @@ import { createObjectStore } from './index.ts';
 it('chooses the adapter from the config kind', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'store-index-'));
   try {
-    const fs = createObjectStore({ kind: 'fs', root: path.join(dir, 'objects') });
+    const fs = await createObjectStore({ kind: 'fs', root: path.join(dir, 'objects') });
     expect(fs.kind).toBe('fs');
     await fs.init();
     await fs.put('a/b', 'x');
     expect(await readdir(path.join(dir, 'objects', 'a'))).toContain('b.~obj');
-    const s3 = createObjectStore({
+    const s3 = await createObjectStore({
       kind: 's3',
       endPoint: '127.0.0.1',
       port: 9,

@@ -1,5 +1,3 @@
-import { createFsStore } from './fs.ts';
-import { createS3Store } from './minio.ts';
 import type { S3Options } from './minio.ts';
 import type { ObjectStore } from './port.ts';
 
@@ -10,8 +8,9 @@ export type { ObjectBody, ObjectInfo, ObjectStore, PutOptions } from './port.ts'
 export type ObjectStoreConfig = { kind: 'fs'; root: string } | ({ kind: 's3' } & S3Options);
 
 /** Builds the configured adapter. Call `init()` on the result before first use. */
-export function createObjectStore(config: ObjectStoreConfig): ObjectStore {
-  if (config.kind === 'fs') return createFsStore(config.root);
+export async function createObjectStore(config: ObjectStoreConfig): Promise<ObjectStore> {
+  // Adapters load only when chosen: the S3 client costs memory a filesystem store never needs.
+  if (config.kind === 'fs') return (await import('./fs.ts')).createFsStore(config.root);
   const { kind: _kind, ...options } = config;
-  return createS3Store(options);
+  return (await import('./minio.ts')).createS3Store(options);
 }

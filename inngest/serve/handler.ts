@@ -1,12 +1,8 @@
-import type { Context, Hono } from 'hono';
-import type { Env } from 'hono/types';
 import type { Inngest, InngestFunction } from 'inngest';
 import { serve } from 'inngest/hono';
+import { INNGEST_PATH, type InngestHandler } from './mount.ts';
 
-/** Where the functions are served; the Inngest server calls this URL. */
-export const INNGEST_PATH = '/api/inngest';
-
-export type InngestHandler = (c: Context) => Promise<Response>;
+export { INNGEST_PATH, mountInngest, type InngestHandler } from './mount.ts';
 
 /**
  * The serve endpoint: GET answers introspection, PUT syncs (registers) the functions with the
@@ -15,14 +11,4 @@ export type InngestHandler = (c: Context) => Promise<Response>;
  */
 export function inngestHandler(client: Inngest, functions: InngestFunction.Any[], o: { serveOrigin?: string } = {}): InngestHandler {
   return serve({ client, functions, servePath: INNGEST_PATH, ...(o.serveOrigin ? { serveOrigin: o.serveOrigin } : {}) });
-}
-
-/**
- * Mounts the endpoint at /api/inngest for GET, POST and PUT. Register it before the API's
- * middleware (or on an outer app that then routes to the API): Inngest authenticates with request
- * signatures, not our access token, and its step payloads can exceed the API's body limit.
- */
-export function mountInngest<E extends Env>(app: Hono<E>, handler: InngestHandler): Hono<E> {
-  app.on(['GET', 'POST', 'PUT'], INNGEST_PATH, (c) => handler(c as unknown as Context));
-  return app;
 }

@@ -52,11 +52,28 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const sharedDir = path.resolve(import.meta.dirname, '../../../shared');
-  if (!existsSync(path.join(sharedDir, 'fixtures'))) {
-    throw new Error(`The real fixtures are missing: expected ${sharedDir}/fixtures (clone the project beside shared/).`);
+/**
+ * Where the real fixtures are: SCENARIO_GEN_SHARED_DIR, else shared/ beside the project, else
+ * beside the checkout this one was cloned from (a fresh clone in a temporary folder). When none
+ * exists, the first candidate is returned: the tests that read fixtures then fail (never skip),
+ * naming the path they expected.
+ */
+function findShared(): string {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const candidates = [process.env.SCENARIO_GEN_SHARED_DIR, path.join(root, '..', 'shared')];
+  try {
+    const origin = execFileSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).trim();
+    if (origin.startsWith('/')) candidates.push(path.join(origin, '..', 'shared'));
+  } catch {
+    /* not a clone */
   }
+  const found = candidates.find((c): c is string => !!c && existsSync(path.join(c, 'fixtures')));
+  if (!found) console.warn(`The real fixtures are missing (looked in ${candidates.filter(Boolean).join(', ')}): the tests that read them will fail.`);
+  return found ?? path.join(root, '..', 'shared');
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const sharedDir = findShared();
 
   let databaseUrl = process.env.DATABASE_URL ?? '';
   if (!databaseUrl) {
