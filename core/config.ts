@@ -97,6 +97,7 @@ const FIELDS = {
   LOG_LEVEL: f(v.picklist(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'), 'Log verbosity.', 'info'),
   SEED_SAMPLES: f(bool, 'Add the two sample campaigns on the first start of an empty database.', 'true'),
   RUN_CONCURRENCY: f(int(1, 64), 'Pipeline runs executing at once (global).', '2'),
+  AGENT_CONCURRENCY: f(int(1, 64), 'Agent sessions (CLI processes) running at once in this runner. Unset: RUN_CONCURRENCY.'),
   CAMPAIGN_CONCURRENCY: f(int(1, 64), 'Pipeline runs executing at once per campaign.', '2'),
   USAGE_LIMIT_BACKOFF: f(duration, 'How long a run sleeps after a usage limit when the agent gives no reset time.', '15m'),
   CLAUDE_BIN: f(text, "Path of the `claude` binary. Unset: PATH, then the project's own @anthropic-ai/claude-code."),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ProgressBus } from './bus/port.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { createLimiter } from './limiter.ts';
 import { createReporter, type ProgressReporter } from './progress.ts';
 import type { ObjectStore } from './store/port.ts';
 import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
@@ -71,6 +72,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const reporter = createReporter({ db: o.sql, bus: o.bus });
   const deps: PipelineDeps = {
     sql: o.sql, store: o.store, reporter, config: o.config, log: o.log, runnerRoot, runnerId, agentEnv,
+    sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
     agent: o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
     ...(o.cancelPollMs ? { cancelPollMs: o.cancelPollMs } : {}),
   };

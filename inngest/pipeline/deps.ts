@@ -4,6 +4,7 @@ import type { ProgressReporter } from '../../core/progress.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import type { Sql } from '../../db/client.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
+import type { Limiter } from '../../core/limiter.ts';
 
 /** What the stage functions need, built once at boot and closed over by the function specs. */
 export interface PipelineDeps {
@@ -18,6 +19,8 @@ export interface PipelineDeps {
   runnerRoot: string;
   runnerId: string;
   log: Logger;
+  /** Caps the agent sessions running at once in this runner. */
+  sessions: Limiter;
   /** How often a running session checks whether its run was cancelled (ms). */
   cancelPollMs?: number;
 }

@@ -86,7 +86,10 @@ export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>)
     if (s.restoreBundleKey) await unpackBundle(deps.store, s.restoreBundleKey, dirs.workspace);
     const prompt = renderTemplate(s.template, s.vars as never);
     const b = ctx.budget.session;
-    const result = await runAgentSession(
+    if (deps.sessions.active >= deps.sessions.max) {
+      await deps.reporter.report({ scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'log', phase: s.phase, iteration: s.iteration, step: s.stepKey, message: 'waiting for a free agent slot', live: { lastAction: 'waiting for a free agent slot' } });
+    }
+    const result = await deps.sessions.run(() => runAgentSession(
       {
         agent: deps.agent,
         store: deps.store,
@@ -117,7 +120,7 @@ export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>)
         template: { name: prompt.template, version: prompt.version },
         context: { runId: ctx.runId, scenarioId: ctx.scenarioId, stepKey: s.stepKey, phase: s.phase, iteration: s.iteration, runnerId: deps.runnerId },
       },
-    );
+    ), cancel.signal);
     const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
     return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
   } finally {

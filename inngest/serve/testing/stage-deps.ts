@@ -1,3 +1,4 @@
+import { createLimiter } from '../../../core/limiter.ts';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,7 @@ export async function createStageDeps(o: { env?: Record<string, string>; script?
     log: createLogger(config.LOG_LEVEL),
     agent: createClaudeCodeAgent(),
     agentEnv: () => ({ ...baseEnv, ANTHROPIC_BASE_URL: double.baseUrlFor('serve'), ANTHROPIC_API_KEY: 'sk-ant-serve-test', CLAUDE_CODE_MAX_RETRIES: '1' }),
+    sessions: createLimiter(2),
     cancelPollMs: 200,
   };
   const campaignId = (await createCampaign(db.sql, { name: 'Served mode' }, 'test')).id;
