@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export class ApiError extends Error {
   readonly status: number;
-  readonly problem: { detail?: string; errors?: Array<{ field: string; message: string }> } | undefined;
+  readonly problem:
+    { detail?: string; errors?: Array<{ field: string; message: string }> } | undefined;
   constructor(status: number, message: string, problem?: ApiError['problem']) {
     super(message);
     this.status = status;
@@ -18,7 +19,10 @@ export interface Client {
   baseUrl: string;
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** Yields SSE messages from `path` until `signal` aborts; reconnects after drops. */
-  events(path: string, signal: AbortSignal): AsyncGenerator<{ event: string; id?: string; data: unknown }>;
+  events(
+    path: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<{ event: string; id?: string; data: unknown }>;
 }
 
 export function createClient(baseUrl: string, token?: string): Client {
@@ -31,18 +35,28 @@ export function createClient(baseUrl: string, token?: string): Client {
       try {
         res = await fetch(`${base}${path}`, {
           method,
-          headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            ...auth,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
       } catch (e) {
-        throw new ApiError(0, `Cannot reach the server at ${base} (${(e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message}). Is it running? Start it with \`npm start\` or pass --url.`);
+        throw new ApiError(
+          0,
+          `Cannot reach the server at ${base} (${(e as Error).cause ? String((e as { cause: unknown }).cause) : (e as Error).message}). Is it running? Start it with \`npm start\` or pass --url.`,
+        );
       }
       const text = await res.text();
       const json = text ? (JSON.parse(text) as unknown) : undefined;
       if (!res.ok) {
         const p = json as ApiError['problem'];
         const fields = p?.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-        throw new ApiError(res.status, `${res.status} ${p?.detail ?? res.statusText}${fields ? ` (${fields})` : ''}`, p);
+        throw new ApiError(
+          res.status,
+          `${res.status} ${p?.detail ?? res.statusText}${fields ? ` (${fields})` : ''}`,
+          p,
+        );
       }
       return json as T;
     },
@@ -50,8 +64,16 @@ export function createClient(baseUrl: string, token?: string): Client {
       let lastId: string | undefined;
       while (!signal.aborted) {
         try {
-          const res = await fetch(`${base}${path}`, { headers: { ...auth, accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) }, signal });
-          if (!res.ok || !res.body) throw new ApiError(res.status, `event stream answered ${res.status}`);
+          const res = await fetch(`${base}${path}`, {
+            headers: {
+              ...auth,
+              accept: 'text/event-stream',
+              ...(lastId ? { 'last-event-id': lastId } : {}),
+            },
+            signal,
+          });
+          if (!res.ok || !res.body)
+            throw new ApiError(res.status, `event stream answered ${res.status}`);
           const decoder = new TextDecoder();
           let buffer = '';
           for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -84,7 +106,10 @@ export function createClient(baseUrl: string, token?: string): Client {
 }
 
 /** Server URL and token from flags, then SCENARIO_GEN_URL / SCENARIO_GEN_TOKEN, then the local default. */
-export function clientFrom(flags: { url?: string | undefined; token?: string | undefined }, env: NodeJS.ProcessEnv): Client {
+export function clientFrom(
+  flags: { url?: string | undefined; token?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): Client {
   const url = flags.url ?? env.SCENARIO_GEN_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`;
   return createClient(url, flags.token ?? env.SCENARIO_GEN_TOKEN ?? env.ACCESS_TOKEN);
 }

@@ -7,8 +7,19 @@ import type { CliIo } from './command.ts';
 function help(): string {
   const width = Math.max(...[...COMMANDS, ...PLANNED].map((c) => c.name.length));
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  const later = PLANNED.filter((p) => !COMMANDS.some((c) => c.name === p.name)).map((p) => `  ${p.name.padEnd(width)}  ${p.summary} (coming)`);
-  return ['Usage: scenario-gen <command> [options]', '', 'Commands:', ...lines, ...later, '', 'Run `scenario-gen <command> --help` for a command\'s options.', ''].join('\n');
+  const later = PLANNED.filter((p) => !COMMANDS.some((c) => c.name === p.name)).map(
+    (p) => `  ${p.name.padEnd(width)}  ${p.summary} (coming)`,
+  );
+  return [
+    'Usage: scenario-gen <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    ...later,
+    '',
+    "Run `scenario-gen <command> --help` for a command's options.",
+    '',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -41,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`scenario-gen ${name}: ${isAppError(e) ? e.message : (e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(
+      `scenario-gen ${name}: ${isAppError(e) ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+    );
     return 2;
   }
 }

@@ -25,14 +25,28 @@ export function useDemoModel(config: Config, env: NodeJS.ProcessEnv): boolean {
   return !env.ANTHROPIC_API_KEY && !env.CLAUDE_CODE_OAUTH_TOKEN && !env.ANTHROPIC_BASE_URL;
 }
 
-export async function startApp(config: Config, log: Logger, env: NodeJS.ProcessEnv): Promise<StartedApp> {
+export async function startApp(
+  config: Config,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+): Promise<StartedApp> {
   const services = await startServices(config, log);
   const stops: Array<() => Promise<void>> = [];
   try {
-    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version;
     const siteDir = path.join(ROOT, 'site', 'build');
     const demoModel = useDemoModel(config, env);
-    const pipeline = await startPipeline({ config, sql: services.sql, store: services.store, bus: services.bus, log, env, demoModel });
+    const pipeline = await startPipeline({
+      config,
+      sql: services.sql,
+      store: services.store,
+      bus: services.bus,
+      log,
+      env,
+      demoModel,
+    });
     stops.push(() => pipeline.stop());
     const app = createApp({
       config,

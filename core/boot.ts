@@ -36,7 +36,9 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
       url = pg.url;
       created = pg.created;
       stops.push(pg.stop);
-      log.info(`embedded Postgres ${created ? 'created' : 'started'} in ${Date.now() - t0} ms`, { dataDir: path.join(config.dataDir, 'pg') });
+      log.info(`embedded Postgres ${created ? 'created' : 'started'} in ${Date.now() - t0} ms`, {
+        dataDir: path.join(config.dataDir, 'pg'),
+      });
     }
     const sql = connect(url, { max: config.DATABASE_POOL_SIZE });
     stops.unshift(() => sql.end({ timeout: 5 }));
@@ -51,12 +53,20 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     stops.unshift(() => store.close());
 
     const bus = config.REDIS_URL
-      ? await createBus({ kind: 'redis', url: config.REDIS_URL, maxPerTopic: config.BUS_REPLAY_SIZE })
+      ? await createBus({
+          kind: 'redis',
+          url: config.REDIS_URL,
+          maxPerTopic: config.BUS_REPLAY_SIZE,
+        })
       : await createBus({ kind: 'memory', maxPerTopic: config.BUS_REPLAY_SIZE });
     stops.unshift(() => bus.close());
 
     return {
-      config, sql, store, bus, embeddedDb: !config.DATABASE_URL,
+      config,
+      sql,
+      store,
+      bus,
+      embeddedDb: !config.DATABASE_URL,
       async stop() {
         for (const s of stops) await s().catch((e: unknown) => log.warn(`shutdown: ${String(e)}`));
       },

@@ -17,26 +17,43 @@ describe('config', () => {
   it.each([
     [{ PORT: 'abc' }, /^Invalid setting PORT="abc": expected an integer from 0 to 65535\.$/],
     [{ PORT: '70000' }, /PORT="70000": expected an integer/],
-    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x": expected a URL starting with postgres:\/\//],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /DATABASE_URL="mysql:\/\/x": expected a URL starting with postgres:\/\//,
+    ],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": expected one of debug, info, warn, error/],
     [{ USAGE_LIMIT_BACKOFF: '10 minutes' }, /USAGE_LIMIT_BACKOFF.*a duration/],
     [{ HOST: '0.0.0.0' }, /HOST="0.0.0.0": binding a non-loopback address requires ACCESS_TOKEN/],
     [{ ACCESS_TOKEN: 'short' }, /ACCESS_TOKEN=\(hidden\): expected at least 16 characters/],
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, /S3_ACCESS_KEY and S3_SECRET_KEY/],
-    [{ DEPLOY_COMMAND: 'rm -rf /' }, /DEPLOY_COMMAND="rm -rf \/": expected a JSON array of strings/],
+    [
+      { DEPLOY_COMMAND: 'rm -rf /' },
+      /DEPLOY_COMMAND="rm -rf \/": expected a JSON array of strings/,
+    ],
   ])('rejects %j with one readable line', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
   });
 
   it('accepts a non-loopback host with a token, and argv commands', () => {
-    const c = parseConfig({ HOST: '0.0.0.0', ACCESS_TOKEN: 'x'.repeat(20), DEPLOY_COMMAND: '["./d.sh","{dir}"]' });
+    const c = parseConfig({
+      HOST: '0.0.0.0',
+      ACCESS_TOKEN: 'x'.repeat(20),
+      DEPLOY_COMMAND: '["./d.sh","{dir}"]',
+    });
     expect(c.loopback).toBe(false);
     expect(c.DEPLOY_COMMAND).toEqual(['./d.sh', '{dir}']);
   });
 
   it('documents every setting', () => {
     const table = settingsTable();
-    for (const name of ['HOST', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'S3_ENDPOINT', 'ACCESS_TOKEN']) {
+    for (const name of [
+      'HOST',
+      'PORT',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'S3_ENDPOINT',
+      'ACCESS_TOKEN',
+    ]) {
       expect(table).toContain(`\`${name}\``);
     }
   });

@@ -22,19 +22,25 @@ const int = (min: number, max: number) =>
     v.maxValue(max, `an integer from ${min} to ${max}`),
   );
 const bool = v.pipe(
-  v.picklist(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], 'one of true/false/1/0/yes/no/on/off'),
+  v.picklist(
+    ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'],
+    'one of true/false/1/0/yes/no/on/off',
+  ),
   v.transform((s) => ['1', 'true', 'yes', 'on'].includes(s)),
 );
 const url = (protocols: string[]) =>
   v.pipe(
     v.string(),
-    v.check((s) => {
-      try {
-        return protocols.includes(new URL(s).protocol);
-      } catch {
-        return false;
-      }
-    }, `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`),
+    v.check(
+      (s) => {
+        try {
+          return protocols.includes(new URL(s).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
+    ),
   );
 const text = v.pipe(v.string(), v.minLength(1, 'a non-empty value'));
 const duration = v.pipe(
@@ -48,7 +54,12 @@ const duration = v.pipe(
 );
 const list = v.pipe(
   v.string(),
-  v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  v.transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
 );
 /** A command as a JSON array of strings (argv, never a shell line). */
 const argv = v.pipe(
@@ -60,7 +71,10 @@ const argv = v.pipe(
       return null;
     }
   }),
-  v.array(v.pipe(v.string(), v.minLength(1)), 'a JSON array of strings, e.g. ["./deploy.sh","{name}"]'),
+  v.array(
+    v.pipe(v.string(), v.minLength(1)),
+    'a JSON array of strings, e.g. ["./deploy.sh","{name}"]',
+  ),
   v.minLength(1, 'a JSON array with at least the program'),
 );
 
@@ -79,43 +93,139 @@ function f<T>(schema: v.GenericSchema<string, T>, meaning: string, def?: string)
 }
 
 const FIELDS = {
-  HOST: f(text, 'Address the HTTP server binds. Anything but loopback requires ACCESS_TOKEN.', '127.0.0.1'),
+  HOST: f(
+    text,
+    'Address the HTTP server binds. Anything but loopback requires ACCESS_TOKEN.',
+    '127.0.0.1',
+  ),
   PORT: f(int(0, 65535), 'HTTP port (0 picks a free one).', '3000'),
-  ACCESS_TOKEN: f(v.pipe(v.string(), v.minLength(16, 'at least 16 characters')), 'Bearer token every API call must carry. Required when HOST is not loopback.'),
-  DATA_DIR: f(text, 'Folder for the embedded database, the filesystem object store and runner workspaces.', './data'),
-  DATABASE_URL: f(url(['postgres:', 'postgresql:']), 'PostgreSQL connection URL. Unset: an embedded Postgres under DATA_DIR/pg on a free port.'),
+  ACCESS_TOKEN: f(
+    v.pipe(v.string(), v.minLength(16, 'at least 16 characters')),
+    'Bearer token every API call must carry. Required when HOST is not loopback.',
+  ),
+  DATA_DIR: f(
+    text,
+    'Folder for the embedded database, the filesystem object store and runner workspaces.',
+    './data',
+  ),
+  DATABASE_URL: f(
+    url(['postgres:', 'postgresql:']),
+    'PostgreSQL connection URL. Unset: an embedded Postgres under DATA_DIR/pg on a free port.',
+  ),
   DATABASE_POOL_SIZE: f(int(1, 100), 'Connections in the Postgres pool.', '10'),
-  REDIS_URL: f(url(['redis:', 'rediss:']), 'Redis URL for the progress bus (streams + pub/sub). Unset: an in-process bus.'),
-  BUS_REPLAY_SIZE: f(int(10, 1_000_000), 'Events kept per topic for replay to reconnecting viewers.', '2000'),
-  S3_ENDPOINT: f(url(['http:', 'https:']), 'S3/MinIO endpoint for artifacts, e.g. http://127.0.0.1:9000. Unset: files under DATA_DIR/objects.'),
+  REDIS_URL: f(
+    url(['redis:', 'rediss:']),
+    'Redis URL for the progress bus (streams + pub/sub). Unset: an in-process bus.',
+  ),
+  BUS_REPLAY_SIZE: f(
+    int(10, 1_000_000),
+    'Events kept per topic for replay to reconnecting viewers.',
+    '2000',
+  ),
+  S3_ENDPOINT: f(
+    url(['http:', 'https:']),
+    'S3/MinIO endpoint for artifacts, e.g. http://127.0.0.1:9000. Unset: files under DATA_DIR/objects.',
+  ),
   S3_ACCESS_KEY: f(text, 'S3/MinIO access key (with S3_ENDPOINT).'),
   S3_SECRET_KEY: f(text, 'S3/MinIO secret key (with S3_ENDPOINT).'),
-  S3_BUCKET: f(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')), 'Bucket for artifacts.', 'scenario-artifacts'),
+  S3_BUCKET: f(
+    v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')),
+    'Bucket for artifacts.',
+    'scenario-artifacts',
+  ),
   S3_REGION: f(text, 'S3 region.', 'us-east-1'),
-  MAX_BODY_BYTES: f(int(1024, 100 * 1024 * 1024), 'Largest accepted request body, in bytes.', '1048576'),
-  SSE_HEARTBEAT: f(duration, 'Interval of heartbeat comments on live event streams (keeps proxies from closing them).', '15s'),
-  LOG_LEVEL: f(v.picklist(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'), 'Log verbosity.', 'info'),
-  SEED_SAMPLES: f(bool, 'Add the two sample campaigns on the first start of an empty database.', 'true'),
+  MAX_BODY_BYTES: f(
+    int(1024, 100 * 1024 * 1024),
+    'Largest accepted request body, in bytes.',
+    '1048576',
+  ),
+  SSE_HEARTBEAT: f(
+    duration,
+    'Interval of heartbeat comments on live event streams (keeps proxies from closing them).',
+    '15s',
+  ),
+  LOG_LEVEL: f(
+    v.picklist(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'),
+    'Log verbosity.',
+    'info',
+  ),
+  SEED_SAMPLES: f(
+    bool,
+    'Add the two sample campaigns on the first start of an empty database.',
+    'true',
+  ),
   RUN_CONCURRENCY: f(int(1, 64), 'Pipeline runs executing at once (global).', '2'),
-  AGENT_CONCURRENCY: f(int(1, 64), 'Agent sessions (CLI processes) running at once in this runner. Unset: RUN_CONCURRENCY.'),
+  AGENT_CONCURRENCY: f(
+    int(1, 64),
+    'Agent sessions (CLI processes) running at once in this runner. Unset: RUN_CONCURRENCY.',
+  ),
   CAMPAIGN_CONCURRENCY: f(int(1, 64), 'Pipeline runs executing at once per campaign.', '2'),
-  USAGE_LIMIT_BACKOFF: f(duration, 'How long a run sleeps after a usage limit when the agent gives no reset time.', '15m'),
-  CLAUDE_BIN: f(text, "Path of the `claude` binary. Unset: PATH, then the project's own @anthropic-ai/claude-code."),
-  AGENT_ENV_ALLOWLIST: f(list, 'Environment variables passed to agent processes (comma list). Nothing else from the server environment reaches them.', 'PATH,LANG,ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,ANTHROPIC_BASE_URL,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy,CLAUDE_CODE_MAX_RETRIES'),
-  AGENT_MODEL: f(text, 'Default model for agent sessions (a scenario may override it).', 'claude-sonnet-4-5'),
-  DEMO_MODEL: f(v.picklist(['auto', 'on', 'off'], 'one of auto, on, off'), 'Demo model: `auto` uses it when no Anthropic credentials are set; `on` always; `off` never.', 'auto'),
-  TRANSCRIPT_CAP_BYTES: f(int(1024, 1024 * 1024 * 1024), 'Largest agent transcript stored per session; past it a truncation marker is written.', '20971520'),
+  USAGE_LIMIT_BACKOFF: f(
+    duration,
+    'How long a run sleeps after a usage limit when the agent gives no reset time.',
+    '15m',
+  ),
+  CLAUDE_BIN: f(
+    text,
+    "Path of the `claude` binary. Unset: PATH, then the project's own @anthropic-ai/claude-code.",
+  ),
+  AGENT_ENV_ALLOWLIST: f(
+    list,
+    'Environment variables passed to agent processes (comma list). Nothing else from the server environment reaches them.',
+    'PATH,LANG,ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,ANTHROPIC_BASE_URL,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy,CLAUDE_CODE_MAX_RETRIES',
+  ),
+  AGENT_MODEL: f(
+    text,
+    'Default model for agent sessions (a scenario may override it).',
+    'claude-sonnet-4-5',
+  ),
+  DEMO_MODEL: f(
+    v.picklist(['auto', 'on', 'off'], 'one of auto, on, off'),
+    'Demo model: `auto` uses it when no Anthropic credentials are set; `on` always; `off` never.',
+    'auto',
+  ),
+  TRANSCRIPT_CAP_BYTES: f(
+    int(1024, 1024 * 1024 * 1024),
+    'Largest agent transcript stored per session; past it a truncation marker is written.',
+    '20971520',
+  ),
   DEFAULT_PROFILE: f(text, 'Target format for new scenarios.', 'vrooli-2025-08-07'),
-  EXTERNAL_VALIDATOR: f(argv, 'Extra validator command as a JSON argv array, run on an isolated copy; `{name}` is replaced by the scenario name. E.g. ["bash","scripts/scenarios/tools/scenario-to-app.sh","{name}","--dry-run"].'),
-  DEPLOY_TARGET: f(v.picklist(['archive', 'vrooli', 'command'], 'one of archive, vrooli, command'), 'Where a validated scenario goes: an archive in the object store, a Vrooli checkout (VROOLI_ROOT), or DEPLOY_COMMAND.', 'archive'),
-  VROOLI_ROOT: f(text, 'Vrooli checkout to deploy into (DEPLOY_TARGET=vrooli) and where an external validator runs.'),
-  DEPLOY_COMMAND: f(argv, 'Deploy command as a JSON argv array (DEPLOY_TARGET=command); `{dir}` and `{name}` are replaced.'),
-  DEPLOY_OVERWRITE: f(bool, 'Allow a deploy to replace an existing scenario of the same name.', 'false'),
-  INNGEST_DEV: f(text, 'Set (1 or a dev server URL) to serve the stage functions to an Inngest dev server at /api/inngest.'),
-  INNGEST_BASE_URL: f(url(['http:', 'https:']), 'Self-hosted Inngest server URL; with INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY.'),
+  EXTERNAL_VALIDATOR: f(
+    argv,
+    'Extra validator command as a JSON argv array, run on an isolated copy; `{name}` is replaced by the scenario name. E.g. ["bash","scripts/scenarios/tools/scenario-to-app.sh","{name}","--dry-run"].',
+  ),
+  DEPLOY_TARGET: f(
+    v.picklist(['archive', 'vrooli', 'command'], 'one of archive, vrooli, command'),
+    'Where a validated scenario goes: an archive in the object store, a Vrooli checkout (VROOLI_ROOT), or DEPLOY_COMMAND.',
+    'archive',
+  ),
+  VROOLI_ROOT: f(
+    text,
+    'Vrooli checkout to deploy into (DEPLOY_TARGET=vrooli) and where an external validator runs.',
+  ),
+  DEPLOY_COMMAND: f(
+    argv,
+    'Deploy command as a JSON argv array (DEPLOY_TARGET=command); `{dir}` and `{name}` are replaced.',
+  ),
+  DEPLOY_OVERWRITE: f(
+    bool,
+    'Allow a deploy to replace an existing scenario of the same name.',
+    'false',
+  ),
+  INNGEST_DEV: f(
+    text,
+    'Set (1 or a dev server URL) to serve the stage functions to an Inngest dev server at /api/inngest.',
+  ),
+  INNGEST_BASE_URL: f(
+    url(['http:', 'https:']),
+    'Self-hosted Inngest server URL; with INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY.',
+  ),
   INNGEST_SIGNING_KEY: f(text, 'Inngest signing key (served mode).'),
   INNGEST_EVENT_KEY: f(text, 'Inngest event key (served mode).'),
-  WEBHOOK_SECRET: f(v.pipe(v.string(), v.minLength(16, 'at least 16 characters')), 'HMAC secret for POST /api/hooks/generate. Unset: the webhook is disabled.'),
+  WEBHOOK_SECRET: f(
+    v.pipe(v.string(), v.minLength(16, 'at least 16 characters')),
+    'HMAC secret for POST /api/hooks/generate. Unset: the webhook is disabled.',
+  ),
 } as const;
 
 type Fields = typeof FIELDS;
@@ -150,7 +260,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     if (!result.success) {
       const expected = result.issues[0]?.message ?? 'a valid value';
       const shown = /KEY|TOKEN|SECRET|PASSWORD/.test(name) ? '(hidden)' : JSON.stringify(value);
-      throw new AppError('config_invalid', `Invalid setting ${name}=${shown}: expected ${expected}.`);
+      throw new AppError(
+        'config_invalid',
+        `Invalid setting ${name}=${shown}: expected ${expected}.`,
+      );
     }
     out[name] = result.output;
   }
@@ -158,22 +271,36 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   config.dataDir = path.resolve(cwd, config.DATA_DIR);
   config.loopback = LOOPBACK.has(config.HOST);
   if (!config.loopback && !config.ACCESS_TOKEN) {
-    throw new AppError('config_invalid', `Invalid setting HOST=${JSON.stringify(config.HOST)}: binding a non-loopback address requires ACCESS_TOKEN (at least 16 characters).`);
+    throw new AppError(
+      'config_invalid',
+      `Invalid setting HOST=${JSON.stringify(config.HOST)}: binding a non-loopback address requires ACCESS_TOKEN (at least 16 characters).`,
+    );
   }
   if (config.S3_ENDPOINT && (!config.S3_ACCESS_KEY || !config.S3_SECRET_KEY)) {
-    throw new AppError('config_invalid', 'Invalid setting S3_ENDPOINT: expected S3_ACCESS_KEY and S3_SECRET_KEY to be set with it.');
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting S3_ENDPOINT: expected S3_ACCESS_KEY and S3_SECRET_KEY to be set with it.',
+    );
   }
   if (config.DEPLOY_TARGET === 'vrooli' && !config.VROOLI_ROOT) {
-    throw new AppError('config_invalid', 'Invalid setting DEPLOY_TARGET="vrooli": expected VROOLI_ROOT to be set.');
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting DEPLOY_TARGET="vrooli": expected VROOLI_ROOT to be set.',
+    );
   }
   if (config.DEPLOY_TARGET === 'command' && !config.DEPLOY_COMMAND) {
-    throw new AppError('config_invalid', 'Invalid setting DEPLOY_TARGET="command": expected DEPLOY_COMMAND to be set.');
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting DEPLOY_TARGET="command": expected DEPLOY_COMMAND to be set.',
+    );
   }
   return config;
 }
 
 /** The settings as a Markdown table (used to keep the README in step). */
 export function settingsTable(): string {
-  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.default ? `\`${s.default}\`` : '(unset)'} | ${s.meaning} |`);
+  const rows = SETTINGS.map(
+    (s) => `| \`${s.env}\` | ${s.default ? `\`${s.default}\`` : '(unset)'} | ${s.meaning} |`,
+  );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }

@@ -9,14 +9,37 @@ export const PHASES = ['planning', 'implementing', 'validating', 'deploying'] as
 export type Phase = (typeof PHASES)[number];
 
 export const SCENARIO_STATUSES = [
-  'draft', 'queued', 'planning', 'implementing', 'validating', 'deploying', 'sleeping', 'deployed', 'failed', 'cancelled',
+  'draft',
+  'queued',
+  'planning',
+  'implementing',
+  'validating',
+  'deploying',
+  'sleeping',
+  'deployed',
+  'failed',
+  'cancelled',
 ] as const;
 export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
 
 /** Statuses in which a run is in flight: the scenario cannot be edited or deleted. */
-export const ACTIVE_STATUSES: readonly ScenarioStatus[] = ['queued', 'planning', 'implementing', 'validating', 'deploying', 'sleeping'];
+export const ACTIVE_STATUSES: readonly ScenarioStatus[] = [
+  'queued',
+  'planning',
+  'implementing',
+  'validating',
+  'deploying',
+  'sleeping',
+];
 
-export const RUN_STATUSES = ['queued', 'running', 'sleeping', 'succeeded', 'failed', 'cancelled'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'sleeping',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** What a scenario asks of a run. Every field optional at the edge; defaults by complexity. */

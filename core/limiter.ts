@@ -11,7 +11,8 @@ export interface Limiter {
 }
 
 export function createLimiter(max: number): Limiter {
-  if (!Number.isInteger(max) || max < 1) throw new Error(`a limiter needs at least one slot, got ${max}`);
+  if (!Number.isInteger(max) || max < 1)
+    throw new Error(`a limiter needs at least one slot, got ${max}`);
   let active = 0;
   const queue: Array<() => void> = [];
   const release = () => {

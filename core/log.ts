@@ -12,7 +12,11 @@ export interface Logger {
   error(msg: string, data?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: Level = 'info', secrets: string[] = [], write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function createLogger(
+  level: Level = 'info',
+  secrets: string[] = [],
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Logger {
   const hidden = secrets.filter((s) => s.length >= 6);
   const redact = (s: string) => hidden.reduce((acc, sec) => acc.split(sec).join('[redacted]'), s);
   const emit = (l: Level) => (msg: string, data?: Record<string, unknown>) => {

@@ -59,40 +59,79 @@ export interface PipelineOptions {
 export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const runnerRoot = path.join(o.config.dataDir, 'runner');
   const runnerId = o.runnerId ?? 'local';
-  const reaped = await reapOrphans({ dataRoot: runnerRoot, runnerId, recorder: createDbInteractionRecorder(o.sql) });
-  if (reaped.stopped.length || reaped.sessions.length) o.log.warn(`stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`);
+  const reaped = await reapOrphans({
+    dataRoot: runnerRoot,
+    runnerId,
+    recorder: createDbInteractionRecorder(o.sql),
+  });
+  if (reaped.stopped.length || reaped.sessions.length)
+    o.log.warn(
+      `stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`,
+    );
 
-  const demo = o.demoModel ? await startModelDouble({ defaultScript: createScenarioScript() }) : undefined;
+  const demo = o.demoModel
+    ? await startModelDouble({ defaultScript: createScenarioScript() })
+    : undefined;
   const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
   const agentEnv = (): Record<string, string> => ({
     ...baseEnv,
-    ...(demo ? { ANTHROPIC_BASE_URL: demo.url, ANTHROPIC_API_KEY: 'demo-model-offline', CLAUDE_CODE_MAX_RETRIES: '1' } : {}),
+    ...(demo
+      ? {
+          ANTHROPIC_BASE_URL: demo.url,
+          ANTHROPIC_API_KEY: 'demo-model-offline',
+          CLAUDE_CODE_MAX_RETRIES: '1',
+        }
+      : {}),
     ...(o.agentEnv ?? {}),
   });
   const reporter = createReporter({ db: o.sql, bus: o.bus });
   const deps: PipelineDeps = {
-    sql: o.sql, store: o.store, reporter, config: o.config, log: o.log, runnerRoot, runnerId, agentEnv,
+    sql: o.sql,
+    store: o.store,
+    reporter,
+    config: o.config,
+    log: o.log,
+    runnerRoot,
+    runnerId,
+    agentEnv,
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
-    agent: o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
+    agent:
+      o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
     ...(o.cancelPollMs ? { cancelPollMs: o.cancelPollMs } : {}),
   };
   const functions = createFunctions(deps);
   // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through
   // /api/inngest; otherwise the local executor runs them in-process.
   const served = inngestServed(o.config)
-    ? (await import('../inngest/serve/index.ts')).createInngestMode({ config: o.config, specs: functions, log: o.log })
+    ? (await import('../inngest/serve/index.ts')).createInngestMode({
+        config: o.config,
+        specs: functions,
+        log: o.log,
+      })
     : undefined;
-  const engine = served?.engine ?? createLocalEngine({
-    sql: o.sql, functions, log: o.log,
-    // Stage functions invoked by a run need slots of their own beside the orchestrators.
-    globalConcurrency: o.config.RUN_CONCURRENCY * 2,
-    ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
-    ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+  const engine =
+    served?.engine ??
+    createLocalEngine({
+      sql: o.sql,
+      functions,
+      log: o.log,
+      // Stage functions invoked by a run need slots of their own beside the orchestrators.
+      globalConcurrency: o.config.RUN_CONCURRENCY * 2,
+      ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
+      ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+    });
+  const control = createControl({
+    sql: o.sql,
+    engine,
+    reporter,
+    defaultModel: o.config.AGENT_MODEL,
   });
-  const control = createControl({ sql: o.sql, engine, reporter, defaultModel: o.config.AGENT_MODEL });
   await engine.start();
   return {
-    control, engine, reporter, deps,
+    control,
+    engine,
+    reporter,
+    deps,
     ...(demo ? { demo } : {}),
     ...(served ? { inngest: served.handler } : {}),
     async stop() {

@@ -8,7 +8,18 @@ import type { Db } from './client.ts';
 export async function analytics(db: Db, opts: { campaignId?: string; limit?: number } = {}) {
   const limit = opts.limit ?? 50;
   const where = opts.campaignId ? db`campaign_id = ${opts.campaignId}` : db`true`;
-  const [summary] = await db<{ runs: number; succeeded: number; failed: number; cancelled: number; first_pass: number; judged: number; cost: number; median_ms: number | null }[]>`
+  const [summary] = await db<
+    {
+      runs: number;
+      succeeded: number;
+      failed: number;
+      cancelled: number;
+      first_pass: number;
+      judged: number;
+      cost: number;
+      median_ms: number | null;
+    }[]
+  >`
     SELECT count(*)::int AS runs,
            count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
            count(*) FILTER (WHERE status = 'failed')::int AS failed,
@@ -30,10 +41,17 @@ export async function analytics(db: Db, opts: { campaignId?: string; limit?: num
   const s = summary!;
   return {
     summary: {
-      runs: s.runs, succeeded: s.succeeded, failed: s.failed, cancelled: s.cancelled,
-      successRate: s.succeeded + s.failed ? Math.round((1000 * s.succeeded) / (s.succeeded + s.failed)) / 10 : null,
+      runs: s.runs,
+      succeeded: s.succeeded,
+      failed: s.failed,
+      cancelled: s.cancelled,
+      successRate:
+        s.succeeded + s.failed
+          ? Math.round((1000 * s.succeeded) / (s.succeeded + s.failed)) / 10
+          : null,
       firstPassRate: s.judged ? Math.round((1000 * s.first_pass) / s.judged) / 10 : null,
-      costUsd: s.cost, medianDurationMs: s.median_ms,
+      costUsd: s.cost,
+      medianDurationMs: s.median_ms,
     },
     failures,
     patterns,

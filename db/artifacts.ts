@@ -16,7 +16,9 @@ export interface Artifact {
   createdAt: Date;
 }
 
-const COLS = (db: Db) => db`id, run_id AS "runId", scenario_id AS "scenarioId", phase, iteration, kind, object_key AS "objectKey",
+const COLS = (
+  db: Db,
+) => db`id, run_id AS "runId", scenario_id AS "scenarioId", phase, iteration, kind, object_key AS "objectKey",
   manifest, file_count AS "fileCount", total_bytes AS "totalBytes", sha256, created_at AS "createdAt"`;
 
 /** Records a bundle or archive; a replayed step overwrites its own row. Returns the id. */
@@ -37,7 +39,10 @@ export async function getArtifact(db: Db, id: string): Promise<Artifact> {
   return row;
 }
 
-export async function listArtifacts(db: Db, opts: { runId?: string; scenarioId?: string; kind?: 'bundle' | 'archive' }): Promise<Artifact[]> {
+export async function listArtifacts(
+  db: Db,
+  opts: { runId?: string; scenarioId?: string; kind?: 'bundle' | 'archive' },
+): Promise<Artifact[]> {
   return db<Artifact[]>`
     SELECT ${COLS(db)} FROM artifacts
      WHERE ${opts.runId ? db`run_id = ${opts.runId}` : db`true`}

@@ -29,7 +29,10 @@ export interface AuditRow {
 }
 
 /** Recent audit entries, newest first, optionally for one target. */
-export async function listAudit(db: Db, opts: { targetId?: string; limit?: number } = {}): Promise<AuditRow[]> {
+export async function listAudit(
+  db: Db,
+  opts: { targetId?: string; limit?: number } = {},
+): Promise<AuditRow[]> {
   const limit = opts.limit ?? 100;
   return db<AuditRow[]>`
     SELECT id, at, actor, action, target_type AS "targetType", target_id AS "targetId", details

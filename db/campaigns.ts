@@ -44,7 +44,10 @@ const select = (db: Db) => db`
     FROM campaigns c JOIN campaign_metrics m ON m.campaign_id = c.id`;
 
 /** Lists campaigns, oldest first (tabs keep their order). */
-export async function listCampaigns(db: Db, opts: { archived?: boolean | 'all' } = {}): Promise<Campaign[]> {
+export async function listCampaigns(
+  db: Db,
+  opts: { archived?: boolean | 'all' } = {},
+): Promise<Campaign[]> {
   const archived = opts.archived ?? false;
   return db<Campaign[]>`
     ${select(db)}
@@ -58,7 +61,11 @@ export async function getCampaign(db: Db, id: string): Promise<Campaign> {
   return row;
 }
 
-export async function createCampaign(sql: Sql, input: CampaignInput, actor: Actor): Promise<Campaign> {
+export async function createCampaign(
+  sql: Sql,
+  input: CampaignInput,
+  actor: Actor,
+): Promise<Campaign> {
   return mapped(() =>
     sql.begin(async (tx) => {
       const [row] = await tx<{ id: string }[]>`
@@ -66,7 +73,13 @@ export async function createCampaign(sql: Sql, input: CampaignInput, actor: Acto
         VALUES (${input.name}, ${input.description ?? ''}, ${input.color ?? 'blue'}, ${input.icon ?? 'folder'},
                 ${input.client ?? null}, ${input.category ?? null}, ${actor})
         RETURNING id`;
-      await audit(tx, { actor, action: 'campaign.create', targetType: 'campaign', targetId: row!.id, details: { name: input.name } });
+      await audit(tx, {
+        actor,
+        action: 'campaign.create',
+        targetType: 'campaign',
+        targetId: row!.id,
+        details: { name: input.name },
+      });
       return getCampaign(tx, row!.id);
     }),
   );
@@ -74,7 +87,12 @@ export async function createCampaign(sql: Sql, input: CampaignInput, actor: Acto
 
 const COLUMNS = ['name', 'description', 'color', 'icon', 'client', 'category', 'archived'] as const;
 
-export async function updateCampaign(sql: Sql, id: string, patch: CampaignPatch, actor: Actor): Promise<Campaign> {
+export async function updateCampaign(
+  sql: Sql,
+  id: string,
+  patch: CampaignPatch,
+  actor: Actor,
+): Promise<Campaign> {
   const changes: Record<string, postgres.ParameterOrJSON<never>> = {};
   for (const k of COLUMNS) if (patch[k] !== undefined) changes[k] = patch[k] ?? null;
   return mapped(() =>
@@ -84,8 +102,19 @@ export async function updateCampaign(sql: Sql, id: string, patch: CampaignPatch,
         ? await tx`UPDATE campaigns SET ${tx(changes, keys)}, updated_at = now() WHERE id = ${id} RETURNING id`
         : await tx`SELECT id FROM campaigns WHERE id = ${id}`;
       if (!rows.length) throw new NotFoundError('Campaign', id);
-      const action = patch.archived === true ? 'campaign.archive' : patch.archived === false ? 'campaign.unarchive' : 'campaign.update';
-      await audit(tx, { actor, action, targetType: 'campaign', targetId: id, details: { changes } });
+      const action =
+        patch.archived === true
+          ? 'campaign.archive'
+          : patch.archived === false
+            ? 'campaign.unarchive'
+            : 'campaign.update';
+      await audit(tx, {
+        actor,
+        action,
+        targetType: 'campaign',
+        targetId: id,
+        details: { changes },
+      });
       return getCampaign(tx, id);
     }),
   );
@@ -99,7 +128,10 @@ export async function deleteCampaign(sql: Sql, id: string, actor: Actor): Promis
         SELECT (SELECT count(*)::int FROM scenarios s WHERE s.campaign_id = c.id) AS n
           FROM campaigns c WHERE c.id = ${id} FOR UPDATE`;
       if (!c) throw new NotFoundError('Campaign', id);
-      if (c.n > 0) throw new ConflictError(`The campaign still holds ${c.n} scenario(s); archive it or delete them first.`);
+      if (c.n > 0)
+        throw new ConflictError(
+          `The campaign still holds ${c.n} scenario(s); archive it or delete them first.`,
+        );
       await tx`DELETE FROM campaigns WHERE id = ${id}`;
       await audit(tx, { actor, action: 'campaign.delete', targetType: 'campaign', targetId: id });
     }),

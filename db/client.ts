@@ -23,8 +23,18 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     onnotice: () => {},
     types: {
       // numeric (1700) and int8 (20) as numbers: costs and token counts stay well within 2^53.
-      numeric: { to: 1700, from: [1700], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
-      bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+      numeric: {
+        to: 1700,
+        from: [1700],
+        serialize: (v: number) => String(v),
+        parse: (v: string) => Number(v),
+      },
+      bigint: {
+        to: 20,
+        from: [20],
+        serialize: (v: number) => String(v),
+        parse: (v: string) => Number(v),
+      },
     },
     ...(options.schema ? { connection: { search_path: options.schema } } : {}),
   }) as unknown as Sql;

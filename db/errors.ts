@@ -14,17 +14,33 @@ export function mapDbError(e: unknown): unknown {
   const err = e as PgError;
   switch (err?.code) {
     case '23505':
-      return new ConflictError(uniqueMessage(err.constraint_name), { constraint: err.constraint_name });
+      return new ConflictError(uniqueMessage(err.constraint_name), {
+        constraint: err.constraint_name,
+      });
     case '23514':
-      if (err.constraint_name === 'scenario_status_transition' || /cannot move from/.test(err.message ?? '')) {
-        return new AppError('invalid_transition', err.message ?? 'Invalid status transition.', { cause: e });
+      if (
+        err.constraint_name === 'scenario_status_transition' ||
+        /cannot move from/.test(err.message ?? '')
+      ) {
+        return new AppError('invalid_transition', err.message ?? 'Invalid status transition.', {
+          cause: e,
+        });
       }
-      return new AppError('bad_request', `A value is out of range (${err.constraint_name ?? 'check'}).`, { cause: e });
+      return new AppError(
+        'bad_request',
+        `A value is out of range (${err.constraint_name ?? 'check'}).`,
+        { cause: e },
+      );
     case '23503':
-      return new ConflictError('The record is referenced by, or refers to, another record that does not allow this change.', { constraint: err.constraint_name });
+      return new ConflictError(
+        'The record is referenced by, or refers to, another record that does not allow this change.',
+        { constraint: err.constraint_name },
+      );
     case '22P02':
     case '22001':
-      return new AppError('bad_request', 'A value has the wrong form or is too long.', { cause: e });
+      return new AppError('bad_request', 'A value has the wrong form or is too long.', {
+        cause: e,
+      });
     default:
       return e;
   }
@@ -32,7 +48,8 @@ export function mapDbError(e: unknown): unknown {
 
 function uniqueMessage(constraint: string | undefined): string {
   if (constraint === 'campaigns_live_name') return 'A campaign with this name already exists.';
-  if (constraint?.startsWith('scenarios_campaign_id_slug')) return 'A scenario with this slug already exists in the campaign.';
+  if (constraint?.startsWith('scenarios_campaign_id_slug'))
+    return 'A scenario with this slug already exists in the campaign.';
   return 'A record with these values already exists.';
 }
 

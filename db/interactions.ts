@@ -2,7 +2,10 @@ import type { AgentInteraction } from './agent-interactions.ts';
 import type { Db } from './client.ts';
 
 /** A run's agent sessions, oldest first (what the scenario page's interactions table shows). */
-export async function listInteractions(db: Db, runId: string): Promise<Omit<AgentInteraction, 'pid' | 'runnerId'>[]> {
+export async function listInteractions(
+  db: Db,
+  runId: string,
+): Promise<Omit<AgentInteraction, 'pid' | 'runnerId'>[]> {
   return db`
     SELECT id, session_id AS "sessionId", run_id AS "runId", scenario_id AS "scenarioId", step_key AS "stepKey", phase, iteration,
            agent, prompt_template AS "promptTemplate", prompt_version AS "promptVersion", model, status, outcome,

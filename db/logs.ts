@@ -59,7 +59,11 @@ export async function appendLog(db: Db, e: LogInput): Promise<LogEntry> {
 }
 
 /** Log entries after a sequence number, oldest first. */
-export async function listLogs(db: Db, scenarioId: string, opts: { afterSeq?: number; beforeSeq?: number; limit?: number } = {}): Promise<LogEntry[]> {
+export async function listLogs(
+  db: Db,
+  scenarioId: string,
+  opts: { afterSeq?: number; beforeSeq?: number; limit?: number } = {},
+): Promise<LogEntry[]> {
   return db<LogEntry[]>`
     SELECT l.seq, l.scenario_id AS "scenarioId", l.run_id AS "runId", s.campaign_id AS "campaignId", l.kind, l.level,
            l.phase, l.iteration, l.step, l.message, l.data, l.created_at AS "createdAt"

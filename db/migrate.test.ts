@@ -18,8 +18,21 @@ describe('migrations', () => {
     const tables = await db.sql<{ table_name: string }[]>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = ${db.schema} ORDER BY 1`;
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['campaigns', 'scenarios', 'runs', 'run_steps', 'generation_logs', 'agent_interactions',
-        'plan_versions', 'artifacts', 'validation_results', 'improvement_patterns', 'suggestions', 'audit_log', 'settings']),
+      expect.arrayContaining([
+        'campaigns',
+        'scenarios',
+        'runs',
+        'run_steps',
+        'generation_logs',
+        'agent_interactions',
+        'plan_versions',
+        'artifacts',
+        'validation_results',
+        'improvement_patterns',
+        'suggestions',
+        'audit_log',
+        'settings',
+      ]),
     );
   });
 

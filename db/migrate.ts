@@ -55,7 +55,9 @@ export async function migrate(sql: Sql, migrations?: Migration[]): Promise<strin
         SELECT checksum FROM schema_migrations WHERE version = ${m.version}`;
       if (row) {
         if (row.checksum !== m.checksum) {
-          throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs).`);
+          throw new Error(
+            `Migration ${m.name} was changed after it was applied (checksum differs).`,
+          );
         }
         return false;
       }
@@ -71,7 +73,9 @@ export async function migrate(sql: Sql, migrations?: Migration[]): Promise<strin
 /** Migrations known to the code but not applied to the database. */
 export async function pendingMigrations(sql: Sql): Promise<string[]> {
   const all = await loadMigrations();
-  const [exists] = await sql<{ t: string | null }[]>`SELECT to_regclass('schema_migrations')::text AS t`;
+  const [exists] = await sql<
+    { t: string | null }[]
+  >`SELECT to_regclass('schema_migrations')::text AS t`;
   if (!exists?.t) return all.map((m) => m.name);
   const rows = await sql<{ version: number }[]>`SELECT version FROM schema_migrations`;
   const done = new Set(rows.map((r) => r.version));

@@ -14,11 +14,24 @@ export interface PlanVersion {
   createdAt: Date;
 }
 
-const COLS = (db: Db) => db`id, run_id AS "runId", scenario_id AS "scenarioId", iteration, score, rubric, critique,
+const COLS = (
+  db: Db,
+) => db`id, run_id AS "runId", scenario_id AS "scenarioId", iteration, score, rubric, critique,
   object_key AS "objectKey", chosen, created_at AS "createdAt"`;
 
 /** Records (or, on a replayed step, overwrites) a plan version. */
-export async function savePlanVersion(db: Db, p: { runId: string; scenarioId: string; iteration: number; objectKey: string; score?: number | null; rubric?: Record<string, number>; critique?: string }): Promise<void> {
+export async function savePlanVersion(
+  db: Db,
+  p: {
+    runId: string;
+    scenarioId: string;
+    iteration: number;
+    objectKey: string;
+    score?: number | null;
+    rubric?: Record<string, number>;
+    critique?: string;
+  },
+): Promise<void> {
   await db`
     INSERT INTO plan_versions (run_id, scenario_id, iteration, object_key, score, rubric, critique)
     VALUES (${p.runId}, ${p.scenarioId}, ${p.iteration}, ${p.objectKey}, ${p.score ?? null}, ${db.json((p.rubric ?? {}) as never)}, ${p.critique ?? ''})
@@ -28,13 +41,22 @@ export async function savePlanVersion(db: Db, p: { runId: string; scenarioId: st
       critique = CASE WHEN EXCLUDED.score IS NULL THEN plan_versions.critique ELSE EXCLUDED.critique END`;
 }
 
-export async function scorePlanVersion(db: Db, runId: string, iteration: number, score: number, rubric: Record<string, number>, critique: string): Promise<void> {
+export async function scorePlanVersion(
+  db: Db,
+  runId: string,
+  iteration: number,
+  score: number,
+  rubric: Record<string, number>,
+  critique: string,
+): Promise<void> {
   await db`UPDATE plan_versions SET score = ${score}, rubric = ${db.json(rubric as never)}, critique = ${critique}
             WHERE run_id = ${runId} AND iteration = ${iteration}`;
 }
 
 export async function listPlanVersions(db: Db, runId: string): Promise<PlanVersion[]> {
-  return db<PlanVersion[]>`SELECT ${COLS(db)} FROM plan_versions WHERE run_id = ${runId} ORDER BY iteration`;
+  return db<
+    PlanVersion[]
+  >`SELECT ${COLS(db)} FROM plan_versions WHERE run_id = ${runId} ORDER BY iteration`;
 }
 
 /** Marks one version chosen (and no other). */
@@ -44,6 +66,8 @@ export async function choosePlanVersion(db: Db, runId: string, iteration: number
 }
 
 export async function chosenPlan(db: Db, runId: string): Promise<PlanVersion | undefined> {
-  const [row] = await db<PlanVersion[]>`SELECT ${COLS(db)} FROM plan_versions WHERE run_id = ${runId} AND chosen`;
+  const [row] = await db<
+    PlanVersion[]
+  >`SELECT ${COLS(db)} FROM plan_versions WHERE run_id = ${runId} AND chosen`;
   return row;
 }

@@ -9,7 +9,12 @@ import type { Db } from './client.ts';
 const LIVE = ['queued', 'running', 'sleeping'];
 
 /** Run enters a phase; the scenario's status becomes that phase. Returns false if the run is over. */
-export async function enterPhase(db: Db, runId: string, phase: Phase, iteration = 0): Promise<boolean> {
+export async function enterPhase(
+  db: Db,
+  runId: string,
+  phase: Phase,
+  iteration = 0,
+): Promise<boolean> {
   const rows = await db`
     UPDATE runs SET status = 'running', phase = ${phase}, wake_at = NULL, started_at = coalesce(started_at, now())
      WHERE id = ${runId} AND status IN ${db(LIVE)} RETURNING scenario_id`;
@@ -22,7 +27,12 @@ export async function enterPhase(db: Db, runId: string, phase: Phase, iteration 
 }
 
 /** Run sleeps until `wakeAt` (usage limit). */
-export async function markSleeping(db: Db, runId: string, wakeAt: Date, reason: string): Promise<boolean> {
+export async function markSleeping(
+  db: Db,
+  runId: string,
+  wakeAt: Date,
+  reason: string,
+): Promise<boolean> {
   const rows = await db`
     UPDATE runs SET status = 'sleeping', wake_at = ${wakeAt} WHERE id = ${runId} AND status IN ${db(LIVE)} RETURNING scenario_id`;
   if (!rows.length) return false;
@@ -58,13 +68,18 @@ export async function finishRun(db: Db, runId: string, end: RunEnd): Promise<boo
 /** Adds cost to the run and its scenario. */
 export async function addCost(db: Db, runId: string, usd: number): Promise<void> {
   if (!usd) return;
-  const rows = await db`UPDATE runs SET cost_usd = cost_usd + ${usd} WHERE id = ${runId} RETURNING scenario_id`;
+  const rows =
+    await db`UPDATE runs SET cost_usd = cost_usd + ${usd} WHERE id = ${runId} RETURNING scenario_id`;
   if (rows.length) {
     await db`UPDATE scenarios SET cost_usd = cost_usd + ${usd} WHERE id = ${rows[0]!.scenario_id as string} AND current_run_id = ${runId}`;
   }
 }
 
 /** Merges analytics facts into the run. */
-export async function mergeFacts(db: Db, runId: string, facts: Record<string, unknown>): Promise<void> {
+export async function mergeFacts(
+  db: Db,
+  runId: string,
+  facts: Record<string, unknown>,
+): Promise<void> {
   await db`UPDATE runs SET facts = facts || ${db.json(facts as never)} WHERE id = ${runId}`;
 }

@@ -37,12 +37,17 @@ const COLUMNS = (db: Db) => db`
   r.created_by AS "createdBy", r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"`;
 
 export async function getRun(db: Db, id: string): Promise<Run> {
-  const [row] = await db<Run[]>`SELECT ${COLUMNS(db)} FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ${id}`;
+  const [row] = await db<
+    Run[]
+  >`SELECT ${COLUMNS(db)} FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ${id}`;
   if (!row) throw new NotFoundError('Run', id);
   return row;
 }
 
-export async function listRuns(db: Db, opts: { scenarioId?: string; limit?: number; statuses?: RunStatus[] } = {}): Promise<Run[]> {
+export async function listRuns(
+  db: Db,
+  opts: { scenarioId?: string; limit?: number; statuses?: RunStatus[] } = {},
+): Promise<Run[]> {
   return db<Run[]>`
     SELECT ${COLUMNS(db)} FROM runs r JOIN scenarios s ON s.id = r.scenario_id
      WHERE ${opts.scenarioId ? db`r.scenario_id = ${opts.scenarioId}` : db`true`}
@@ -65,12 +70,17 @@ export interface NewRun {
 export async function createRun(sql: Sql, input: NewRun, actor: Actor): Promise<Run> {
   return mapped(() =>
     sql.begin(async (tx) => {
-      const [s] = await tx<{ status: string; archived: boolean }[]>`SELECT status, archived FROM scenarios WHERE id = ${input.scenarioId} FOR UPDATE`;
+      const [s] = await tx<
+        { status: string; archived: boolean }[]
+      >`SELECT status, archived FROM scenarios WHERE id = ${input.scenarioId} FOR UPDATE`;
       if (!s) throw new NotFoundError('Scenario', input.scenarioId);
       if ((ACTIVE_STATUSES as readonly string[]).includes(s.status)) {
-        throw new ConflictError(`The scenario already has a run in flight (${s.status}).`, { status: s.status });
+        throw new ConflictError(`The scenario already has a run in flight (${s.status}).`, {
+          status: s.status,
+        });
       }
-      if (s.archived) throw new ConflictError('The scenario is archived; unarchive it to generate.');
+      if (s.archived)
+        throw new ConflictError('The scenario is archived; unarchive it to generate.');
       const [row] = await tx<{ id: string }[]>`
         INSERT INTO runs (scenario_id, number, trigger, config, from_phase, parent_run_id, created_by)
         VALUES (${input.scenarioId},
@@ -81,7 +91,13 @@ export async function createRun(sql: Sql, input: NewRun, actor: Actor): Promise<
         UPDATE scenarios SET status = 'queued', current_run_id = ${row!.id}, phase = NULL, iteration = 0, progress = 0,
                error = NULL, cost_usd = 0, last_action = NULL, started_at = NULL, finished_at = NULL, updated_at = now()
          WHERE id = ${input.scenarioId}`;
-      await audit(tx, { actor, action: 'run.start', targetType: 'scenario', targetId: input.scenarioId, details: { runId: row!.id, trigger: input.trigger, fromPhase: input.fromPhase ?? null } });
+      await audit(tx, {
+        actor,
+        action: 'run.start',
+        targetType: 'scenario',
+        targetId: input.scenarioId,
+        details: { runId: row!.id, trigger: input.trigger, fromPhase: input.fromPhase ?? null },
+      });
       return getRun(tx, row!.id);
     }),
   );
@@ -93,13 +109,16 @@ export async function requestCancel(sql: Sql, runId: string, actor: Actor): Prom
     const rows = await tx`
       UPDATE runs SET cancel_requested_at = coalesce(cancel_requested_at, now())
        WHERE id = ${runId} AND status IN ('queued', 'running', 'sleeping') RETURNING id`;
-    if (rows.length) await audit(tx, { actor, action: 'run.cancel', targetType: 'run', targetId: runId });
+    if (rows.length)
+      await audit(tx, { actor, action: 'run.cancel', targetType: 'run', targetId: runId });
     return rows.length > 0;
   });
 }
 
 /** True when someone asked to cancel the run. Cheap enough to poll during agent sessions. */
 export async function isCancelRequested(db: Db, runId: string): Promise<boolean> {
-  const [row] = await db<{ c: boolean }[]>`SELECT cancel_requested_at IS NOT NULL AS c FROM runs WHERE id = ${runId}`;
+  const [row] = await db<
+    { c: boolean }[]
+  >`SELECT cancel_requested_at IS NOT NULL AS c FROM runs WHERE id = ${runId}`;
   return row?.c ?? true;
 }

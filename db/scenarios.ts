@@ -1,5 +1,12 @@
 import type postgres from 'postgres';
-import { ACTIVE_STATUSES, DEFAULT_CONFIG, slugify, type Complexity, type GenerationConfig, type ScenarioStatus } from '../core/domain.ts';
+import {
+  ACTIVE_STATUSES,
+  DEFAULT_CONFIG,
+  slugify,
+  type Complexity,
+  type GenerationConfig,
+  type ScenarioStatus,
+} from '../core/domain.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import type { Db, Sql } from './client.ts';
@@ -43,9 +50,23 @@ export interface ScenarioInput {
   config?: Partial<GenerationConfig>;
 }
 
-export type ScenarioPatch = Partial<Omit<ScenarioInput, 'config'>> & { config?: Partial<GenerationConfig>; archived?: boolean };
+export type ScenarioPatch = Partial<Omit<ScenarioInput, 'config'>> & {
+  config?: Partial<GenerationConfig>;
+  archived?: boolean;
+};
 
-export const SORTS = ['created', '-created', 'updated', '-updated', 'title', '-title', 'status', '-status', 'progress', '-progress'] as const;
+export const SORTS = [
+  'created',
+  '-created',
+  'updated',
+  '-updated',
+  'title',
+  '-title',
+  'status',
+  '-status',
+  'progress',
+  '-progress',
+] as const;
 export type ScenarioSort = (typeof SORTS)[number];
 
 export interface ScenarioQuery {
@@ -64,7 +85,13 @@ const COLUMNS = (db: Db) => db`
   last_action AS "lastAction", error, archived, event_seq AS "eventSeq", created_at AS "createdAt",
   updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", deployed_at AS "deployedAt"`;
 
-const ORDER: Record<string, string> = { created: 'created_at', updated: 'updated_at', title: 'title', status: 'status', progress: 'progress' };
+const ORDER: Record<string, string> = {
+  created: 'created_at',
+  updated: 'updated_at',
+  title: 'title',
+  status: 'status',
+  progress: 'progress',
+};
 
 export async function getScenario(db: Db, id: string): Promise<Scenario> {
   const [row] = await db<Scenario[]>`SELECT ${COLUMNS(db)} FROM scenarios WHERE id = ${id}`;
@@ -78,7 +105,10 @@ export async function getScenario(db: Db, id: string): Promise<Scenario> {
  * page), and the page still stops at LIMIT. A page past the end has no row to carry the total, so
  * only then is it counted separately.
  */
-export async function listScenarios(db: Db, q: ScenarioQuery): Promise<{ items: Scenario[]; total: number }> {
+export async function listScenarios(
+  db: Db,
+  q: ScenarioQuery,
+): Promise<{ items: Scenario[]; total: number }> {
   const archived = q.archived ?? false;
   const where = db`
     ${q.campaignId ? db`campaign_id = ${q.campaignId}` : db`true`}
@@ -95,7 +125,9 @@ export async function listScenarios(db: Db, q: ScenarioQuery): Promise<{ items: 
      ORDER BY ${db(column)} ${dir}, id ${dir} LIMIT ${q.limit ?? 50} OFFSET ${offset}`;
   if (rows.length === 0) {
     if (offset === 0) return { items: [], total: 0 };
-    const [count] = await db<{ n: number }[]>`SELECT count(*)::int AS n FROM scenarios WHERE ${where}`;
+    const [count] = await db<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM scenarios WHERE ${where}`;
     return { items: [], total: count?.n ?? 0 };
   }
   return { items: rows.map(({ total: _total, ...item }) => item), total: rows[0]!.total };
@@ -106,7 +138,10 @@ function escapeLike(s: string): string {
 }
 
 /** The full config: complexity defaults overlaid with what the request set. */
-export function resolveConfig(complexity: Complexity, partial: Partial<GenerationConfig> = {}): GenerationConfig {
+export function resolveConfig(
+  complexity: Complexity,
+  partial: Partial<GenerationConfig> = {},
+): GenerationConfig {
   return { ...DEFAULT_CONFIG[complexity], ...partial };
 }
 
@@ -119,42 +154,67 @@ async function uniqueSlug(tx: Db, campaignId: string, wanted: string): Promise<s
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-export async function createScenario(sql: Sql, input: ScenarioInput, actor: Actor): Promise<Scenario> {
+export async function createScenario(
+  sql: Sql,
+  input: ScenarioInput,
+  actor: Actor,
+): Promise<Scenario> {
   const complexity = input.complexity ?? 'simple';
   const config = resolveConfig(complexity, input.config);
   return mapped(() =>
     sql.begin(async (tx) => {
-      const [campaign] = await tx<{ archived: boolean }[]>`SELECT archived FROM campaigns WHERE id = ${input.campaignId} FOR UPDATE`;
+      const [campaign] = await tx<
+        { archived: boolean }[]
+      >`SELECT archived FROM campaigns WHERE id = ${input.campaignId} FOR UPDATE`;
       if (!campaign) throw new NotFoundError('Campaign', input.campaignId);
-      if (campaign.archived) throw new ConflictError('The campaign is archived; unarchive it to add scenarios.');
+      if (campaign.archived)
+        throw new ConflictError('The campaign is archived; unarchive it to add scenarios.');
       const slug = input.slug ?? (await uniqueSlug(tx, input.campaignId, input.title));
       const [row] = await tx<{ id: string }[]>`
         INSERT INTO scenarios (campaign_id, slug, title, request, complexity, category, target_format, config, created_by)
         VALUES (${input.campaignId}, ${slug}, ${input.title}, ${input.request}, ${complexity}, ${input.category ?? 'general'},
                 ${input.targetFormat ?? 'vrooli-2025-08-07'}, ${tx.json(config as never)}, ${actor})
         RETURNING id`;
-      await audit(tx, { actor, action: 'scenario.create', targetType: 'scenario', targetId: row!.id, details: { campaignId: input.campaignId, title: input.title } });
+      await audit(tx, {
+        actor,
+        action: 'scenario.create',
+        targetType: 'scenario',
+        targetId: row!.id,
+        details: { campaignId: input.campaignId, title: input.title },
+      });
       return getScenario(tx, row!.id);
     }),
   );
 }
 
 async function lockIdle(tx: Db, id: string, verb: string): Promise<Scenario> {
-  const [row] = await tx<Scenario[]>`SELECT ${COLUMNS(tx)} FROM scenarios WHERE id = ${id} FOR UPDATE`;
+  const [row] = await tx<
+    Scenario[]
+  >`SELECT ${COLUMNS(tx)} FROM scenarios WHERE id = ${id} FOR UPDATE`;
   if (!row) throw new NotFoundError('Scenario', id);
   if (ACTIVE_STATUSES.includes(row.status)) {
-    throw new ConflictError(`The scenario is ${row.status}; cancel its run before you ${verb} it.`, { status: row.status });
+    throw new ConflictError(
+      `The scenario is ${row.status}; cancel its run before you ${verb} it.`,
+      { status: row.status },
+    );
   }
   return row;
 }
 
-export async function updateScenario(sql: Sql, id: string, patch: ScenarioPatch, actor: Actor): Promise<Scenario> {
+export async function updateScenario(
+  sql: Sql,
+  id: string,
+  patch: ScenarioPatch,
+  actor: Actor,
+): Promise<Scenario> {
   return mapped(() =>
     sql.begin(async (tx) => {
       const current = await lockIdle(tx, id, 'edit');
       const changes: Record<string, postgres.ParameterOrJSON<never>> = {};
       if (patch.campaignId !== undefined) {
-        const [c] = await tx<{ archived: boolean }[]>`SELECT archived FROM campaigns WHERE id = ${patch.campaignId}`;
+        const [c] = await tx<
+          { archived: boolean }[]
+        >`SELECT archived FROM campaigns WHERE id = ${patch.campaignId}`;
         if (!c) throw new NotFoundError('Campaign', patch.campaignId);
         changes.campaign_id = patch.campaignId;
       }
@@ -166,13 +226,26 @@ export async function updateScenario(sql: Sql, id: string, patch: ScenarioPatch,
       if (patch.targetFormat !== undefined) changes.target_format = patch.targetFormat;
       if (patch.archived !== undefined) changes.archived = patch.archived;
       if (patch.config !== undefined || patch.complexity !== undefined) {
-        const base = patch.complexity && !patch.config ? DEFAULT_CONFIG[patch.complexity] : current.config;
+        const base =
+          patch.complexity && !patch.config ? DEFAULT_CONFIG[patch.complexity] : current.config;
         changes.config = tx.json({ ...base, ...patch.config } as never);
       }
       const keys = Object.keys(changes);
-      if (keys.length) await tx`UPDATE scenarios SET ${tx(changes, keys)}, updated_at = now() WHERE id = ${id}`;
-      const action = patch.archived === true ? 'scenario.archive' : patch.archived === false ? 'scenario.unarchive' : 'scenario.update';
-      await audit(tx, { actor, action, targetType: 'scenario', targetId: id, details: { fields: keys } });
+      if (keys.length)
+        await tx`UPDATE scenarios SET ${tx(changes, keys)}, updated_at = now() WHERE id = ${id}`;
+      const action =
+        patch.archived === true
+          ? 'scenario.archive'
+          : patch.archived === false
+            ? 'scenario.unarchive'
+            : 'scenario.update';
+      await audit(tx, {
+        actor,
+        action,
+        targetType: 'scenario',
+        targetId: id,
+        details: { fields: keys },
+      });
       return getScenario(tx, id);
     }),
   );
@@ -184,7 +257,13 @@ export async function deleteScenario(sql: Sql, id: string, actor: Actor): Promis
       const s = await lockIdle(tx, id, 'delete');
       await tx`UPDATE scenarios SET current_run_id = NULL WHERE id = ${id}`;
       await tx`DELETE FROM scenarios WHERE id = ${id}`;
-      await audit(tx, { actor, action: 'scenario.delete', targetType: 'scenario', targetId: id, details: { title: s.title, campaignId: s.campaignId } });
+      await audit(tx, {
+        actor,
+        action: 'scenario.delete',
+        targetType: 'scenario',
+        targetId: id,
+        details: { title: s.title, campaignId: s.campaignId },
+      });
     }),
   );
 }

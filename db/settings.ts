@@ -7,11 +7,22 @@ export async function getSetting<T>(db: Db, key: string): Promise<T | undefined>
   return row?.value;
 }
 
-export async function putSetting(sql: Sql, key: string, value: unknown, actor: string): Promise<void> {
+export async function putSetting(
+  sql: Sql,
+  key: string,
+  value: unknown,
+  actor: string,
+): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`
       INSERT INTO settings (key, value, updated_by) VALUES (${key}, ${tx.json(value as never)}, ${actor})
       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
-    await audit(tx, { actor, action: 'settings.update', targetType: 'settings', targetId: key, details: { value } });
+    await audit(tx, {
+      actor,
+      action: 'settings.update',
+      targetType: 'settings',
+      targetId: key,
+      details: { value },
+    });
   });
 }

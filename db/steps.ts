@@ -19,7 +19,20 @@ export interface StepRow {
   durationMs: number | null;
 }
 
-export async function stepStarted(db: Db, s: { runId: string; stepKey: string; phase?: string; iteration?: number; name: string; kind?: string; status?: 'running' | 'sleeping'; wakeAt?: Date | null; message?: string }): Promise<void> {
+export async function stepStarted(
+  db: Db,
+  s: {
+    runId: string;
+    stepKey: string;
+    phase?: string;
+    iteration?: number;
+    name: string;
+    kind?: string;
+    status?: 'running' | 'sleeping';
+    wakeAt?: Date | null;
+    message?: string;
+  },
+): Promise<void> {
   await db`
     INSERT INTO run_steps (run_id, step_key, phase, iteration, name, kind, status, wake_at, message)
     VALUES (${s.runId}, ${s.stepKey}, ${s.phase ?? null}, ${s.iteration ?? null}, ${s.name}, ${s.kind ?? 'run'}, ${s.status ?? 'running'}, ${s.wakeAt ?? null}, ${s.message ?? null})
@@ -27,7 +40,14 @@ export async function stepStarted(db: Db, s: { runId: string; stepKey: string; p
       started_at = now(), finished_at = NULL, duration_ms = NULL, wake_at = EXCLUDED.wake_at, message = EXCLUDED.message`;
 }
 
-export async function stepFinished(db: Db, runId: string, stepKey: string, status: 'completed' | 'failed', message?: string, result?: unknown): Promise<void> {
+export async function stepFinished(
+  db: Db,
+  runId: string,
+  stepKey: string,
+  status: 'completed' | 'failed',
+  message?: string,
+  result?: unknown,
+): Promise<void> {
   await db`
     UPDATE run_steps SET status = ${status}, finished_at = now(), message = coalesce(${message ?? null}, message),
            duration_ms = (extract(epoch FROM (now() - started_at)) * 1000)::int,

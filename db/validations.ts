@@ -18,7 +18,10 @@ export interface ValidationRow {
   createdAt: Date;
 }
 
-export async function saveValidation(db: Db, r: Omit<ValidationRow, 'id' | 'createdAt'>): Promise<void> {
+export async function saveValidation(
+  db: Db,
+  r: Omit<ValidationRow, 'id' | 'createdAt'>,
+): Promise<void> {
   await db`
     INSERT INTO validation_results (run_id, scenario_id, phase, validator, profile, attempt, passed, error_count, warning_count,
                                     findings, exit_code, raw_output_key, duration_ms)
@@ -38,7 +41,11 @@ export async function listValidations(db: Db, runId: string): Promise<Validation
 }
 
 /** Counts each finding signature into improvement_patterns (the learning loop's raw material). */
-export async function countSignatures(db: Db, rows: Array<{ signature: string; ruleId: string; phase: string; message: string }>, scenarioId: string): Promise<void> {
+export async function countSignatures(
+  db: Db,
+  rows: Array<{ signature: string; ruleId: string; phase: string; message: string }>,
+  scenarioId: string,
+): Promise<void> {
   for (const r of rows) {
     await db`
       INSERT INTO improvement_patterns (signature, rule_id, phase, description, occurrences, example_scenarios)

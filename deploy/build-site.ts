@@ -10,7 +10,13 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SITE = path.join(ROOT, 'site');
 const INDEX = path.join(SITE, 'build', 'index.html');
-const INPUTS = [path.join(SITE, 'src'), path.join(SITE, 'static'), path.join(SITE, 'vite.config.ts'), path.join(ROOT, 'package.json'), import.meta.filename];
+const INPUTS = [
+  path.join(SITE, 'src'),
+  path.join(SITE, 'static'),
+  path.join(SITE, 'vite.config.ts'),
+  path.join(ROOT, 'package.json'),
+  import.meta.filename,
+];
 
 /** Newest modification time (ms) of a file, or of any file below a folder. */
 function newest(p: string): number {
@@ -41,8 +47,10 @@ export async function buildSite(options: { force?: boolean } = {}): Promise<stri
       break;
     } catch {
       // Another build holds the lock; a lock older than five minutes is left over from a crash.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-      if (waited > 600_000) throw new Error('site: gave up waiting for another build (site/.build-lock)');
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000)
+        rmSync(lock, { recursive: true, force: true });
+      if (waited > 600_000)
+        throw new Error('site: gave up waiting for another build (site/.build-lock)');
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -60,7 +68,8 @@ async function build(force: boolean): Promise<string> {
     vite = await import('vite');
   } catch {
     // An install without dev dependencies cannot build the site; the server then says so itself.
-    const line = 'site: not built: Vite is not installed (install dev dependencies, then run `npm run build:site`)';
+    const line =
+      'site: not built: Vite is not installed (install dev dependencies, then run `npm run build:site`)';
     if (force) throw new Error(line);
     return line;
   }
@@ -70,9 +79,15 @@ async function build(force: boolean): Promise<string> {
   // its adapter narrate the build on the console; that is kept for when it fails.
   const narration: string[] = [];
   const { log, info } = console;
-  console.log = console.info = (...args: unknown[]) => void narration.push(args.map(String).join(' '));
+  console.log = console.info = (...args: unknown[]) =>
+    void narration.push(args.map(String).join(' '));
   try {
-    const builder = await vite.createBuilder({ root: SITE, configFile: path.join(SITE, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    const builder = await vite.createBuilder({
+      root: SITE,
+      configFile: path.join(SITE, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
     await builder.buildApp();
   } catch (e) {
     console.log = log;
@@ -87,8 +102,10 @@ async function build(force: boolean): Promise<string> {
 }
 
 if (import.meta.main) {
-  buildSite({ force: process.argv.includes('--force') }).then((line) => console.log(line)).catch((e: unknown) => {
-    console.error(`site: build failed: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
+  buildSite({ force: process.argv.includes('--force') })
+    .then((line) => console.log(line))
+    .catch((e: unknown) => {
+      console.error(`site: build failed: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    });
 }

@@ -35,7 +35,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('actor', 'webhook');
     await next();
   });
-  hooks.use('*', bodyLimit({ maxSize: deps.config.MAX_BODY_BYTES, onError: () => { throw new AppError('payload_too_large', `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`); } }));
+  hooks.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`,
+        );
+      },
+    }),
+  );
   hooks.route('/', hookRoutes(deps));
   app.route('/api/hooks', hooks);
 
@@ -46,7 +57,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     bodyLimit({
       maxSize: deps.config.MAX_BODY_BYTES,
       onError: () => {
-        throw new AppError('payload_too_large', `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`);
+        throw new AppError(
+          'payload_too_large',
+          `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`,
+        );
       },
     }),
   );
@@ -62,6 +76,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', api);
 
   if (deps.siteDir) mountSite(app, deps.siteDir);
-  app.notFound((c) => problemResponse(c, toProblem(new AppError('not_found', `Nothing at ${c.req.path}.`))));
+  app.notFound((c) =>
+    problemResponse(c, toProblem(new AppError('not_found', `Nothing at ${c.req.path}.`))),
+  );
   return app;
 }

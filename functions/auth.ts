@@ -17,7 +17,10 @@ export function accessControl(token: string | undefined): MiddlewareHandler<AppE
     const given = header.match(/^Bearer\s+(.+)$/i)?.[1] ?? c.req.query('access_token') ?? '';
     const digest = createHash('sha256').update(given).digest();
     if (!given || !timingSafeEqual(digest, expected)) {
-      throw new AppError('unauthorized', 'This server needs an access token: send Authorization: Bearer <token>.');
+      throw new AppError(
+        'unauthorized',
+        'This server needs an access token: send Authorization: Bearer <token>.',
+      );
     }
     return next();
   };

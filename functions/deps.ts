@@ -7,13 +7,21 @@ import type { InngestHandler } from '../inngest/serve/mount.ts';
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
 export interface PipelineControl {
   /** Starts a new run for the scenario; returns the run row (JSON-ready). */
-  generate(scenarioId: string, actor: string, options?: { trigger?: string }): Promise<Record<string, unknown>>;
+  generate(
+    scenarioId: string,
+    actor: string,
+    options?: { trigger?: string },
+  ): Promise<Record<string, unknown>>;
   /** Cancels a run; returns the run row. */
   cancelRun(runId: string, actor: string): Promise<Record<string, unknown>>;
   /** Cancels the scenario's current run, if any. */
   cancelScenario(scenarioId: string, actor: string): Promise<Record<string, unknown> | null>;
   /** Starts a new run from `fromPhase`, restoring earlier phases from the given run's bundles. */
-  retry(runId: string, fromPhase: 'planning' | 'implementing' | 'validating' | 'deploying', actor: string): Promise<unknown>;
+  retry(
+    runId: string,
+    fromPhase: 'planning' | 'implementing' | 'validating' | 'deploying',
+    actor: string,
+  ): Promise<unknown>;
   /** Redeploys an earlier bundle of the scenario (after checking it again). */
   rollback(scenarioId: string, artifactId: string, actor: string): Promise<unknown>;
 }

@@ -20,14 +20,21 @@ function issuesOf(prefix: string, issues: v.BaseIssue<unknown>[]): FieldIssue[] 
 }
 
 /** Parses `value` with `schema` or throws InvalidInputError with fields under `prefix`. */
-export function parseInput<S extends v.GenericSchema>(schema: S, value: unknown, prefix: string): v.InferOutput<S> {
+export function parseInput<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  prefix: string,
+): v.InferOutput<S> {
   const r = v.safeParse(schema, value, { abortEarly: false });
   if (!r.success) throw new InvalidInputError(issuesOf(prefix, r.issues));
   return r.output;
 }
 
 /** Reads and validates a JSON body. */
-export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
+export async function readJson<S extends v.GenericSchema>(
+  c: Context,
+  schema: S,
+): Promise<v.InferOutput<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json.');

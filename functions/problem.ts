@@ -54,7 +54,13 @@ export function toProblem(err: unknown): Problem {
     if (status !== 500 && err.details) Object.assign(problem, { details: err.details });
     return problem;
   }
-  return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The server could not complete the request.', code: 'internal' };
+  return {
+    type: '/problems/internal',
+    title: 'Internal error',
+    status: 500,
+    detail: 'The server could not complete the request.',
+    code: 'internal',
+  };
 }
 
 /** Sends a problem document. */

@@ -27,8 +27,20 @@ export function listen(app: Hono<AppEnv>, host: string, port: number): Promise<R
       });
     });
     server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new AppError('config_invalid', `Invalid setting PORT=${port}: the port is in use on ${host}; set PORT to a free port (0 picks one).`));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new AppError('config_invalid', `Invalid setting HOST=${JSON.stringify(host)}: cannot bind that address.`));
+      if (e.code === 'EADDRINUSE')
+        reject(
+          new AppError(
+            'config_invalid',
+            `Invalid setting PORT=${port}: the port is in use on ${host}; set PORT to a free port (0 picks one).`,
+          ),
+        );
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        reject(
+          new AppError(
+            'config_invalid',
+            `Invalid setting HOST=${JSON.stringify(host)}: cannot bind that address.`,
+          ),
+        );
       else reject(e);
     });
   });

@@ -13,12 +13,20 @@ export function sign(secret: string, timestamp: number | string, body: string): 
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
-export function verifySignature(secret: string, h: { signature?: string; timestamp?: string }, body: string, nowS = Math.floor(Date.now() / 1000)): SignatureCheck {
-  if (!h.signature || !h.timestamp) return { ok: false, reason: 'missing signature or timestamp header' };
+export function verifySignature(
+  secret: string,
+  h: { signature?: string; timestamp?: string },
+  body: string,
+  nowS = Math.floor(Date.now() / 1000),
+): SignatureCheck {
+  if (!h.signature || !h.timestamp)
+    return { ok: false, reason: 'missing signature or timestamp header' };
   if (!/^\d{1,12}$/.test(h.timestamp)) return { ok: false, reason: 'malformed timestamp' };
-  if (Math.abs(nowS - Number(h.timestamp)) > SIGNATURE_TOLERANCE_S) return { ok: false, reason: 'timestamp outside the 5-minute window' };
+  if (Math.abs(nowS - Number(h.timestamp)) > SIGNATURE_TOLERANCE_S)
+    return { ok: false, reason: 'timestamp outside the 5-minute window' };
   const expected = Buffer.from(sign(secret, h.timestamp, body));
   const given = Buffer.from(h.signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature does not match' };
   return { ok: true };
 }

@@ -9,7 +9,9 @@ import type { BusEvent, ProgressBus } from '../core/bus/port.ts';
 export interface StreamPlan<T> {
   topic: string;
   /** Sends whatever the viewer missed; returns the key of the last thing sent (or undefined). */
-  catchUp(send: (msg: { event: string; id?: string; data: unknown }) => Promise<void>): Promise<string | undefined>;
+  catchUp(
+    send: (msg: { event: string; id?: string; data: unknown }) => Promise<void>,
+  ): Promise<string | undefined>;
   /** Key used to order and de-duplicate events (sequence number or bus id). */
   keyOf(event: BusEvent<T>): string;
   /** Negative when a < b. */
@@ -19,7 +21,12 @@ export interface StreamPlan<T> {
   eventName(event: BusEvent<T>): string;
 }
 
-export function liveStream<T>(c: Context, bus: ProgressBus, heartbeatMs: number, plan: StreamPlan<T>): Response {
+export function liveStream<T>(
+  c: Context,
+  bus: ProgressBus,
+  heartbeatMs: number,
+  plan: StreamPlan<T>,
+): Response {
   return streamSSE(c, async (stream: SSEStreamingApi) => {
     let last: string | undefined;
     let caughtUp = false;
@@ -29,19 +36,30 @@ export function liveStream<T>(c: Context, bus: ProgressBus, heartbeatMs: number,
       const key = plan.keyOf(e);
       if (last !== undefined && plan.compare(key, last) <= 0) return Promise.resolve();
       last = key;
-      return stream.writeSSE({ event: plan.eventName(e), id: plan.idOf(e), data: JSON.stringify(e.payload) });
+      return stream.writeSSE({
+        event: plan.eventName(e),
+        id: plan.idOf(e),
+        data: JSON.stringify(e.payload),
+      });
     };
     const unsubscribe = await bus.subscribe<T>(plan.topic, (e) => {
       if (!caughtUp) pending.push(e);
       else chain = chain.then(() => deliver(e)).catch(() => {});
     });
     const heartbeat = setInterval(() => {
-      chain = chain.then(() => stream.write(`: heartbeat ${Date.now()}\n\n`)).then(() => undefined).catch(() => {});
+      chain = chain
+        .then(() => stream.write(`: heartbeat ${Date.now()}\n\n`))
+        .then(() => undefined)
+        .catch(() => {});
     }, heartbeatMs);
     const closed = new Promise<void>((resolve) => stream.onAbort(() => resolve()));
     try {
       last = await plan.catchUp(async (msg) => {
-        await stream.writeSSE({ event: msg.event, ...(msg.id ? { id: msg.id } : {}), data: JSON.stringify(msg.data) });
+        await stream.writeSSE({
+          event: msg.event,
+          ...(msg.id ? { id: msg.id } : {}),
+          data: JSON.stringify(msg.data),
+        });
       });
       // No await between the emptiness check and the flag: nothing can slip in between.
       while (pending.length) await deliver(pending.shift()!);

@@ -17,12 +17,17 @@ export function mountSite(app: Hono<AppEnv>, siteDir: string): void {
   }
   app.use('/_app/immutable/*', async (c, next) => {
     await next();
-    if (c.res.status === 200) c.res.headers.set('cache-control', 'public, max-age=31536000, immutable');
+    if (c.res.status === 200)
+      c.res.headers.set('cache-control', 'public, max-age=31536000, immutable');
   });
   app.use('/*', serveStatic({ root }));
   app.get('/_app/*', (c) => c.text('Not found', 404));
-  app.get('*', async (c, next) => {
-    await next();
-    c.res.headers.set('cache-control', 'no-cache');
-  }, serveStatic({ root, path: 'index.html' }));
+  app.get(
+    '*',
+    async (c, next) => {
+      await next();
+      c.res.headers.set('cache-control', 'no-cache');
+    },
+    serveStatic({ root, path: 'index.html' }),
+  );
 }

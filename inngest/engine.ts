@@ -15,14 +15,22 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function createLocalEngine(o: { sql: Sql; functions: AnyFunctionSpec[]; log: Logger; globalConcurrency: number; retryBackoff?: (attempt: number) => number; pollIntervalMs?: number }): Engine & { executor: ReturnType<typeof createLocalExecutor> } {
+export function createLocalEngine(o: {
+  sql: Sql;
+  functions: AnyFunctionSpec[];
+  log: Logger;
+  globalConcurrency: number;
+  retryBackoff?: (attempt: number) => number;
+  pollIntervalMs?: number;
+}): Engine & { executor: ReturnType<typeof createLocalExecutor> } {
   const executor = createLocalExecutor({
     sql: o.sql,
     functions: o.functions,
     concurrency: { global: o.globalConcurrency },
     ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
     ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
-    logger: (msg, data) => o.log.debug(`executor: ${msg}`, data as Record<string, unknown> | undefined),
+    logger: (msg, data) =>
+      o.log.debug(`executor: ${msg}`, data as Record<string, unknown> | undefined),
   });
   return {
     kind: 'local',

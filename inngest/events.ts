@@ -33,7 +33,11 @@ export type GenerationRequested = v.InferOutput<typeof GenerationRequested>;
 export const BuildRequested = v.object({ ...RunRef.entries, planKey: v.string() });
 export type BuildRequested = v.InferOutput<typeof BuildRequested>;
 
-export const BundleRequested = v.object({ ...RunRef.entries, bundleKey: v.string(), maxFixes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
+export const BundleRequested = v.object({
+  ...RunRef.entries,
+  bundleKey: v.string(),
+  maxFixes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
 export type BundleRequested = v.InferOutput<typeof BundleRequested>;
 
 export const RunCancel = v.object({ runId: v.pipe(v.string(), v.uuid()) });

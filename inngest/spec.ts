@@ -15,7 +15,10 @@ export interface StepTools {
   /** Durable sleep until a point in time. */
   sleepUntil(id: string, until: Date | string): Promise<void>;
   /** Runs another function to completion and returns its result. */
-  invoke<TData, TResult>(id: string, options: { function: FunctionSpec<TData, TResult>; data: TData }): Promise<TResult>;
+  invoke<TData, TResult>(
+    id: string,
+    options: { function: FunctionSpec<TData, TResult>; data: TData },
+  ): Promise<TResult>;
   /** Sends events (fire and forget, memoised). */
   sendEvent(id: string, events: PipelineEvent | PipelineEvent[]): Promise<void>;
 }

@@ -1,4 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,15 +29,22 @@ describe('bundles', () => {
     writeFileSync(path.join(src, 'bin.dat'), Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
     writeFileSync(path.join(src, '.claude/state.json'), '{}');
     const info = await packBundle(store, src, 'runs/r1/bundles/implementing-1.tar.gz');
-    expect(info.manifest.map((m) => m.path)).toEqual(['.vrooli/service.json', 'bin.dat', 'test.sh']);
+    expect(info.manifest.map((m) => m.path)).toEqual([
+      '.vrooli/service.json',
+      'bin.dat',
+      'test.sh',
+    ]);
     expect(info.manifest.find((m) => m.path === 'test.sh')!.mode).toBe(0o755);
 
     const out = path.join(dir, 'out');
     await unpackBundle(store, info.key, out);
-    for (const m of info.manifest) expect(readFileSync(path.join(out, m.path))).toEqual(readFileSync(path.join(src, m.path)));
+    for (const m of info.manifest)
+      expect(readFileSync(path.join(out, m.path))).toEqual(readFileSync(path.join(src, m.path)));
     expect(statSync(path.join(out, 'test.sh')).mode & 0o777).toBe(0o755);
     expect(() => statSync(path.join(out, '.claude'))).toThrow();
-    expect((await readBundleFile(store, info.key, '.vrooli/service.json')).toString()).toBe('{"service":{"name":"x"}}');
+    expect((await readBundleFile(store, info.key, '.vrooli/service.json')).toString()).toBe(
+      '{"service":{"name":"x"}}',
+    );
     await expect(readBundleFile(store, info.key, 'nope.txt')).rejects.toThrow(/No file/);
   });
 });

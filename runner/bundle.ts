@@ -54,10 +54,17 @@ export async function manifestOf(dir: string): Promise<ManifestEntry[]> {
 }
 
 /** Packs `dir` into the store under `key`. */
-export async function packBundle(store: ObjectStore, dir: string, key: string): Promise<BundleInfo> {
+export async function packBundle(
+  store: ObjectStore,
+  dir: string,
+  key: string,
+): Promise<BundleInfo> {
   const root = await realpath(dir);
   const manifest = await manifestOf(root);
-  const pack = create({ gzip: true, cwd: root, portable: true, noDirRecurse: true, follow: false }, manifest.map((m) => m.path));
+  const pack = create(
+    { gzip: true, cwd: root, portable: true, noDirRecurse: true, follow: false },
+    manifest.map((m) => m.path),
+  );
   const hash = createHash('sha256');
   async function* hashed(): AsyncIterable<Uint8Array> {
     for await (const chunk of pack as AsyncIterable<Uint8Array>) {
@@ -66,7 +73,13 @@ export async function packBundle(store: ObjectStore, dir: string, key: string): 
     }
   }
   await store.put(key, hashed(), { contentType: 'application/gzip' });
-  return { key, manifest, fileCount: manifest.length, totalBytes: manifest.reduce((n, m) => n + m.size, 0), sha256: hash.digest('hex') };
+  return {
+    key,
+    manifest,
+    fileCount: manifest.length,
+    totalBytes: manifest.reduce((n, m) => n + m.size, 0),
+    sha256: hash.digest('hex'),
+  };
 }
 
 /** Restores a bundle into `dir` (created). Entries that would leave `dir` are refused by tar. */
@@ -77,7 +90,12 @@ export async function unpackBundle(store: ObjectStore, key: string, dir: string)
 }
 
 /** Reads one file of a bundle (for the file viewer); not_found when absent. */
-export async function readBundleFile(store: ObjectStore, key: string, file: string, maxBytes = 2 * 1024 * 1024): Promise<Buffer> {
+export async function readBundleFile(
+  store: ObjectStore,
+  key: string,
+  file: string,
+  maxBytes = 2 * 1024 * 1024,
+): Promise<Buffer> {
   const body = await store.stream(key);
   let found: Buffer | undefined;
   const parser = new Parser({

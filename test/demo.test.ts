@@ -24,7 +24,18 @@ describe('the embedded demo from the command line', () => {
     expect(server.output()).toMatch(/DEMO model/);
     const meta = (await (await fetch(`${server.url}/api/meta`)).json()) as { demoModel: boolean };
     expect(meta.demoModel).toBe(true);
-    const r = await runCli(['generate', 'A to-do list with due dates and reminders', '--wait', '--campaign', 'Demo', '--url', server.url], base);
+    const r = await runCli(
+      [
+        'generate',
+        'A to-do list with due dates and reminders',
+        '--wait',
+        '--campaign',
+        'Demo',
+        '--url',
+        server.url,
+      ],
+      base,
+    );
     expect(r.stderr).toMatch(/DEMO model/);
     expect(r.stderr).toMatch(/\] 100%/);
     expect(r.stdout).toMatch(/^Deployed a-to-do-list-with-due-dates-and-reminders\.$/m);
@@ -35,10 +46,15 @@ describe('the embedded demo from the command line', () => {
   }, 120_000);
 
   it('exits non-zero when the run is cancelled', async () => {
-    const pending = runCli(['generate', 'An app that will be cancelled', '--wait', '--url', server.url], base);
+    const pending = runCli(
+      ['generate', 'An app that will be cancelled', '--wait', '--url', server.url],
+      base,
+    );
     let runId: string | undefined;
     for (let i = 0; i < 100 && !runId; i++) {
-      const { items } = (await (await fetch(`${server.url}/api/runs?status=queued,running,sleeping`)).json()) as { items: Array<{ id: string; scenarioTitle: string }> };
+      const { items } = (await (
+        await fetch(`${server.url}/api/runs?status=queued,running,sleeping`)
+      ).json()) as { items: Array<{ id: string; scenarioTitle: string }> };
       runId = items.find((r) => r.scenarioTitle === 'An app that will be cancelled')?.id;
       if (!runId) await new Promise((r) => setTimeout(r, 100));
     }

@@ -10,9 +10,21 @@ import { afterAll, describe, expect, it } from 'vitest';
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-function start(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', DATA_DIR: dataDir, PORT: '0' };
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/scenario-gen.ts'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LANG: 'C.UTF-8',
+    DATA_DIR: dataDir,
+    PORT: '0',
+  };
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/scenario-gen.ts'), 'start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -53,21 +65,47 @@ describe('npm start on embedded defaults', () => {
     const firstStartMs = Date.now() - t0;
     expect(first.output()).toMatch(/embedded Postgres created/);
 
-    const samples = (await (await fetch(`${first.url}/api/campaigns`)).json()) as { items: { name: string }[] };
-    expect(samples.items.map((c) => c.name)).toEqual(['AI-Powered Customer Service', 'Content Creation & Marketing']);
+    const samples = (await (await fetch(`${first.url}/api/campaigns`)).json()) as {
+      items: { name: string }[];
+    };
+    expect(samples.items.map((c) => c.name)).toEqual([
+      'AI-Powered Customer Service',
+      'Content Creation & Marketing',
+    ]);
 
-    const post = (p: string, body: unknown) => fetch(`${first.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const campaign = (await (await post('/api/campaigns', { name: 'Kept across restarts' })).json()) as { id: string };
-    const scenario = (await (await post('/api/scenarios', { campaignId: campaign.id, title: 'Kept', request: "'); DROP TABLE scenarios; --" })).json()) as { id: string };
+    const post = (p: string, body: unknown) =>
+      fetch(`${first.url}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const campaign = (await (
+      await post('/api/campaigns', { name: 'Kept across restarts' })
+    ).json()) as { id: string };
+    const scenario = (await (
+      await post('/api/scenarios', {
+        campaignId: campaign.id,
+        title: 'Kept',
+        request: "'); DROP TABLE scenarios; --",
+      })
+    ).json()) as { id: string };
     expect(await stop(first.child)).toBe(0);
 
     const second = await start(dataDir);
     children.push(second.child);
     expect(second.output()).toMatch(/embedded Postgres started/);
-    const again = (await (await fetch(`${second.url}/api/scenarios/${scenario.id}`)).json()) as { request: string };
+    const again = (await (await fetch(`${second.url}/api/scenarios/${scenario.id}`)).json()) as {
+      request: string;
+    };
     expect(again.request).toBe("'); DROP TABLE scenarios; --");
-    const names = ((await (await fetch(`${second.url}/api/campaigns`)).json()) as { items: { name: string }[] }).items.map((c) => c.name);
-    expect(names).toEqual(['AI-Powered Customer Service', 'Content Creation & Marketing', 'Kept across restarts']);
+    const names = (
+      (await (await fetch(`${second.url}/api/campaigns`)).json()) as { items: { name: string }[] }
+    ).items.map((c) => c.name);
+    expect(names).toEqual([
+      'AI-Powered Customer Service',
+      'Content Creation & Marketing',
+      'Kept across restarts',
+    ]);
     expect(await stop(second.child)).toBe(0);
     console.log(`first start to healthy: ${firstStartMs} ms`);
   }, 180_000);

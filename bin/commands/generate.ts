@@ -22,20 +22,43 @@ Options:
   --token T        access token (default $SCENARIO_GEN_TOKEN)
   --json           print the final scenario as JSON`;
 
-interface Scenario { id: string; slug: string; title: string; status: string; phase: string | null; iteration: number; progress: number; lastAction: string | null; error: string | null; campaignId: string }
+interface Scenario {
+  id: string;
+  slug: string;
+  title: string;
+  status: string;
+  phase: string | null;
+  iteration: number;
+  progress: number;
+  lastAction: string | null;
+  error: string | null;
+  campaignId: string;
+}
 const FINAL = new Set(['deployed', 'failed', 'cancelled']);
 
 async function campaignId(client: Client, wanted: string | undefined): Promise<string> {
   const name = wanted ?? 'CLI';
-  if (/^[0-9a-f-]{36}$/i.test(name)) return (await client.call<{ id: string }>('GET', `/api/campaigns/${name}`)).id;
-  const { items } = await client.call<{ items: Array<{ id: string; name: string }> }>('GET', '/api/campaigns');
+  if (/^[0-9a-f-]{36}$/i.test(name))
+    return (await client.call<{ id: string }>('GET', `/api/campaigns/${name}`)).id;
+  const { items } = await client.call<{ items: Array<{ id: string; name: string }> }>(
+    'GET',
+    '/api/campaigns',
+  );
   const found = items.find((c) => c.name.toLowerCase() === name.toLowerCase());
-  return found ? found.id : (await client.call<{ id: string }>('POST', '/api/campaigns', { name })).id;
+  return found
+    ? found.id
+    : (await client.call<{ id: string }>('POST', '/api/campaigns', { name })).id;
 }
 
 async function follow(client: Client, s: Scenario, io: CliIo): Promise<Scenario> {
   const tty = Boolean(process.stderr.isTTY);
-  const state: ProgressState = { status: s.status, phase: s.phase, iteration: s.iteration, progress: s.progress, lastAction: s.lastAction };
+  const state: ProgressState = {
+    status: s.status,
+    phase: s.phase,
+    iteration: s.iteration,
+    progress: s.progress,
+    lastAction: s.lastAction,
+  };
   let shown = '';
   const show = () => {
     const line = progressLine(state);
@@ -47,18 +70,37 @@ async function follow(client: Client, s: Scenario, io: CliIo): Promise<Scenario>
   io.signal.addEventListener('abort', () => stop.abort(), { once: true });
   // A poll in the background makes sure the end is noticed even if an event is missed.
   const poll = setInterval(() => {
-    client.call<Scenario>('GET', `/api/scenarios/${s.id}`).then((cur) => FINAL.has(cur.status) && stop.abort()).catch(() => {});
+    client
+      .call<Scenario>('GET', `/api/scenarios/${s.id}`)
+      .then((cur) => FINAL.has(cur.status) && stop.abort())
+      .catch(() => {});
   }, 3000);
   try {
     for await (const msg of client.events(`/api/scenarios/${s.id}/events`, stop.signal)) {
-      const d = msg.data as { status?: string; phase?: string | null; iteration?: number | null; progress?: number; message?: string; type?: string; scenario?: Scenario };
-      if (msg.event === 'snapshot' && d.scenario) Object.assign(state, { status: d.scenario.status, phase: d.scenario.phase, iteration: d.scenario.iteration, progress: d.scenario.progress, lastAction: d.scenario.lastAction });
+      const d = msg.data as {
+        status?: string;
+        phase?: string | null;
+        iteration?: number | null;
+        progress?: number;
+        message?: string;
+        type?: string;
+        scenario?: Scenario;
+      };
+      if (msg.event === 'snapshot' && d.scenario)
+        Object.assign(state, {
+          status: d.scenario.status,
+          phase: d.scenario.phase,
+          iteration: d.scenario.iteration,
+          progress: d.scenario.progress,
+          lastAction: d.scenario.lastAction,
+        });
       if (d.phase) state.phase = d.phase;
       if (typeof d.iteration === 'number') state.iteration = d.iteration;
       if (typeof d.progress === 'number') state.progress = Math.max(state.progress, d.progress);
       if (msg.event === 'agent' && d.message) state.lastAction = d.message.split('\n')[0] ?? null;
       if (d.status) state.status = d.status;
-      if (d.phase && !FINAL.has(state.status) && state.status !== 'sleeping') state.status = d.phase;
+      if (d.phase && !FINAL.has(state.status) && state.status !== 'sleeping')
+        state.status = d.phase;
       show();
       if (FINAL.has(state.status)) break;
     }
@@ -77,10 +119,20 @@ export const command: CliCommand = {
   async run(args, io) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, options: {
-        campaign: { type: 'string' }, title: { type: 'string' }, profile: { type: 'string' }, complexity: { type: 'string' },
-        wait: { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' },
-      } });
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          campaign: { type: 'string' },
+          title: { type: 'string' },
+          profile: { type: 'string' },
+          complexity: { type: 'string' },
+          wait: { type: 'boolean' },
+          url: { type: 'string' },
+          token: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+      });
     } catch (e) {
       io.stderr(`${(e as Error).message}\n\n${USAGE}\n`);
       return 2;
@@ -94,14 +146,25 @@ export const command: CliCommand = {
     const client = clientFrom({ url: o.url, token: o.token }, io.env);
     try {
       const meta = await client.call<{ demoModel: boolean }>('GET', '/api/meta');
-      if (meta.demoModel) io.stderr('Note: the server has no Anthropic credentials and uses its built-in DEMO model (scripted, offline).\n');
+      if (meta.demoModel)
+        io.stderr(
+          'Note: the server has no Anthropic credentials and uses its built-in DEMO model (scripted, offline).\n',
+        );
       const title = o.title ?? (request.split('\n')[0]!.slice(0, 80) || 'Scenario');
       const scenario = await client.call<Scenario>('POST', '/api/scenarios', {
-        campaignId: await campaignId(client, o.campaign), title, request,
-        ...(o.profile ? { targetFormat: o.profile } : {}), ...(o.complexity ? { complexity: o.complexity } : {}),
+        campaignId: await campaignId(client, o.campaign),
+        title,
+        request,
+        ...(o.profile ? { targetFormat: o.profile } : {}),
+        ...(o.complexity ? { complexity: o.complexity } : {}),
       });
-      const run = await client.call<{ id: string; number: number }>('POST', `/api/scenarios/${scenario.id}/generate`);
-      io.stderr(`Scenario ${scenario.slug} (${scenario.id}), run ${run.number} (${run.id}) started.\n`);
+      const run = await client.call<{ id: string; number: number }>(
+        'POST',
+        `/api/scenarios/${scenario.id}/generate`,
+      );
+      io.stderr(
+        `Scenario ${scenario.slug} (${scenario.id}), run ${run.number} (${run.id}) started.\n`,
+      );
       if (!o.wait) {
         if (o.json) io.stdout(JSON.stringify({ scenario, run }, null, 2) + '\n');
         else io.stdout(`${client.baseUrl}/scenarios/${scenario.id}\n`);
@@ -109,7 +172,12 @@ export const command: CliCommand = {
       }
       const end = await follow(client, scenario, io);
       if (o.json) io.stdout(JSON.stringify(end, null, 2) + '\n');
-      else io.stdout(end.status === 'deployed' ? `Deployed ${end.slug}.\n` : `Run ${end.status}${end.error ? `: ${end.error}` : ''}.\n`);
+      else
+        io.stdout(
+          end.status === 'deployed'
+            ? `Deployed ${end.slug}.\n`
+            : `Run ${end.status}${end.error ? `: ${end.error}` : ''}.\n`,
+        );
       return end.status === 'deployed' ? 0 : 1;
     } catch (e) {
       if (e instanceof ApiError) {

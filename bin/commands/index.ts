@@ -13,6 +13,9 @@ export const COMMANDS: CliCommand[] = [start, migrate, generate, runs, validate,
 export const PLANNED: Array<{ name: string; summary: string }> = [
   { name: 'validate', summary: 'Validate a scenario folder against a target-format profile' },
   { name: 'agent', summary: 'Run one Claude Code session and print its normalised outcome' },
-  { name: 'generate', summary: 'Ask a running server to generate a scenario and follow its progress' },
+  {
+    name: 'generate',
+    summary: 'Ask a running server to generate a scenario and follow its progress',
+  },
   { name: 'runs', summary: 'List recent runs on a running server' },
 ];

@@ -3,12 +3,26 @@ import { ApiError, clientFrom } from '../client.ts';
 import type { CliCommand } from '../command.ts';
 
 /** `scenario-gen runs`: the most recent runs on a running server. */
-interface Run { id: string; scenarioTitle: string; number: number; status: string; phase: string | null; trigger: string; costUsd: number; createdAt: string; startedAt: string | null; finishedAt: string | null; failureClass: string | null }
+interface Run {
+  id: string;
+  scenarioTitle: string;
+  number: number;
+  status: string;
+  phase: string | null;
+  trigger: string;
+  costUsd: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  failureClass: string | null;
+}
 
 function duration(r: Run): string {
   if (!r.startedAt) return '-';
   const ms = (r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt);
-  return ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return ms < 60_000
+    ? `${Math.round(ms / 1000)}s`
+    : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 export const command: CliCommand = {
@@ -18,13 +32,25 @@ export const command: CliCommand = {
   async run(args, io) {
     let o;
     try {
-      o = parseArgs({ args, options: { limit: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } } }).values;
+      o = parseArgs({
+        args,
+        options: {
+          limit: { type: 'string' },
+          status: { type: 'string' },
+          json: { type: 'boolean' },
+          url: { type: 'string' },
+          token: { type: 'string' },
+        },
+      }).values;
     } catch (e) {
       io.stderr(`${(e as Error).message}\n`);
       return 2;
     }
     const client = clientFrom({ url: o.url, token: o.token }, io.env);
-    const q = new URLSearchParams({ limit: o.limit ?? '20', ...(o.status ? { status: o.status } : {}) });
+    const q = new URLSearchParams({
+      limit: o.limit ?? '20',
+      ...(o.status ? { status: o.status } : {}),
+    });
     try {
       const { items } = await client.call<{ items: Run[] }>('GET', `/api/runs?${q}`);
       if (o.json) {
@@ -35,10 +61,25 @@ export const command: CliCommand = {
         io.stdout('No runs yet. Start one with: scenario-gen generate "…"\n');
         return 0;
       }
-      const rows = items.map((r) => [r.id.slice(0, 8), r.scenarioTitle.slice(0, 32), `#${r.number}`, r.status + (r.failureClass ? ` (${r.failureClass})` : ''), r.phase ?? '-', `$${r.costUsd.toFixed(4)}`, duration(r), r.trigger]);
+      const rows = items.map((r) => [
+        r.id.slice(0, 8),
+        r.scenarioTitle.slice(0, 32),
+        `#${r.number}`,
+        r.status + (r.failureClass ? ` (${r.failureClass})` : ''),
+        r.phase ?? '-',
+        `$${r.costUsd.toFixed(4)}`,
+        duration(r),
+        r.trigger,
+      ]);
       const head = ['RUN', 'SCENARIO', 'N', 'STATUS', 'PHASE', 'COST', 'TIME', 'TRIGGER'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const r of [head, ...rows]) io.stdout(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+      for (const r of [head, ...rows])
+        io.stdout(
+          r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
       return 0;
     } catch (e) {
       if (e instanceof ApiError) {

@@ -7,14 +7,23 @@ import type { CliCommand } from '../command.ts';
 export const command: CliCommand = {
   name: 'start',
   summary: 'Start the server (embedded Postgres, bus and store when nothing is configured)',
-  usage: 'scenario-gen start\n\nStarts the app and prints its URL. Settings come from the environment (see README).\nStop it with Ctrl-C.',
+  usage:
+    'scenario-gen start\n\nStarts the app and prints its URL. Settings come from the environment (see README).\nStop it with Ctrl-C.',
   async run(_args, io) {
     const config = parseConfig(io.env);
-    const log = createLogger(config.LOG_LEVEL, [config.ACCESS_TOKEN ?? '', io.env.ANTHROPIC_API_KEY ?? '', io.env.CLAUDE_CODE_OAUTH_TOKEN ?? '']);
+    const log = createLogger(config.LOG_LEVEL, [
+      config.ACCESS_TOKEN ?? '',
+      io.env.ANTHROPIC_API_KEY ?? '',
+      io.env.CLAUDE_CODE_OAUTH_TOKEN ?? '',
+    ]);
     const app = await startApp(config, log, io.env);
-    const demo = app.demoModel ? 'No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n' : '';
+    const demo = app.demoModel
+      ? 'No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n'
+      : '';
     io.stdout(`${demo}Scenario Generator is running at ${app.url}\n`);
-    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      io.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     io.stdout('Stopping…\n');
     await app.stop();
     return 0;

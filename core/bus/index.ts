@@ -11,7 +11,8 @@ export type BusConfig =
 /** Builds the configured progress bus; for Redis, resolves once connected. */
 export async function createBus(config: BusConfig): Promise<ProgressBus> {
   // Adapters load only when chosen: the Redis client is not needed for the in-process bus.
-  if (config.kind === 'memory') return (await import('./memory.ts')).createMemoryBus({ maxPerTopic: config.maxPerTopic });
+  if (config.kind === 'memory')
+    return (await import('./memory.ts')).createMemoryBus({ maxPerTopic: config.maxPerTopic });
   return (await import('./redis.ts')).createRedisBus({
     url: config.url,
     maxPerTopic: config.maxPerTopic,

@@ -18,7 +18,11 @@ export interface BatchItemResult {
  * one failure (a running scenario cannot be deleted) does not undo the others; the response says
  * per id what happened.
  */
-export async function runBatch(deps: AppDeps, c: Context, actor: string): Promise<{ action: string; results: BatchItemResult[] }> {
+export async function runBatch(
+  deps: AppDeps,
+  c: Context,
+  actor: string,
+): Promise<{ action: string; results: BatchItemResult[] }> {
   const { ids, action } = await readJson(c, BatchInput);
   const unique = [...new Set(ids)];
   const results: BatchItemResult[] = [];

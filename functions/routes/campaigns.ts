@@ -1,5 +1,11 @@
 import { Hono } from 'hono';
-import { createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCampaign } from '../../db/campaigns.ts';
+import {
+  createCampaign,
+  deleteCampaign,
+  getCampaign,
+  listCampaigns,
+  updateCampaign,
+} from '../../db/campaigns.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readId, readJson, readQuery } from '../input.ts';
 import { CampaignCreate, CampaignListQuery, CampaignPatch } from '../schemas/campaign.ts';
@@ -21,8 +27,12 @@ export function campaignRoutes({ sql }: AppDeps): Hono<AppEnv> {
     const body = await readJson(c, CampaignPatch);
     return c.json(await updateCampaign(sql, id, body, c.get('actor')));
   });
-  app.post('/:id/archive', async (c) => c.json(await updateCampaign(sql, readId(c), { archived: true }, c.get('actor'))));
-  app.post('/:id/unarchive', async (c) => c.json(await updateCampaign(sql, readId(c), { archived: false }, c.get('actor'))));
+  app.post('/:id/archive', async (c) =>
+    c.json(await updateCampaign(sql, readId(c), { archived: true }, c.get('actor'))),
+  );
+  app.post('/:id/unarchive', async (c) =>
+    c.json(await updateCampaign(sql, readId(c), { archived: false }, c.get('actor'))),
+  );
   app.delete('/:id', async (c) => {
     await deleteCampaign(sql, readId(c), c.get('actor'));
     return c.body(null, 204);

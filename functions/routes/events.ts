@@ -1,7 +1,13 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { compareEventIds, isEventId } from '../../core/bus/port.ts';
-import { ALL_TOPIC, campaignTopic, scenarioTopic, toLiveEvent, type LiveEvent } from '../../core/progress.ts';
+import {
+  ALL_TOPIC,
+  campaignTopic,
+  scenarioTopic,
+  toLiveEvent,
+  type LiveEvent,
+} from '../../core/progress.ts';
 import { getCampaign } from '../../db/campaigns.ts';
 import { listLogs } from '../../db/logs.ts';
 import { getScenario, listScenarios } from '../../db/scenarios.ts';
@@ -19,7 +25,11 @@ import { liveStream } from '../sse.ts';
  * - `/api/events?campaign=`: SSE ids are bus ids of the campaign's topic; a new viewer, or one
  *   whose gap the buffer cannot fill, first gets a `snapshot` of the campaign's scenarios.
  */
-const seqSchema = v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a sequence number'), v.transform(Number));
+const seqSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,15}$/, 'must be a sequence number'),
+  v.transform(Number),
+);
 
 export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
   const { sql, bus } = deps;
@@ -30,7 +40,8 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = readId(c);
     const q = readQuery(c, v.strictObject({ after: v.optional(seqSchema) }));
     const header = c.req.header('last-event-id');
-    const after = header !== undefined ? parseInput(seqSchema, header, 'headers.last-event-id') : q.after;
+    const after =
+      header !== undefined ? parseInput(seqSchema, header, 'headers.last-event-id') : q.after;
     const scenario = await getScenario(sql, id);
     const topic = scenarioTopic(id);
     return liveStream<LiveEvent>(c, bus, heartbeat, {
@@ -41,17 +52,38 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
       eventName: (e) => e.payload.type,
       async catchUp(send) {
         if (after === undefined) {
-          const recent = await listLogs(sql, id, { afterSeq: Math.max(0, scenario.eventSeq - 200), limit: 200 });
+          const recent = await listLogs(sql, id, {
+            afterSeq: Math.max(0, scenario.eventSeq - 200),
+            limit: 200,
+          });
           const lastSeq = recent.at(-1)?.seq ?? scenario.eventSeq;
-          await send({ event: 'snapshot', id: String(lastSeq), data: { scenario, log: recent.map(toLiveEvent) } });
+          await send({
+            event: 'snapshot',
+            id: String(lastSeq),
+            data: { scenario, log: recent.map(toLiveEvent) },
+          });
           return String(lastSeq);
         }
-        const retained = (await bus.replay<LiveEvent>(topic)).events.filter((e) => e.payload.seq > after);
+        const retained = (await bus.replay<LiveEvent>(topic)).events.filter(
+          (e) => e.payload.seq > after,
+        );
         const firstRetained = retained[0]?.payload.seq ?? Number.POSITIVE_INFINITY;
         let last = after;
         if (firstRetained > after + 1) {
           // The buffer does not reach back far enough: fill the gap from the durable log.
-          for (let page = await listLogs(sql, id, { afterSeq: last, beforeSeq: firstRetained, limit: 1000 }); page.length; page = await listLogs(sql, id, { afterSeq: last, beforeSeq: firstRetained, limit: 1000 })) {
+          for (
+            let page = await listLogs(sql, id, {
+              afterSeq: last,
+              beforeSeq: firstRetained,
+              limit: 1000,
+            });
+            page.length;
+            page = await listLogs(sql, id, {
+              afterSeq: last,
+              beforeSeq: firstRetained,
+              limit: 1000,
+            })
+          ) {
             for (const entry of page) {
               const ev = toLiveEvent(entry);
               await send({ event: ev.type, id: String(ev.seq), data: ev });
@@ -76,10 +108,24 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
     const afterId = header && isEventId(header) ? header : undefined;
     const topic = q.campaign ? campaignTopic(q.campaign) : ALL_TOPIC;
     const snapshot = async () => {
-      const page = await listScenarios(sql, { campaignId: q.campaign, limit: 1000, archived: false });
+      const page = await listScenarios(sql, {
+        campaignId: q.campaign,
+        limit: 1000,
+        archived: false,
+      });
       return page.items.map((s) => ({
-        id: s.id, campaignId: s.campaignId, status: s.status, phase: s.phase, iteration: s.iteration, progress: s.progress,
-        lastAction: s.lastAction, costUsd: s.costUsd, eventSeq: s.eventSeq, startedAt: s.startedAt, finishedAt: s.finishedAt, error: s.error,
+        id: s.id,
+        campaignId: s.campaignId,
+        status: s.status,
+        phase: s.phase,
+        iteration: s.iteration,
+        progress: s.progress,
+        lastAction: s.lastAction,
+        costUsd: s.costUsd,
+        eventSeq: s.eventSeq,
+        startedAt: s.startedAt,
+        finishedAt: s.finishedAt,
+        error: s.error,
       }));
     };
     return liveStream<LiveEvent>(c, bus, heartbeat, {
@@ -90,7 +136,8 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
       eventName: (e) => e.payload.type,
       async catchUp(send) {
         const r = await bus.replay<LiveEvent>(topic, afterId);
-        if (!afterId || r.gap) await send({ event: 'snapshot', data: { scenarios: await snapshot() } });
+        if (!afterId || r.gap)
+          await send({ event: 'snapshot', data: { scenarios: await snapshot() } });
         let last = afterId;
         for (const e of afterId ? r.events : []) {
           await send({ event: e.payload.type, id: e.id, data: e.payload });

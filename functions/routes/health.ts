@@ -11,7 +11,9 @@ export function healthRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       const pending = await pendingMigrations(deps.sql);
       checks.database = { ok: true };
-      checks.migrations = pending.length ? { ok: false, detail: `pending: ${pending.join(', ')}` } : { ok: true };
+      checks.migrations = pending.length
+        ? { ok: false, detail: `pending: ${pending.join(', ')}` }
+        : { ok: true };
     } catch (e) {
       checks.database = { ok: false, detail: (e as Error).message };
       checks.migrations = { ok: false, detail: 'database unreachable' };

@@ -29,12 +29,18 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/generate', async (c) => {
     const secret = deps.config.WEBHOOK_SECRET;
-    if (!secret) throw new AppError('not_found', 'The webhook is disabled: set WEBHOOK_SECRET to enable it.');
+    if (!secret)
+      throw new AppError('not_found', 'The webhook is disabled: set WEBHOOK_SECRET to enable it.');
     const raw = await c.req.text();
-    const check = verifySignature(secret, { signature: c.req.header('x-sg-signature'), timestamp: c.req.header('x-sg-timestamp') }, raw);
+    const check = verifySignature(
+      secret,
+      { signature: c.req.header('x-sg-signature'), timestamp: c.req.header('x-sg-timestamp') },
+      raw,
+    );
     if (!check.ok) throw new AppError('unauthorized', `Webhook refused: ${check.reason}.`);
     const delivery = c.req.header('x-sg-delivery');
-    if (!delivery || !/^[A-Za-z0-9._:-]{1,200}$/.test(delivery)) throw new AppError('unauthorized', 'Webhook refused: missing or malformed X-SG-Delivery id.');
+    if (!delivery || !/^[A-Za-z0-9._:-]{1,200}$/.test(delivery))
+      throw new AppError('unauthorized', 'Webhook refused: missing or malformed X-SG-Delivery id.');
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -42,15 +48,23 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
       throw new AppError('bad_request', 'The body is not valid JSON.');
     }
     const body = parseInput(HookBody, json, 'body');
-    if (!deps.pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
+    if (!deps.pipeline)
+      throw new AppError('conflict', 'The pipeline is not running in this process.');
     // Claim the delivery id first: a replay is refused even while the first delivery is in flight.
-    const claimed = await deps.sql`INSERT INTO webhook_deliveries (id) VALUES (${delivery}) ON CONFLICT (id) DO NOTHING RETURNING id`;
-    if (!claimed.length) throw new AppError('unauthorized', 'Webhook refused: this delivery id was already used (replay).');
+    const claimed =
+      await deps.sql`INSERT INTO webhook_deliveries (id) VALUES (${delivery}) ON CONFLICT (id) DO NOTHING RETURNING id`;
+    if (!claimed.length)
+      throw new AppError(
+        'unauthorized',
+        'Webhook refused: this delivery id was already used (replay).',
+      );
     const actor = `webhook:${delivery}`;
     try {
       const scenario = await createScenario(deps.sql, body, actor);
       try {
-        const run = (await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' })) as { id: string };
+        const run = (await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' })) as {
+          id: string;
+        };
         await deps.sql`UPDATE webhook_deliveries SET scenario_id = ${scenario.id}, run_id = ${run.id} WHERE id = ${delivery}`;
         return c.json({ scenario, run }, 202);
       } catch (e) {

@@ -1,7 +1,13 @@
 import { Hono } from 'hono';
 import { AppError, InvalidInputError } from '../../core/errors.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
-import { createScenario, deleteScenario, getScenario, listScenarios, updateScenario } from '../../db/scenarios.ts';
+import {
+  createScenario,
+  deleteScenario,
+  getScenario,
+  listScenarios,
+  updateScenario,
+} from '../../db/scenarios.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readId, readJson, readQuery } from '../input.ts';
 import { ScenarioCreate, ScenarioListQuery, ScenarioPatch } from '../schemas/scenario.ts';
@@ -10,7 +16,14 @@ import { runBatch } from './batch.ts';
 /** A target format must name a known profile. */
 function checkProfile(targetFormat: string | undefined): void {
   if (targetFormat !== undefined && !listProfiles().some((p) => p.id === targetFormat)) {
-    throw new InvalidInputError([{ field: 'body.targetFormat', message: `must be one of ${listProfiles().map((p) => p.id).join(', ')}` }]);
+    throw new InvalidInputError([
+      {
+        field: 'body.targetFormat',
+        message: `must be one of ${listProfiles()
+          .map((p) => p.id)
+          .join(', ')}`,
+      },
+    ]);
   }
 }
 
@@ -52,7 +65,8 @@ export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
   });
   app.post('/:id/generate', async (c) => {
     const id = readId(c);
-    if (!deps.pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
+    if (!deps.pipeline)
+      throw new AppError('conflict', 'The pipeline is not running in this process.');
     await getScenario(sql, id);
     return c.json(await deps.pipeline.generate(id, c.get('actor'), { trigger: 'api' }), 202);
   });

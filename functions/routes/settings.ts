@@ -18,7 +18,14 @@ import { readJson, readQuery } from '../input.ts';
  */
 const range = (min: number, max: number, integer = true) => {
   const msg = `must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}`;
-  return v.optional(v.pipe(v.number(msg), v.check((n) => !integer || Number.isInteger(n), msg), v.minValue(min, msg), v.maxValue(max, msg)));
+  return v.optional(
+    v.pipe(
+      v.number(msg),
+      v.check((n) => !integer || Number.isInteger(n), msg),
+      v.minValue(min, msg),
+      v.maxValue(max, msg),
+    ),
+  );
 };
 const budget = v.strictObject({
   maxTurns: range(1, 200),
@@ -27,7 +34,12 @@ const budget = v.strictObject({
   idleTimeoutMs: range(5_000, 3_600_000),
 });
 const SettingsPatch = v.strictObject({
-  budgets: v.strictObject(Object.fromEntries(COMPLEXITIES.map((c) => [c, v.optional(budget)])) as Record<(typeof COMPLEXITIES)[number], v.OptionalSchema<typeof budget, undefined>>),
+  budgets: v.strictObject(
+    Object.fromEntries(COMPLEXITIES.map((c) => [c, v.optional(budget)])) as Record<
+      (typeof COMPLEXITIES)[number],
+      v.OptionalSchema<typeof budget, undefined>
+    >,
+  ),
 });
 
 export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -35,11 +47,28 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
   const view = async () => {
     const overrides = (await getSetting<Record<string, object>>(deps.sql, 'budgets')) ?? {};
     return {
-      defaults: { profile: deps.config.DEFAULT_PROFILE, model: deps.config.AGENT_MODEL, iterations: DEFAULT_CONFIG },
-      budgets: Object.fromEntries(COMPLEXITIES.map((c) => [c, { ...DEFAULT_BUDGETS[c], ...(overrides[c] ?? {}) }])),
-      concurrency: { global: deps.config.RUN_CONCURRENCY, perCampaign: deps.config.CAMPAIGN_CONCURRENCY },
-      deploy: { target: deps.config.DEPLOY_TARGET, externalValidator: Boolean(deps.config.EXTERNAL_VALIDATOR) },
-      templates: listTemplates().map((t) => ({ name: t.name, version: t.version, placeholders: t.placeholders, text: t.text })),
+      defaults: {
+        profile: deps.config.DEFAULT_PROFILE,
+        model: deps.config.AGENT_MODEL,
+        iterations: DEFAULT_CONFIG,
+      },
+      budgets: Object.fromEntries(
+        COMPLEXITIES.map((c) => [c, { ...DEFAULT_BUDGETS[c], ...(overrides[c] ?? {}) }]),
+      ),
+      concurrency: {
+        global: deps.config.RUN_CONCURRENCY,
+        perCampaign: deps.config.CAMPAIGN_CONCURRENCY,
+      },
+      deploy: {
+        target: deps.config.DEPLOY_TARGET,
+        externalValidator: Boolean(deps.config.EXTERNAL_VALIDATOR),
+      },
+      templates: listTemplates().map((t) => ({
+        name: t.name,
+        version: t.version,
+        placeholders: t.placeholders,
+        text: t.text,
+      })),
     };
   };
   app.get('/settings', async (c) => c.json(await view()));
@@ -47,7 +76,8 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJson(c, SettingsPatch);
     const current = (await getSetting<Record<string, object>>(deps.sql, 'budgets')) ?? {};
     const next = { ...current };
-    for (const [k, val] of Object.entries(body.budgets)) if (val) next[k] = { ...(current[k] ?? {}), ...val };
+    for (const [k, val] of Object.entries(body.budgets))
+      if (val) next[k] = { ...(current[k] ?? {}), ...val };
     await putSetting(deps.sql, 'budgets', next, c.get('actor'));
     return c.json(await view());
   });
@@ -55,6 +85,15 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     const q = readQuery(c, v.strictObject({ campaign: v.optional(uuid) }));
     return c.json(await analytics(deps.sql, q.campaign ? { campaignId: q.campaign } : {}));
   });
-  app.get('/profiles', (c) => c.json({ items: listProfiles().map((p) => ({ id: p.id, version: p.version, description: p.description })), default: deps.config.DEFAULT_PROFILE }));
+  app.get('/profiles', (c) =>
+    c.json({
+      items: listProfiles().map((p) => ({
+        id: p.id,
+        version: p.version,
+        description: p.description,
+      })),
+      default: deps.config.DEFAULT_PROFILE,
+    }),
+  );
   return app;
 }

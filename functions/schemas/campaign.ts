@@ -2,9 +2,32 @@ import * as v from 'valibot';
 import { freeText, queryBool, requiredText } from './common.ts';
 
 /** Campaign colours the site knows how to draw (or any #rrggbb). */
-export const CAMPAIGN_COLORS = ['blue', 'purple', 'green', 'orange', 'red', 'teal', 'pink', 'gray', 'yellow'] as const;
+export const CAMPAIGN_COLORS = [
+  'blue',
+  'purple',
+  'green',
+  'orange',
+  'red',
+  'teal',
+  'pink',
+  'gray',
+  'yellow',
+] as const;
 /** Campaign icons the site knows how to draw. */
-export const CAMPAIGN_ICONS = ['folder', 'headset', 'edit', 'file-text', 'tool', 'activity', 'rocket', 'star', 'box', 'zap', 'globe', 'cpu'] as const;
+export const CAMPAIGN_ICONS = [
+  'folder',
+  'headset',
+  'edit',
+  'file-text',
+  'tool',
+  'activity',
+  'rocket',
+  'star',
+  'box',
+  'zap',
+  'globe',
+  'cpu',
+] as const;
 
 const color = v.union(
   [v.picklist(CAMPAIGN_COLORS), v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/))],

@@ -1,27 +1,59 @@
 import * as v from 'valibot';
-import { BUDGET_LIMITS, COMPLEXITIES, ITERATION_LIMITS, SCENARIO_STATUSES } from '../../core/domain.ts';
+import {
+  BUDGET_LIMITS,
+  COMPLEXITIES,
+  ITERATION_LIMITS,
+  SCENARIO_STATUSES,
+} from '../../core/domain.ts';
 import { SORTS } from '../../db/scenarios.ts';
 import { freeText, kebab, queryBool, queryInt, requiredText, uuid } from './common.ts';
 
 const iterations = v.pipe(
   v.number('must be a number'),
   v.integer('must be a whole number'),
-  v.minValue(ITERATION_LIMITS.min, `must be from ${ITERATION_LIMITS.min} to ${ITERATION_LIMITS.max}`),
-  v.maxValue(ITERATION_LIMITS.max, `must be from ${ITERATION_LIMITS.min} to ${ITERATION_LIMITS.max}`),
+  v.minValue(
+    ITERATION_LIMITS.min,
+    `must be from ${ITERATION_LIMITS.min} to ${ITERATION_LIMITS.max}`,
+  ),
+  v.maxValue(
+    ITERATION_LIMITS.max,
+    `must be from ${ITERATION_LIMITS.min} to ${ITERATION_LIMITS.max}`,
+  ),
 );
 
 export const GenerationConfigInput = v.strictObject({
   planningIterations: v.optional(iterations),
   implementationIterations: v.optional(iterations),
   validationFixes: v.optional(iterations),
-  model: v.optional(v.pipe(v.string('must be a string'), v.regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be a model name (letters, digits, . _ : -)'))),
-  maxBudgetUsd: v.optional(v.pipe(v.number('must be a number'), v.minValue(0.01, 'must be at least 0.01'), v.maxValue(BUDGET_LIMITS.maxBudgetUsd, `must be at most ${BUDGET_LIMITS.maxBudgetUsd}`))),
-  maxTurns: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(BUDGET_LIMITS.maxTurns, `must be at most ${BUDGET_LIMITS.maxTurns}`))),
+  model: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be a model name (letters, digits, . _ : -)'),
+    ),
+  ),
+  maxBudgetUsd: v.optional(
+    v.pipe(
+      v.number('must be a number'),
+      v.minValue(0.01, 'must be at least 0.01'),
+      v.maxValue(BUDGET_LIMITS.maxBudgetUsd, `must be at most ${BUDGET_LIMITS.maxBudgetUsd}`),
+    ),
+  ),
+  maxTurns: v.optional(
+    v.pipe(
+      v.number('must be a number'),
+      v.integer('must be a whole number'),
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(BUDGET_LIMITS.maxTurns, `must be at most ${BUDGET_LIMITS.maxTurns}`),
+    ),
+  ),
 });
 
 const complexity = v.picklist(COMPLEXITIES, `must be one of ${COMPLEXITIES.join(', ')}`);
 /** Known target formats; the validator's profile registry is the source of truth at run time. */
-export const targetFormat = v.pipe(v.string('must be a string'), v.regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a profile id such as vrooli-2025-08-07'));
+export const targetFormat = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a profile id such as vrooli-2025-08-07'),
+);
 
 export const ScenarioCreate = v.strictObject({
   campaignId: uuid,
@@ -68,6 +100,10 @@ export const ScenarioListQuery = v.strictObject({
 export const BATCH_ACTIONS = ['generate', 'cancel', 'archive', 'unarchive', 'delete'] as const;
 
 export const BatchInput = v.strictObject({
-  ids: v.pipe(v.array(uuid, 'must be an array of UUIDs'), v.minLength(1, 'must name at least one scenario'), v.maxLength(200, 'must name at most 200 scenarios')),
+  ids: v.pipe(
+    v.array(uuid, 'must be an array of UUIDs'),
+    v.minLength(1, 'must name at least one scenario'),
+    v.maxLength(200, 'must name at most 200 scenarios'),
+  ),
   action: v.picklist(BATCH_ACTIONS, `must be one of ${BATCH_ACTIONS.join(', ')}`),
 });

@@ -24,7 +24,8 @@ export interface BuildResult {
   iterations: number;
 }
 
-export const bundleKeyOf = (runId: string, phase: string, iteration: number) => `runs/${runId}/bundles/${phase}-${String(iteration).padStart(2, '0')}.tar.gz`;
+export const bundleKeyOf = (runId: string, phase: string, iteration: number) =>
+  `runs/${runId}/bundles/${phase}-${String(iteration).padStart(2, '0')}.tar.gz`;
 
 export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildRequested, BuildResult> {
   return {
@@ -43,33 +44,84 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
       let result: BuildResult | undefined;
       for (let i = 1; i <= total; i++) {
         const prev = previous;
-        result = await agentStep(step, deps, ctx, `implement-${i}`, { phase: 'implementing', iteration: i, name: `implementation ${i}` }, async (stepKey) => {
-          await enter(deps, ctx, 'implementing', i);
-          const plan = (await deps.store.get(event.data.planKey)).toString('utf8');
-          const { outcome, inspected } = await runStageSession(deps, {
-            ctx, phase: 'implementing', iteration: i, stepKey, template: 'implement',
-            vars: { request: ctx.request, slug: ctx.slug, plan, formatGuide: formatGuide(ctx.profile), iteration: String(i), findings: prev?.findings ?? formatFindings([]), lessons: await lessons(deps.sql) },
-            ...(prev ? { restoreBundleKey: prev.bundleKey } : {}),
-            inspect: async (workspace, out) => {
-              if (out.class !== 'success') return undefined;
-              const bundle = await packBundle(deps.store, workspace, bundleKeyOf(ctx.runId, 'implementing', i));
-              const artifactId = await saveArtifact(deps.sql, { runId: ctx.runId, scenarioId: ctx.scenarioId, phase: 'implementing', iteration: i, kind: 'bundle', objectKey: bundle.key, manifest: bundle.manifest, fileCount: bundle.fileCount, totalBytes: bundle.totalBytes, sha256: bundle.sha256 });
-              const check = await checkDir(deps, ctx, workspace, { phase: 'implementing', attempt: i, external: false });
-              return { bundle, artifactId, check };
-            },
-          });
-          const r = judge(outcome, () => inspected!, deps.config.USAGE_LIMIT_BACKOFF);
-          if (r.kind !== 'ok') return r;
-          const { bundle, artifactId, check } = r.value;
-          await deps.reporter.report({
-            scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'progress', phase: 'implementing', iteration: i,
-            level: check.valid ? 'info' : 'warn',
-            message: `implementation ${i}: ${bundle.fileCount} files, ${check.errorCount} errors, ${check.warningCount} warnings`,
-            live: { progress: percent('implementing', i, total), iteration: i },
-            data: { findings: check.findings.slice(0, 50) },
-          });
-          return { kind: 'ok' as const, value: { bundleKey: bundle.key, artifactId, valid: check.valid, iterations: i, findingsText: formatFindings(check.findings.filter((f) => f.severity !== 'info')) } };
-        }).then(({ findingsText, ...rest }) => {
+        result = await agentStep(
+          step,
+          deps,
+          ctx,
+          `implement-${i}`,
+          { phase: 'implementing', iteration: i, name: `implementation ${i}` },
+          async (stepKey) => {
+            await enter(deps, ctx, 'implementing', i);
+            const plan = (await deps.store.get(event.data.planKey)).toString('utf8');
+            const { outcome, inspected } = await runStageSession(deps, {
+              ctx,
+              phase: 'implementing',
+              iteration: i,
+              stepKey,
+              template: 'implement',
+              vars: {
+                request: ctx.request,
+                slug: ctx.slug,
+                plan,
+                formatGuide: formatGuide(ctx.profile),
+                iteration: String(i),
+                findings: prev?.findings ?? formatFindings([]),
+                lessons: await lessons(deps.sql),
+              },
+              ...(prev ? { restoreBundleKey: prev.bundleKey } : {}),
+              inspect: async (workspace, out) => {
+                if (out.class !== 'success') return undefined;
+                const bundle = await packBundle(
+                  deps.store,
+                  workspace,
+                  bundleKeyOf(ctx.runId, 'implementing', i),
+                );
+                const artifactId = await saveArtifact(deps.sql, {
+                  runId: ctx.runId,
+                  scenarioId: ctx.scenarioId,
+                  phase: 'implementing',
+                  iteration: i,
+                  kind: 'bundle',
+                  objectKey: bundle.key,
+                  manifest: bundle.manifest,
+                  fileCount: bundle.fileCount,
+                  totalBytes: bundle.totalBytes,
+                  sha256: bundle.sha256,
+                });
+                const check = await checkDir(deps, ctx, workspace, {
+                  phase: 'implementing',
+                  attempt: i,
+                  external: false,
+                });
+                return { bundle, artifactId, check };
+              },
+            });
+            const r = judge(outcome, () => inspected!, deps.config.USAGE_LIMIT_BACKOFF);
+            if (r.kind !== 'ok') return r;
+            const { bundle, artifactId, check } = r.value;
+            await deps.reporter.report({
+              scenarioId: ctx.scenarioId,
+              runId: ctx.runId,
+              kind: 'progress',
+              phase: 'implementing',
+              iteration: i,
+              level: check.valid ? 'info' : 'warn',
+              message: `implementation ${i}: ${bundle.fileCount} files, ${check.errorCount} errors, ${check.warningCount} warnings`,
+              live: { progress: percent('implementing', i, total), iteration: i },
+              data: { findings: check.findings.slice(0, 50) },
+            });
+            return {
+              kind: 'ok' as const,
+              value: {
+                bundleKey: bundle.key,
+                artifactId,
+                valid: check.valid,
+                iterations: i,
+                findingsText: formatFindings(check.findings.filter((f) => f.severity !== 'info')),
+              },
+            };
+          },
+        ).then(({ findingsText, ...rest }) => {
           previous = { bundleKey: rest.bundleKey, findings: findingsText };
           return rest;
         });

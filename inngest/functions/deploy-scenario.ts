@@ -2,7 +2,11 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { saveArtifact } from '../../db/artifacts.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
-import { deployToArchive, deployToVrooliCheckout, deployWithCommand } from '../../runner/deploy/index.ts';
+import {
+  deployToArchive,
+  deployToVrooliCheckout,
+  deployWithCommand,
+} from '../../runner/deploy/index.ts';
 import { isAppError } from '../../core/errors.ts';
 import { NonRetriableError } from '../errors.ts';
 import { BundleRequested, DEPLOY_REQUESTED } from '../events.ts';
@@ -23,9 +27,12 @@ export interface DeployOutcome {
   archiveKey: string;
 }
 
-export const archiveKeyOf = (scenarioId: string, slug: string, runId: string) => `deployments/${scenarioId}/${slug}-${runId}.tar.gz`;
+export const archiveKeyOf = (scenarioId: string, slug: string, runId: string) =>
+  `deployments/${scenarioId}/${slug}-${runId}.tar.gz`;
 
-export function createDeployScenario(deps: PipelineDeps): FunctionSpec<BundleRequested, DeployOutcome> {
+export function createDeployScenario(
+  deps: PipelineDeps,
+): FunctionSpec<BundleRequested, DeployOutcome> {
   return {
     id: 'deploy-scenario',
     name: 'Deploy a scenario',
@@ -37,30 +44,80 @@ export function createDeployScenario(deps: PipelineDeps): FunctionSpec<BundleReq
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
-      return tracked(step, deps, ctx, 'deploy', { phase: 'deploying', name: `deploy (${deps.config.DEPLOY_TARGET})` }, async () => {
-        await enter(deps, ctx, 'deploying');
-        const tmp = await scratchDir(deps, 'deploy');
-        try {
-          const dir = path.join(tmp, ctx.slug);
-          await unpackBundle(deps.store, event.data.bundleKey, dir);
-          const archive = await deployToArchive({ scenarioDir: dir, name: ctx.slug, store: deps.store, key: archiveKeyOf(ctx.scenarioId, ctx.slug, ctx.runId) });
-          await saveArtifact(deps.sql, { runId: ctx.runId, scenarioId: ctx.scenarioId, phase: 'deploying', iteration: 1, kind: 'archive', objectKey: archive.key, manifest: [], fileCount: 0, totalBytes: archive.size, sha256: archive.sha256 });
-          let location = archive.key;
-          if (deps.config.DEPLOY_TARGET === 'vrooli') {
-            location = (await deployToVrooliCheckout({ scenarioDir: dir, name: ctx.slug, vrooliRoot: deps.config.VROOLI_ROOT!, profile: ctx.profile, overwrite: deps.config.DEPLOY_OVERWRITE })).location;
-          } else if (deps.config.DEPLOY_TARGET === 'command') {
-            location = (await deployWithCommand({ command: deps.config.DEPLOY_COMMAND!, scenarioDir: dir, name: ctx.slug, timeoutMs: 10 * 60_000, env: process.env })).location;
+      return tracked(
+        step,
+        deps,
+        ctx,
+        'deploy',
+        { phase: 'deploying', name: `deploy (${deps.config.DEPLOY_TARGET})` },
+        async () => {
+          await enter(deps, ctx, 'deploying');
+          const tmp = await scratchDir(deps, 'deploy');
+          try {
+            const dir = path.join(tmp, ctx.slug);
+            await unpackBundle(deps.store, event.data.bundleKey, dir);
+            const archive = await deployToArchive({
+              scenarioDir: dir,
+              name: ctx.slug,
+              store: deps.store,
+              key: archiveKeyOf(ctx.scenarioId, ctx.slug, ctx.runId),
+            });
+            await saveArtifact(deps.sql, {
+              runId: ctx.runId,
+              scenarioId: ctx.scenarioId,
+              phase: 'deploying',
+              iteration: 1,
+              kind: 'archive',
+              objectKey: archive.key,
+              manifest: [],
+              fileCount: 0,
+              totalBytes: archive.size,
+              sha256: archive.sha256,
+            });
+            let location = archive.key;
+            if (deps.config.DEPLOY_TARGET === 'vrooli') {
+              location = (
+                await deployToVrooliCheckout({
+                  scenarioDir: dir,
+                  name: ctx.slug,
+                  vrooliRoot: deps.config.VROOLI_ROOT!,
+                  profile: ctx.profile,
+                  overwrite: deps.config.DEPLOY_OVERWRITE,
+                })
+              ).location;
+            } else if (deps.config.DEPLOY_TARGET === 'command') {
+              location = (
+                await deployWithCommand({
+                  command: deps.config.DEPLOY_COMMAND!,
+                  scenarioDir: dir,
+                  name: ctx.slug,
+                  timeoutMs: 10 * 60_000,
+                  env: process.env,
+                })
+              ).location;
+            }
+            await deps.reporter.report({
+              scenarioId: ctx.scenarioId,
+              runId: ctx.runId,
+              kind: 'progress',
+              phase: 'deploying',
+              message: `deployed (${deps.config.DEPLOY_TARGET}): ${location}`,
+              live: {
+                progress: percent('deploying', 1, 1),
+                lastAction: `deployed to ${deps.config.DEPLOY_TARGET}`,
+              },
+            });
+            return { target: deps.config.DEPLOY_TARGET, location, archiveKey: archive.key };
+          } catch (e) {
+            // A refused deploy (name taken, command failed) will not succeed on a retry.
+            if (isAppError(e, 'conflict') || isAppError(e, 'deploy_error'))
+              throw new NonRetriableError(`stage:deploy_failed: ${e.message}`);
+            throw e;
+          } finally {
+            await rm(tmp, { recursive: true, force: true });
           }
-          await deps.reporter.report({ scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'progress', phase: 'deploying', message: `deployed (${deps.config.DEPLOY_TARGET}): ${location}`, live: { progress: percent('deploying', 1, 1), lastAction: `deployed to ${deps.config.DEPLOY_TARGET}` } });
-          return { target: deps.config.DEPLOY_TARGET, location, archiveKey: archive.key };
-        } catch (e) {
-          // A refused deploy (name taken, command failed) will not succeed on a retry.
-          if (isAppError(e, 'conflict') || isAppError(e, 'deploy_error')) throw new NonRetriableError(`stage:deploy_failed: ${e.message}`);
-          throw e;
-        } finally {
-          await rm(tmp, { recursive: true, force: true });
-        }
-      });
+        },
+      );
     },
   };
 }

@@ -21,59 +21,114 @@ import type { ValidateResult } from './validate-scenario.ts';
  */
 export interface Stages {
   plan: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string }, PlanResult>;
-  build: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; planKey: string }, BuildResult>;
-  validate: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; bundleKey: string; maxFixes?: number }, ValidateResult>;
-  deploy: FunctionSpec<{ runId: string; scenarioId: string; campaignId: string; bundleKey: string }, DeployOutcome>;
+  build: FunctionSpec<
+    { runId: string; scenarioId: string; campaignId: string; planKey: string },
+    BuildResult
+  >;
+  validate: FunctionSpec<
+    { runId: string; scenarioId: string; campaignId: string; bundleKey: string; maxFixes?: number },
+    ValidateResult
+  >;
+  deploy: FunctionSpec<
+    { runId: string; scenarioId: string; campaignId: string; bundleKey: string },
+    DeployOutcome
+  >;
 }
 
 const ORDER = ['planning', 'implementing', 'validating', 'deploying'] as const;
 
 /** The plan, the last bundle and the last bundle that passed validation of an earlier run. */
-async function restoreFrom(deps: PipelineDeps, sourceRunId: string): Promise<{ planKey?: string; bundleKey?: string; validBundleKey?: string }> {
+async function restoreFrom(
+  deps: PipelineDeps,
+  sourceRunId: string,
+): Promise<{ planKey?: string; bundleKey?: string; validBundleKey?: string }> {
   const plan = await chosenPlan(deps.sql, sourceRunId);
   const bundles = await listArtifacts(deps.sql, { runId: sourceRunId, kind: 'bundle' });
   // Attempt k validated the build's last bundle (k = 1) or fix k−1's bundle; every validator must have passed.
   const [passed] = await deps.sql<{ attempt: number }[]>`
     SELECT attempt FROM validation_results WHERE run_id = ${sourceRunId} AND phase = 'validating'
      GROUP BY attempt HAVING bool_and(passed) ORDER BY attempt DESC LIMIT 1`;
-  const valid = !passed ? undefined
-    : passed.attempt === 1 ? bundles.filter((b) => b.phase === 'implementing').at(-1)
-    : bundles.find((b) => b.phase === 'validating' && b.iteration === passed.attempt - 1);
+  const valid = !passed
+    ? undefined
+    : passed.attempt === 1
+      ? bundles.filter((b) => b.phase === 'implementing').at(-1)
+      : bundles.find((b) => b.phase === 'validating' && b.iteration === passed.attempt - 1);
   const last = bundles.at(-1);
-  return { ...(plan ? { planKey: plan.objectKey } : {}), ...(last ? { bundleKey: last.objectKey } : {}), ...(valid ? { validBundleKey: valid.objectKey } : {}) };
+  return {
+    ...(plan ? { planKey: plan.objectKey } : {}),
+    ...(last ? { bundleKey: last.objectKey } : {}),
+    ...(valid ? { validBundleKey: valid.objectKey } : {}),
+  };
 }
 
-export function createGenerateScenario(deps: PipelineDeps, stages: Stages): FunctionSpec<GenerationRequested, { status: string }> {
+export function createGenerateScenario(
+  deps: PipelineDeps,
+  stages: Stages,
+): FunctionSpec<GenerationRequested, { status: string }> {
   return {
     id: 'generate-scenario',
     name: 'Generate a scenario',
     trigger: { event: GENERATION_REQUESTED },
     schema: GenerationRequested,
     retries: 2,
-    concurrency: [{ limit: deps.config.RUN_CONCURRENCY }, { limit: deps.config.CAMPAIGN_CONCURRENCY, key: 'event.data.campaignId' }],
+    concurrency: [
+      { limit: deps.config.RUN_CONCURRENCY },
+      { limit: deps.config.CAMPAIGN_CONCURRENCY, key: 'event.data.campaignId' },
+    ],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
     async handler({ event, step }) {
-      const ref = { runId: event.data.runId, scenarioId: event.data.scenarioId, campaignId: event.data.campaignId };
+      const ref = {
+        runId: event.data.runId,
+        scenarioId: event.data.scenarioId,
+        campaignId: event.data.campaignId,
+      };
       const ctx = await step.run('load', () => loadRunContext(deps.sql, ref.runId));
       const from = ORDER.indexOf(event.data.fromPhase ?? 'planning');
-      const restored = event.data.sourceRunId ? await step.run('restore', () => restoreFrom(deps, event.data.sourceRunId!)) : {};
+      const restored = event.data.sourceRunId
+        ? await step.run('restore', () => restoreFrom(deps, event.data.sourceRunId!))
+        : {};
       if (event.data.deployBundleKey) return rollback(event.data.deployBundleKey);
 
       async function rollback(bundleKey: string): Promise<{ status: string }> {
         // The earlier bundle is checked again (no fixes: it must stay byte for byte) before it is redeployed.
-        const checked = await invokeStage(step, 'validate', stages.validate, { ...ref, bundleKey, maxFixes: 0 });
+        const checked = await invokeStage(step, 'validate', stages.validate, {
+          ...ref,
+          bundleKey,
+          maxFixes: 0,
+        });
         if (!checked.valid) {
           await step.run('finish-invalid', async () => {
-            await finishRun(deps.sql, ref.runId, { status: 'failed', failureClass: 'validation_failed', error: 'The bundle to roll back to does not pass validation; it was not deployed.' });
-            await deps.reporter.report({ scenarioId: ref.scenarioId, runId: ref.runId, kind: 'status', status: 'failed', level: 'error', message: 'Rollback refused: that bundle does not pass validation.' });
+            await finishRun(deps.sql, ref.runId, {
+              status: 'failed',
+              failureClass: 'validation_failed',
+              error: 'The bundle to roll back to does not pass validation; it was not deployed.',
+            });
+            await deps.reporter.report({
+              scenarioId: ref.scenarioId,
+              runId: ref.runId,
+              kind: 'status',
+              status: 'failed',
+              level: 'error',
+              message: 'Rollback refused: that bundle does not pass validation.',
+            });
             return null;
           });
           return { status: 'failed' };
         }
         const deployed = await invokeStage(step, 'deploy', stages.deploy, { ...ref, bundleKey });
         await step.run('finish', async () => {
-          await finishRun(deps.sql, ref.runId, { status: 'succeeded', facts: { rollbackOf: bundleKey, deploy: deployed } });
-          await deps.reporter.report({ scenarioId: ref.scenarioId, runId: ref.runId, kind: 'status', status: 'deployed', message: `Rolled back and deployed: ${deployed.location}`, live: { progress: 100 } });
+          await finishRun(deps.sql, ref.runId, {
+            status: 'succeeded',
+            facts: { rollbackOf: bundleKey, deploy: deployed },
+          });
+          await deps.reporter.report({
+            scenarioId: ref.scenarioId,
+            runId: ref.runId,
+            kind: 'status',
+            status: 'deployed',
+            message: `Rolled back and deployed: ${deployed.location}`,
+            live: { progress: 100 },
+          });
           return null;
         });
         return { status: 'succeeded' };
@@ -84,15 +139,28 @@ export function createGenerateScenario(deps: PipelineDeps, stages: Stages): Func
         planKey = (await invokeStage(step, 'plan', stages.plan, ref)).planKey;
       }
       let bundleKey = from >= 2 ? restored.bundleKey : undefined;
-      if (!bundleKey) bundleKey = (await invokeStage(step, 'build', stages.build, { ...ref, planKey })).bundleKey;
+      if (!bundleKey)
+        bundleKey = (await invokeStage(step, 'build', stages.build, { ...ref, planKey })).bundleKey;
 
       let validated: ValidateResult | undefined;
       if (from <= 2 || !restored.validBundleKey) {
         validated = await invokeStage(step, 'validate', stages.validate, { ...ref, bundleKey });
         if (!validated.valid) {
           await step.run('finish-invalid', async () => {
-            await finishRun(deps.sql, ref.runId, { status: 'failed', failureClass: 'validation_failed', error: `The scenario is still invalid after ${validated!.fixes} fix(es): ${validated!.errorCount} error(s).`, facts: await runFacts(deps.sql, ref.runId, validated) });
-            await deps.reporter.report({ scenarioId: ref.scenarioId, runId: ref.runId, kind: 'status', status: 'failed', level: 'error', message: 'Run failed: the scenario did not pass validation; it was not deployed.' });
+            await finishRun(deps.sql, ref.runId, {
+              status: 'failed',
+              failureClass: 'validation_failed',
+              error: `The scenario is still invalid after ${validated!.fixes} fix(es): ${validated!.errorCount} error(s).`,
+              facts: await runFacts(deps.sql, ref.runId, validated),
+            });
+            await deps.reporter.report({
+              scenarioId: ref.scenarioId,
+              runId: ref.runId,
+              kind: 'status',
+              status: 'failed',
+              level: 'error',
+              message: 'Run failed: the scenario did not pass validation; it was not deployed.',
+            });
             return null;
           });
           return { status: 'failed' };
@@ -102,12 +170,26 @@ export function createGenerateScenario(deps: PipelineDeps, stages: Stages): Func
         bundleKey = restored.validBundleKey;
       }
       const deployed = await invokeStage(step, 'deploy', stages.deploy, { ...ref, bundleKey });
-      await tracked(step, deps, ctx, 'finish', { phase: 'deploying', name: 'record the outcome' }, async () => {
-        const facts = { ...(await runFacts(deps.sql, ref.runId, validated)), deploy: deployed };
-        await finishRun(deps.sql, ref.runId, { status: 'succeeded', facts });
-        await deps.reporter.report({ scenarioId: ref.scenarioId, runId: ref.runId, kind: 'status', status: 'deployed', message: `Deployed: ${deployed.location}`, live: { progress: 100 } });
-        return null;
-      });
+      await tracked(
+        step,
+        deps,
+        ctx,
+        'finish',
+        { phase: 'deploying', name: 'record the outcome' },
+        async () => {
+          const facts = { ...(await runFacts(deps.sql, ref.runId, validated)), deploy: deployed };
+          await finishRun(deps.sql, ref.runId, { status: 'succeeded', facts });
+          await deps.reporter.report({
+            scenarioId: ref.scenarioId,
+            runId: ref.runId,
+            kind: 'status',
+            status: 'deployed',
+            message: `Deployed: ${deployed.location}`,
+            live: { progress: 100 },
+          });
+          return null;
+        },
+      );
       return { status: 'succeeded' };
     },
     async onFailure({ event, error, step }) {
@@ -115,8 +197,21 @@ export function createGenerateScenario(deps: PipelineDeps, stages: Stages): Func
         const message = error.message ?? String(error);
         const failureClass = failureClassOf(message);
         const status = failureClass === 'cancelled' ? 'cancelled' : 'failed';
-        const done = await finishRun(deps.sql, event.data.runId, { status, failureClass, error: message.slice(0, 2000), facts: await runFacts(deps.sql, event.data.runId) });
-        if (done) await deps.reporter.report({ scenarioId: event.data.scenarioId, runId: event.data.runId, kind: 'status', status, level: 'error', message: `Run ${status}: ${message}`.slice(0, 1000) });
+        const done = await finishRun(deps.sql, event.data.runId, {
+          status,
+          failureClass,
+          error: message.slice(0, 2000),
+          facts: await runFacts(deps.sql, event.data.runId),
+        });
+        if (done)
+          await deps.reporter.report({
+            scenarioId: event.data.scenarioId,
+            runId: event.data.runId,
+            kind: 'status',
+            status,
+            level: 'error',
+            message: `Run ${status}: ${message}`.slice(0, 1000),
+          });
         return null;
       });
     },
@@ -124,7 +219,12 @@ export function createGenerateScenario(deps: PipelineDeps, stages: Stages): Func
 }
 
 /** Invokes a stage; a stage that failed for good fails the run without re-invoking it. */
-async function invokeStage<D, R>(step: Parameters<FunctionSpec<D, R>['handler']>[0]['step'], id: string, fn: FunctionSpec<D, R>, data: D): Promise<R> {
+async function invokeStage<D, R>(
+  step: Parameters<FunctionSpec<D, R>['handler']>[0]['step'],
+  id: string,
+  fn: FunctionSpec<D, R>,
+  data: D,
+): Promise<R> {
   try {
     return await step.invoke(id, { function: fn, data });
   } catch (e) {

@@ -9,7 +9,11 @@ afterAll(() => h.close());
 
 /** Counts handlers inside a step at once, overall and per key, and the order they entered. */
 function meter() {
-  const m = { inside: new Map<string, number>(), max: new Map<string, number>(), order: [] as string[] };
+  const m = {
+    inside: new Map<string, number>(),
+    max: new Map<string, number>(),
+    order: [] as string[],
+  };
   const bump = (k: string, d: number): void => {
     const n = (m.inside.get(k) ?? 0) + d;
     m.inside.set(k, n);
@@ -31,9 +35,13 @@ function meter() {
 describe('concurrency', () => {
   it('a function limit: never more than N inside a step, FIFO', async () => {
     const { m, work } = meter();
-    const fn = spec('limited', async ({ event, step }) => step.run('work', () => work('all', String(event.data.n))), {
-      concurrency: [{ limit: 2 }],
-    });
+    const fn = spec(
+      'limited',
+      async ({ event, step }) => step.run('work', () => work('all', String(event.data.n))),
+      {
+        concurrency: [{ limit: 2 }],
+      },
+    );
     const ex = h.executor({ functions: [fn] });
     for (let n = 0; n < 6; n++) await ex.send({ name: 'test/limited', data: { n } });
     await ex.start();
@@ -45,9 +53,14 @@ describe('concurrency', () => {
 
   it('a keyed limit: one per key at a time, keys in parallel, FIFO within a key', async () => {
     const { m, work } = meter();
-    const fn = spec('keyed', async ({ event, step }) => step.run('work', () => work(String(event.data.k), `${event.data.k}${event.data.n}`)), {
-      concurrency: [{ limit: 1, key: 'event.data.k' }],
-    });
+    const fn = spec(
+      'keyed',
+      async ({ event, step }) =>
+        step.run('work', () => work(String(event.data.k), `${event.data.k}${event.data.n}`)),
+      {
+        concurrency: [{ limit: 1, key: 'event.data.k' }],
+      },
+    );
     const ex = h.executor({ functions: [fn] });
     const ks = ['a', 'b', 'a', 'b', 'a', 'b'];
     for (const [n, k] of ks.entries()) await ex.send({ name: 'test/keyed', data: { k, n } });

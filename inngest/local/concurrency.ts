@@ -7,12 +7,15 @@ import type { AnyFunctionSpec, ConcurrencyRule, PipelineEvent } from '../spec.ts
  * expression language is not.
  */
 export function concurrencyKeys(spec: AnyFunctionSpec, event: PipelineEvent): string[] {
-  return (spec.concurrency ?? []).map((rule, i) => `${spec.id}|${i}|${rule.key ? keyValue(rule.key, event) : ''}`);
+  return (spec.concurrency ?? []).map(
+    (rule, i) => `${spec.id}|${i}|${rule.key ? keyValue(rule.key, event) : ''}`,
+  );
 }
 
 function keyValue(expr: string, event: PipelineEvent): string {
   let v: unknown = { event };
-  for (const part of expr.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  for (const part of expr.split('.'))
+    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
   return typeof v === 'string' ? v : JSON.stringify(v ?? null);
 }
 
@@ -21,7 +24,9 @@ export function checkRules(spec: AnyFunctionSpec): void {
   for (const r of spec.concurrency ?? []) {
     if (!(r.limit >= 1)) throw new Error(`${spec.id}: concurrency limit must be ≥ 1`);
     if (r.key !== undefined && !/^event(\.[A-Za-z_$][\w$]*)+$/.test(r.key)) {
-      throw new Error(`${spec.id}: unsupported concurrency key "${r.key}" (use a path like event.data.campaignId)`);
+      throw new Error(
+        `${spec.id}: unsupported concurrency key "${r.key}" (use a path like event.data.campaignId)`,
+      );
     }
   }
 }

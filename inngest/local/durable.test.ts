@@ -124,7 +124,10 @@ describe('invoke and sendEvent', () => {
         err = (e as Error).message;
       }
       try {
-        await step.invoke('invalid', { function: double, data: { n: 'x' } as unknown as { n: number } });
+        await step.invoke('invalid', {
+          function: double,
+          data: { n: 'x' } as unknown as { n: number },
+        });
       } catch (e) {
         err += ` | ${(e as Error).name}`;
       }
@@ -135,7 +138,10 @@ describe('invoke and sendEvent', () => {
     await ex.start();
     const run = await h.run(ex, 'test/parent');
     const done = await ex.waitForRun(run.id);
-    expect(done).toMatchObject({ status: 'completed', result: { four: 4, err: 'negative | NonRetriableError' } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      result: { four: 4, err: 'negative | NonRetriableError' },
+    });
     const children = await ex.listRuns({ parentRunId: run.id });
     expect(children.map((c) => [c.functionId, c.parentStepKey, c.status])).toEqual([
       ['double', 'ok', 'completed'],

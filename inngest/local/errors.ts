@@ -16,7 +16,8 @@ export function serializeError(e: unknown): SerializedError {
 
 /** JSON → an Error with the original name, message and code (marked as a step failure). */
 export function stepFailure(s: SerializedError): Error {
-  const e = s.name === 'NonRetriableError' ? new NonRetriableError(s.message) : new Error(s.message);
+  const e =
+    s.name === 'NonRetriableError' ? new NonRetriableError(s.message) : new Error(s.message);
   e.name = s.name;
   if (s.stack) e.stack = s.stack;
   if (s.code) Object.assign(e, { code: s.code });
@@ -36,7 +37,9 @@ export function isNonRetriable(e: unknown): boolean {
 /** The ms to wait that a RetryAfterError asks for ("<seconds>" or an ISO date), else undefined. */
 export function retryAfterMs(e: unknown, now: number): number | undefined {
   if (!(e instanceof RetryAfterError)) return undefined;
-  const at = /^\d+$/.test(e.retryAfter) ? now + Number(e.retryAfter) * 1000 : Date.parse(e.retryAfter);
+  const at = /^\d+$/.test(e.retryAfter)
+    ? now + Number(e.retryAfter) * 1000
+    : Date.parse(e.retryAfter);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
@@ -46,7 +49,14 @@ export function defaultBackoff(attempt: number): number {
   return Math.round(base * (0.5 + Math.random() / 2));
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** "30s", "1h30m", "500ms" or a number of ms → ms. */
 export function durationMs(d: number | string): number {

@@ -69,7 +69,10 @@ describe('cancellation', () => {
       await step.run('after', () => seen.after++);
     });
     const finished: string[] = [];
-    ex = h.executor({ functions: [fn], onRunFinished: (r) => finished.push(`${r.id}:${r.status}`) });
+    ex = h.executor({
+      functions: [fn],
+      onRunFinished: (r) => finished.push(`${r.id}:${r.status}`),
+    });
     await ex.start();
     const run = await h.run(ex, 'test/long');
     await inStep.promise;
@@ -79,7 +82,9 @@ describe('cancellation', () => {
     expect(seen).toEqual({ aborted: true, sameSignal: true, after: 0 });
     expect(await ex.cancel(run.id)).toBe(false);
     expect(finished).toEqual([`${run.id}:cancelled`]);
-    const steps = await h.db.sql<{ step_key: string }[]>`SELECT step_key FROM executor_steps WHERE run_id = ${run.id}`;
+    const steps = await h.db.sql<
+      { step_key: string }[]
+    >`SELECT step_key FROM executor_steps WHERE run_id = ${run.id}`;
     expect(steps.map((s) => s.step_key)).toEqual(['one']);
     expect(currentRunSignal()).toBeUndefined();
     await ex.stop();
@@ -87,10 +92,16 @@ describe('cancellation', () => {
 
   it('cancels by event through cancelOn, matching on the data field, and cascades to invoked children', async () => {
     const release = deferred();
-    const child = spec('child', async ({ step }) => step.run('wait', () => release.promise.then(() => 'child done')));
-    const parent = spec('watched', async ({ step }) => step.invoke('child', { function: child, data: {} }), {
-      cancelOn: [{ event: 'test/run.cancel', matchField: 'runId' }],
-    });
+    const child = spec('child', async ({ step }) =>
+      step.run('wait', () => release.promise.then(() => 'child done')),
+    );
+    const parent = spec(
+      'watched',
+      async ({ step }) => step.invoke('child', { function: child, data: {} }),
+      {
+        cancelOn: [{ event: 'test/run.cancel', matchField: 'runId' }],
+      },
+    );
     const ex = h.executor({ functions: [child, parent] });
     await ex.start();
     const x = await h.run(ex, 'test/watched', { runId: 'X' });

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../db/client.ts';
 import type { AnyFunctionSpec, PipelineEvent } from '../spec.ts';
 import { concurrencyKeys } from './concurrency.ts';
-import { isNonRetriable, isStepFailure, retryAfterMs, serializeError, stepFailure } from './errors.ts';
+import {
+  isNonRetriable,
+  isStepFailure,
+  retryAfterMs,
+  serializeError,
+  stepFailure,
+} from './errors.ts';
 import { withRunSignal } from './signal.ts';
 import { createStepTools, type Pause } from './steps.ts';
 import { insertRun, loadSteps, pauseForChild, pauseRun, saveStep } from './store.ts';
@@ -17,7 +23,12 @@ export interface ExecuteDeps {
   stopping(): boolean;
   send(events: PipelineEvent[]): Promise<unknown>;
   /** Moves the run to a final status (and wakes its parent, queues its failure handler). */
-  finish(runId: string, status: RunStatus, result: unknown, error: SerializedError | null): Promise<void>;
+  finish(
+    runId: string,
+    status: RunStatus,
+    result: unknown,
+    error: SerializedError | null,
+  ): Promise<void>;
 }
 
 type Outcome = Pause | { kind: 'done'; result: unknown } | { kind: 'error'; error: unknown };
@@ -29,7 +40,11 @@ type Outcome = Pause | { kind: 'done'; result: unknown } | { kind: 'error'; erro
  */
 export async function execute(d: ExecuteDeps, run: RunRecord, signal: AbortSignal): Promise<void> {
   const spec = d.functions.get(run.functionId);
-  if (!spec) return d.finish(run.id, 'failed', null, { name: 'NonRetriableError', message: `Function ${run.functionId} is not registered` });
+  if (!spec)
+    return d.finish(run.id, 'failed', null, {
+      name: 'NonRetriableError',
+      message: `Function ${run.functionId} is not registered`,
+    });
 
   let pauseWith: (p: Pause) => void = () => {};
   const paused = new Promise<Pause>((resolve) => (pauseWith = resolve));
@@ -49,7 +64,10 @@ export async function execute(d: ExecuteDeps, run: RunRecord, signal: AbortSigna
       pause: (p) => pauseWith(p),
       track: (p) => {
         pending.add(p);
-        p.then(() => pending.delete(p), () => pending.delete(p));
+        p.then(
+          () => pending.delete(p),
+          () => pending.delete(p),
+        );
         return p;
       },
     },
@@ -58,14 +76,32 @@ export async function execute(d: ExecuteDeps, run: RunRecord, signal: AbortSigna
 
   const call = async (): Promise<unknown> => {
     if (run.kind === 'failure') {
-      const data = run.event.data as { run_id: string; error: SerializedError; event: PipelineEvent };
-      await spec.onFailure?.({ event: data.event, error: stepFailure(data.error), runId: data.run_id, step: tools });
+      const data = run.event.data as {
+        run_id: string;
+        error: SerializedError;
+        event: PipelineEvent;
+      };
+      await spec.onFailure?.({
+        event: data.event,
+        error: stepFailure(data.error),
+        runId: data.run_id,
+        step: tools,
+      });
       return null;
     }
-    return spec.handler({ event: run.event, step: tools, runId: run.id, get attempt() { return attempt(); } });
+    return spec.handler({
+      event: run.event,
+      step: tools,
+      runId: run.id,
+      get attempt() {
+        return attempt();
+      },
+    });
   };
   const aborted = new Promise<Pause>((resolve) =>
-    signal.aborted ? resolve({ kind: 'halt' }) : signal.addEventListener('abort', () => resolve({ kind: 'halt' }), { once: true }),
+    signal.aborted
+      ? resolve({ kind: 'halt' })
+      : signal.addEventListener('abort', () => resolve({ kind: 'halt' }), { once: true }),
   );
   const outcome: Outcome = await Promise.race([
     withRunSignal(run.id, signal, call).then(
@@ -80,7 +116,14 @@ export async function execute(d: ExecuteDeps, run: RunRecord, signal: AbortSigna
   await record(d, spec, run, outcome, signal.aborted || d.stopping(), attempt());
 }
 
-async function record(d: ExecuteDeps, spec: AnyFunctionSpec, run: RunRecord, o: Outcome, halted: boolean, attempt: number): Promise<void> {
+async function record(
+  d: ExecuteDeps,
+  spec: AnyFunctionSpec,
+  run: RunRecord,
+  o: Outcome,
+  halted: boolean,
+  attempt: number,
+): Promise<void> {
   const now = d.now();
   switch (o.kind) {
     case 'done':
@@ -92,7 +135,13 @@ async function record(d: ExecuteDeps, spec: AnyFunctionSpec, run: RunRecord, o: 
       if (isStepFailure(o.error) || isNonRetriable(o.error) || next > spec.retries) {
         return d.finish(run.id, 'failed', null, serializeError(o.error));
       }
-      await pauseRun(d.sql, run.id, 'queued', new Date(now + (retryAfterMs(o.error, now) ?? d.backoff(next))), next);
+      await pauseRun(
+        d.sql,
+        run.id,
+        'queued',
+        new Date(now + (retryAfterMs(o.error, now) ?? d.backoff(next))),
+        next,
+      );
       return;
     }
     case 'retry':
@@ -116,7 +165,11 @@ async function record(d: ExecuteDeps, spec: AnyFunctionSpec, run: RunRecord, o: 
           parentRunId: run.id,
           parentStepKey: o.key,
         });
-        await saveStep(tx, run.id, o.key, { kind: 'invoke', status: 'waiting', childRunId: child.id });
+        await saveStep(tx, run.id, o.key, {
+          kind: 'invoke',
+          status: 'waiting',
+          childRunId: child.id,
+        });
       });
       return;
     case 'halt':

@@ -7,7 +7,13 @@ import { checkRules, concurrencyKeys, Slots } from './concurrency.ts';
 import { defaultBackoff, serializeError } from './errors.ts';
 import { execute } from './execute.ts';
 import * as store from './store.ts';
-import type { LocalExecutor, LocalExecutorOptions, RunRecord, RunStatus, SerializedError } from './types.ts';
+import type {
+  LocalExecutor,
+  LocalExecutorOptions,
+  RunRecord,
+  RunStatus,
+  SerializedError,
+} from './types.ts';
 
 const UNFINISHED: RunStatus[] = ['queued', 'running', 'sleeping'];
 const isFinal = (s: RunStatus): boolean => !UNFINISHED.includes(s);
@@ -46,14 +52,26 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
     }
   }
 
-  async function finish(runId: string, status: RunStatus, result: unknown, error: SerializedError | null, from = ['running'] as RunStatus[]): Promise<RunRecord | undefined> {
+  async function finish(
+    runId: string,
+    status: RunStatus,
+    result: unknown,
+    error: SerializedError | null,
+    from = ['running'] as RunStatus[],
+  ): Promise<RunRecord | undefined> {
     const run = await sql.begin(async (tx) => {
       const r = await store.finishRun(tx, runId, from, status, result, error);
       if (!r) return undefined;
       await store.resolveParentStep(tx, r);
       if (r.status === 'failed' && r.kind === 'handler' && functions.get(r.functionId)?.onFailure) {
         const data = { function_id: r.functionId, run_id: r.id, error: r.error, event: r.event };
-        await store.insertRun(tx, { functionId: r.functionId, kind: 'failure', event: { name: 'inngest/function.failed', data, id: randomUUID() }, concurrencyKeys: [], parentRunId: r.id });
+        await store.insertRun(tx, {
+          functionId: r.functionId,
+          kind: 'failure',
+          event: { name: 'inngest/function.failed', data, id: randomUUID() },
+          concurrencyKeys: [],
+          parentRunId: r.id,
+        });
       }
       return r;
     });
@@ -78,7 +96,10 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
     const ids: string[] = [];
     const failed: RunRecord[] = [];
     for (const [i, e] of events.entries()) {
-      if (typeof e?.name !== 'string' || e.name === '') throw new InvalidInputError([{ field: `events[${i}].name`, message: 'An event needs a name.' }]);
+      if (typeof e?.name !== 'string' || e.name === '')
+        throw new InvalidInputError([
+          { field: `events[${i}].name`, message: 'An event needs a name.' },
+        ]);
       const id = e.id ?? randomUUID();
       ids.push(id);
       const fresh = await sql.begin(async (tx) => {
@@ -91,7 +112,13 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
             functionId: spec.id,
             event,
             concurrencyKeys: parsed.success ? concurrencyKeys(spec, event) : [],
-            ...(parsed.success ? {} : { error: serializeError(new NonRetriableError(`Invalid event data: ${v.summarize(parsed.issues)}`)) }),
+            ...(parsed.success
+              ? {}
+              : {
+                  error: serializeError(
+                    new NonRetriableError(`Invalid event data: ${v.summarize(parsed.issues)}`),
+                  ),
+                }),
           });
           if (run.status === 'failed') failed.push(run);
         }
@@ -103,9 +130,13 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
       }
       for (const spec of functions.values()) {
         for (const rule of spec.cancelOn ?? []) {
-          const value = rule.event === e.name ? (e.data as Record<string, unknown> | null)?.[rule.matchField] : undefined;
+          const value =
+            rule.event === e.name
+              ? (e.data as Record<string, unknown> | null)?.[rule.matchField]
+              : undefined;
           if (value === undefined) continue;
-          for (const runId of await store.unfinishedByField(sql, spec.id, rule.matchField, value)) await cancel(runId);
+          for (const runId of await store.unfinishedByField(sql, spec.id, rule.matchField, value))
+            await cancel(runId);
         }
       }
     }
@@ -117,12 +148,23 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
   function launch(run: RunRecord): void {
     const ctl = new AbortController();
     slots.take(run.concurrencyKeys);
-    const deps = { sql, functions, now, backoff: o.retryBackoff ?? defaultBackoff, stopping: () => stopping, send, finish: async (id: string, s: RunStatus, r: unknown, e: SerializedError | null) => void (await finish(id, s, r, e)) };
+    const deps = {
+      sql,
+      functions,
+      now,
+      backoff: o.retryBackoff ?? defaultBackoff,
+      stopping: () => stopping,
+      send,
+      finish: async (id: string, s: RunStatus, r: unknown, e: SerializedError | null) =>
+        void (await finish(id, s, r, e)),
+    };
     const done = execute(deps, run, ctl.signal)
       .catch(async (e: unknown) => {
         // Infrastructure trouble (e.g. the database went away): try again later from the last saved step.
         log('execution failed; requeued', { runId: run.id, error: serializeError(e) });
-        await store.pauseRun(sql, run.id, 'queued', new Date(now() + 1000), run.attempt).catch(() => {});
+        await store
+          .pauseRun(sql, run.id, 'queued', new Date(now() + 1000), run.attempt)
+          .catch(() => {});
       })
       .finally(() => {
         inflight.delete(run.id);
@@ -133,7 +175,12 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
   }
 
   async function fill(): Promise<void> {
-    for (const due of await store.dueRuns(sql, [...functions.keys()], new Date(now()), 100 + inflight.size)) {
+    for (const due of await store.dueRuns(
+      sql,
+      [...functions.keys()],
+      new Date(now()),
+      100 + inflight.size,
+    )) {
       if (!running || stopping || inflight.size >= cap) break;
       // FIFO per key: a run that does not fit waits; later runs under other keys may pass it.
       if (inflight.has(due.id) || !slots.fits(due.concurrencyKeys)) continue;
@@ -142,7 +189,11 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
     }
     const at = await store.nextWake(sql, new Date(now()));
     clearTimeout(wakeTimer);
-    if (at && running && !stopping) wakeTimer = setTimeout(() => void tick(), Math.min(Math.max(0, at.getTime() - now()) + 1, 2 ** 31 - 1));
+    if (at && running && !stopping)
+      wakeTimer = setTimeout(
+        () => void tick(),
+        Math.min(Math.max(0, at.getTime() - now()) + 1, 2 ** 31 - 1),
+      );
   }
 
   /** Schedules due runs; calls during a pass make it go round once more (never two passes at once). */
@@ -180,8 +231,13 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
       clearTimeout(wakeTimer);
       await ticking;
       let timer: NodeJS.Timeout | undefined;
-      const settled = Promise.allSettled([...inflight.values()].map((r) => r.done)).then(() => true);
-      const inTime = await Promise.race([settled, new Promise<false>((r) => (timer = setTimeout(r, timeoutMs, false)))]);
+      const settled = Promise.allSettled([...inflight.values()].map((r) => r.done)).then(
+        () => true,
+      );
+      const inTime = await Promise.race([
+        settled,
+        new Promise<false>((r) => (timer = setTimeout(r, timeoutMs, false))),
+      ]);
       clearTimeout(timer);
       if (!inTime) {
         log('stop timed out; aborting in-flight runs', { count: inflight.size });
@@ -210,7 +266,10 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
           reject(new Error(`Run ${id} did not finish within ${timeoutMs} ms`));
         }, timeoutMs);
         set.add(done);
-        store.getRun(sql, id).then((r) => r && isFinal(r.status) && done(r), (e: unknown) => (off(), reject(e)));
+        store.getRun(sql, id).then(
+          (r) => r && isFinal(r.status) && done(r),
+          (e: unknown) => (off(), reject(e)),
+        );
       });
     },
   };

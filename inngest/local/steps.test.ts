@@ -31,7 +31,10 @@ describe('step.run', () => {
     // The handler ran twice (before and after the sleep), each step once.
     expect(calls).toEqual({ body: 2, a: 1, b: 1, x: 3 });
     // The first execution already sees the JSON round-tripped value, like a replay would.
-    expect(seen).toEqual([{ at: '1970-01-01T00:00:00.000Z', n: 1 }, { at: '1970-01-01T00:00:00.000Z', n: 1 }]);
+    expect(seen).toEqual([
+      { at: '1970-01-01T00:00:00.000Z', n: 1 },
+      { at: '1970-01-01T00:00:00.000Z', n: 1 },
+    ]);
     const keys = await h.db.sql<{ step_key: string; status: string }[]>`
       SELECT step_key, status FROM executor_steps WHERE run_id = ${run.id} ORDER BY started_at, step_key`;
     expect(keys.map((k) => k.step_key)).toEqual(['a', 'u', 'x', 'x:1', 'x:2', 'nap', 'b']);
@@ -134,15 +137,29 @@ describe('retries', () => {
 
   it('fails the run when retries are exhausted; a handler may catch a failed step instead', async () => {
     let calls = 0;
-    const always = spec('always', async ({ step }) => step.run('s', () => { calls++; throw new Error('nope'); }), { retries: 2 });
-    const caught = spec('caught', async ({ step }) => {
-      try {
-        await step.run('s', () => { throw new Error('first'); });
-        return 'unreachable';
-      } catch (e) {
-        return `recovered from ${(e as Error).message}`;
-      }
-    }, { retries: 1 });
+    const always = spec(
+      'always',
+      async ({ step }) =>
+        step.run('s', () => {
+          calls++;
+          throw new Error('nope');
+        }),
+      { retries: 2 },
+    );
+    const caught = spec(
+      'caught',
+      async ({ step }) => {
+        try {
+          await step.run('s', () => {
+            throw new Error('first');
+          });
+          return 'unreachable';
+        } catch (e) {
+          return `recovered from ${(e as Error).message}`;
+        }
+      },
+      { retries: 1 },
+    );
     const ex = h.executor({ functions: [always, caught] });
     await ex.start();
     const a = await ex.waitForRun((await h.run(ex, 'test/always')).id);

@@ -38,7 +38,10 @@ const never = (): Promise<never> => new Promise<never>(() => {});
  * per-step retries, durable sleeps, invoke and sendEvent. Code between steps runs again on
  * every execution; a step whose result was saved never runs again.
  */
-export function createStepTools(c: StepContext, initialAttempt: number): { tools: StepTools; attempt(): number } {
+export function createStepTools(
+  c: StepContext,
+  initialAttempt: number,
+): { tools: StepTools; attempt(): number } {
   let attempt = initialAttempt;
   let paused = false;
   const used = new Set<string>();
@@ -71,12 +74,17 @@ export function createStepTools(c: StepContext, initialAttempt: number): { tools
     }
   };
 
-  async function step<T>(kind: 'run' | 'event', id: string, fn: (key: string) => Promise<T> | T): Promise<T> {
+  async function step<T>(
+    kind: 'run' | 'event',
+    id: string,
+    fn: (key: string) => Promise<T> | T,
+  ): Promise<T> {
     const key = keyFor(id);
     if (paused) return never();
     const row = c.steps.get(key);
     if (row?.status === 'completed') return row.result as T;
-    if (row?.status === 'failed') throw stepFailure(row.error ?? { name: 'Error', message: 'step failed' });
+    if (row?.status === 'failed')
+      throw stepFailure(row.error ?? { name: 'Error', message: 'step failed' });
     if (mustHalt()) return pause({ kind: 'halt' });
     const prior = row?.attempts ?? 0;
     attempt = prior;
@@ -90,17 +98,45 @@ export function createStepTools(c: StepContext, initialAttempt: number): { tools
       const attempts = prior + 1;
       if (isNonRetriable(e) || attempts > c.retries) {
         const error = serializeError(e);
-        if (!(await persist(key, { kind, status: 'failed', error, attempts, startedAt }))) return never();
-        c.steps.set(key, { step_key: key, kind, status: 'failed', result: null, error, attempts, wake_at: null });
+        if (!(await persist(key, { kind, status: 'failed', error, attempts, startedAt })))
+          return never();
+        c.steps.set(key, {
+          step_key: key,
+          kind,
+          status: 'failed',
+          result: null,
+          error,
+          attempts,
+          wake_at: null,
+        });
         throw stepFailure(error);
       }
       const wakeAt = new Date(c.now() + (retryAfterMs(e, c.now()) ?? c.backoff(attempts)));
-      if (!(await persist(key, { kind, status: 'retrying', error: serializeError(e), attempts, wakeAt, startedAt }))) return never();
+      if (
+        !(await persist(key, {
+          kind,
+          status: 'retrying',
+          error: serializeError(e),
+          attempts,
+          wakeAt,
+          startedAt,
+        }))
+      )
+        return never();
       return pause({ kind: 'retry', wakeAt, attempt: attempts });
     }
     const result = JSON.parse(JSON.stringify(value ?? null)) as T;
-    if (!(await persist(key, { kind, status: 'completed', result, attempts: prior, startedAt }))) return never();
-    c.steps.set(key, { step_key: key, kind, status: 'completed', result, error: null, attempts: prior, wake_at: null });
+    if (!(await persist(key, { kind, status: 'completed', result, attempts: prior, startedAt })))
+      return never();
+    c.steps.set(key, {
+      step_key: key,
+      kind,
+      status: 'completed',
+      result,
+      error: null,
+      attempts: prior,
+      wake_at: null,
+    });
     attempt = 0;
     return result;
   }
@@ -111,10 +147,19 @@ export function createStepTools(c: StepContext, initialAttempt: number): { tools
     const row = c.steps.get(key);
     if (row?.status === 'completed') return;
     const wakeAt = row?.wake_at ?? wake();
-    if (Number.isNaN(wakeAt.getTime())) throw new NonRetriableError(`Invalid wake time for step "${id}"`);
+    if (Number.isNaN(wakeAt.getTime()))
+      throw new NonRetriableError(`Invalid wake time for step "${id}"`);
     if (wakeAt.getTime() <= c.now()) {
       if (!(await persist(key, { kind: 'sleep', status: 'completed', wakeAt }))) return never();
-      c.steps.set(key, { step_key: key, kind: 'sleep', status: 'completed', result: null, error: null, attempts: 0, wake_at: wakeAt });
+      c.steps.set(key, {
+        step_key: key,
+        kind: 'sleep',
+        status: 'completed',
+        result: null,
+        error: null,
+        attempts: 0,
+        wake_at: wakeAt,
+      });
       return;
     }
     return pause(mustHalt() ? { kind: 'halt' } : { kind: 'sleep', key, wakeAt });
@@ -133,18 +178,24 @@ export function createStepTools(c: StepContext, initialAttempt: number): { tools
         return { ids: sent.map((e) => e.id) };
       });
     },
-    invoke: async <TData, TResult>(id: string, o: { function: { id: string }; data: TData }): Promise<TResult> => {
+    invoke: async <TData, TResult>(
+      id: string,
+      o: { function: { id: string }; data: TData },
+    ): Promise<TResult> => {
       const key = keyFor(id);
       if (paused) return never();
       const row = c.steps.get(key);
       if (row?.status === 'completed') return row.result as TResult;
-      if (row?.status === 'failed') throw stepFailure(row.error ?? { name: 'Error', message: 'invoke failed' });
+      if (row?.status === 'failed')
+        throw stepFailure(row.error ?? { name: 'Error', message: 'invoke failed' });
       if (row?.status === 'waiting') return pause({ kind: 'wait', key });
       if (mustHalt()) return pause({ kind: 'halt' });
       const spec = c.functions.get(o.function.id);
       const parsed = spec ? v.safeParse(spec.schema, o.data) : undefined;
       if (!spec || !parsed?.success) {
-        const message = spec ? `Invalid data for ${spec.id}: ${v.summarize(parsed!.issues!)}` : `Function ${o.function.id} is not registered`;
+        const message = spec
+          ? `Invalid data for ${spec.id}: ${v.summarize(parsed!.issues!)}`
+          : `Function ${o.function.id} is not registered`;
         const error = serializeError(new NonRetriableError(message));
         if (!(await persist(key, { kind: 'invoke', status: 'failed', error }))) return never();
         throw stepFailure(error);

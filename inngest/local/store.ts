@@ -53,8 +53,14 @@ const j = (v: unknown): string => JSON.stringify(v ?? null);
 const FINAL: RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 /** Records an event id; false when it was seen before (the event must be dropped). */
-export async function recordEvent(db: Db, id: string, name: string, data: unknown): Promise<boolean> {
-  const rows = await db`INSERT INTO executor_events (id, name, data) VALUES (${id}, ${name}, ${j(data)}::text::jsonb)
+export async function recordEvent(
+  db: Db,
+  id: string,
+  name: string,
+  data: unknown,
+): Promise<boolean> {
+  const rows =
+    await db`INSERT INTO executor_events (id, name, data) VALUES (${id}, ${name}, ${j(data)}::text::jsonb)
     ON CONFLICT (id) DO NOTHING RETURNING id`;
   return rows.length === 1;
 }
@@ -91,7 +97,10 @@ export async function getRun(db: Db, id: string): Promise<RunRecord | undefined>
 }
 
 /** Runs matching every given filter, oldest first. */
-export async function listRuns(db: Db, f: { eventId?: string; parentRunId?: string; functionId?: string }): Promise<RunRecord[]> {
+export async function listRuns(
+  db: Db,
+  f: { eventId?: string; parentRunId?: string; functionId?: string },
+): Promise<RunRecord[]> {
   const rows = await db<RunRow[]>`SELECT * FROM executor_runs
     WHERE (${f.eventId ?? null}::text IS NULL OR event_id = ${f.eventId ?? null})
       AND (${f.parentRunId ?? null}::uuid IS NULL OR parent_run_id = ${f.parentRunId ?? null})
@@ -101,13 +110,22 @@ export async function listRuns(db: Db, f: { eventId?: string; parentRunId?: stri
 }
 
 /** Runs of the given functions due now, oldest first: queued (past any back-off) or sleeping past their wake time. */
-export async function dueRuns(db: Db, functionIds: string[], now: Date, limit: number): Promise<Pick<RunRecord, 'id' | 'functionId' | 'concurrencyKeys'>[]> {
+export async function dueRuns(
+  db: Db,
+  functionIds: string[],
+  now: Date,
+  limit: number,
+): Promise<Pick<RunRecord, 'id' | 'functionId' | 'concurrencyKeys'>[]> {
   const rows = await db<{ id: string; function_id: string; concurrency_keys: string[] }[]>`
     SELECT id, function_id, concurrency_keys FROM executor_runs
      WHERE status IN ('queued', 'sleeping') AND function_id = ANY(${db.array(functionIds)}::text[])
        AND ((status = 'queued' AND (wake_at IS NULL OR wake_at <= ${now})) OR (status = 'sleeping' AND wake_at <= ${now}))
      ORDER BY seq LIMIT ${limit}`;
-  return rows.map((r) => ({ id: r.id, functionId: r.function_id, concurrencyKeys: r.concurrency_keys }));
+  return rows.map((r) => ({
+    id: r.id,
+    functionId: r.function_id,
+    concurrencyKeys: r.concurrency_keys,
+  }));
 }
 
 /** Claims a due run for execution; undefined when someone else claimed it or it is not due. */
@@ -128,14 +146,28 @@ export async function nextWake(db: Db, now: Date): Promise<Date | null> {
 }
 
 /** Moves a running run to queued/sleeping (pause points); false when it is no longer running. */
-export async function pauseRun(db: Db, id: string, status: 'queued' | 'sleeping', wakeAt: Date | null, attempt: number): Promise<boolean> {
-  const rows = await db`UPDATE executor_runs SET status = ${status}, wake_at = ${wakeAt}, attempt = ${attempt}, updated_at = now()
+export async function pauseRun(
+  db: Db,
+  id: string,
+  status: 'queued' | 'sleeping',
+  wakeAt: Date | null,
+  attempt: number,
+): Promise<boolean> {
+  const rows =
+    await db`UPDATE executor_runs SET status = ${status}, wake_at = ${wakeAt}, attempt = ${attempt}, updated_at = now()
     WHERE id = ${id} AND status = 'running' RETURNING id`;
   return rows.length === 1;
 }
 
 /** Finishes a run that is in one of `from`; undefined when it was not. */
-export async function finishRun(db: Db, id: string, from: RunStatus[], status: RunStatus, result: unknown, error: SerializedError | null): Promise<RunRecord | undefined> {
+export async function finishRun(
+  db: Db,
+  id: string,
+  from: RunStatus[],
+  status: RunStatus,
+  result: unknown,
+  error: SerializedError | null,
+): Promise<RunRecord | undefined> {
   const [row] = await db<RunRow[]>`UPDATE executor_runs
        SET status = ${status}, result = ${j(result)}::text::jsonb, error = ${error ? j(error) : null}::text::jsonb,
            wake_at = NULL, updated_at = now(), finished_at = now()
@@ -151,7 +183,12 @@ export async function requeueInterrupted(db: Db, except: string[]): Promise<numb
 }
 
 /** Unfinished runs of a function whose event data field equals `value`. */
-export async function unfinishedByField(db: Db, functionId: string, field: string, value: unknown): Promise<string[]> {
+export async function unfinishedByField(
+  db: Db,
+  functionId: string,
+  field: string,
+  value: unknown,
+): Promise<string[]> {
   const rows = await db<{ id: string }[]>`SELECT id FROM executor_runs
     WHERE function_id = ${functionId} AND kind = 'handler' AND status <> ALL(${db.array(FINAL)}::text[])
       AND event -> 'data' -> ${field}::text = ${j(value)}::text::jsonb`;
@@ -210,11 +247,15 @@ export async function resolveParentStep(db: Db, child: RunRecord): Promise<void>
   if (!child.parentRunId || !child.parentStepKey) return;
   await db`SELECT id FROM executor_runs WHERE id = ${child.parentRunId} FOR UPDATE`;
   const error =
-    child.status === 'cancelled' ? { name: 'Error', message: `Invoked run ${child.id} was cancelled` } : child.error;
+    child.status === 'cancelled'
+      ? { name: 'Error', message: `Invoked run ${child.id} was cancelled` }
+      : child.error;
   await saveStep(db, child.parentRunId, child.parentStepKey, {
     kind: 'invoke',
     status: child.status === 'completed' ? 'completed' : 'failed',
-    ...(child.status === 'completed' ? { result: child.result } : { error: error ?? { name: 'Error', message: 'failed' } }),
+    ...(child.status === 'completed'
+      ? { result: child.result }
+      : { error: error ?? { name: 'Error', message: 'failed' } }),
     childRunId: child.id,
   });
   await db`UPDATE executor_runs SET status = 'queued', wake_at = NULL, updated_at = now()

@@ -59,7 +59,11 @@ export interface LocalExecutor {
   cancel(runId: string): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Runs by the event that started them, by parent (invoked children and failure runs), or by function. */
-  listRuns(filter: { eventId?: string; parentRunId?: string; functionId?: string }): Promise<RunRecord[]>;
+  listRuns(filter: {
+    eventId?: string;
+    parentRunId?: string;
+    functionId?: string;
+  }): Promise<RunRecord[]>;
   /** Resolves with the run once it is final; rejects after `timeoutMs`. */
   waitForRun(runId: string, timeoutMs?: number): Promise<RunRecord>;
   /** The abort signal of a run executing in this process (aborted on cancel or forced stop). */

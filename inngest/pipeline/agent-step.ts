@@ -18,16 +18,24 @@ import type { PipelineDeps } from './deps.ts';
  *   cancelled): a non-retriable failure whose message starts with `agent:<class>:` so the failure
  *   handler can record the classified cause.
  */
-export type StepResult<T> = { kind: 'ok'; value: T } | { kind: 'usage_limit'; wakeAt: string; message: string };
+export type StepResult<T> =
+  { kind: 'ok'; value: T } | { kind: 'usage_limit'; wakeAt: string; message: string };
 
 const TRANSIENT = new Set(['api_error', 'crashed', 'timed_out', 'idle_timeout']);
 
 /** Maps a finished session to a step result, or throws the right kind of error. */
-export function judge<T>(outcome: AgentOutcome, value: () => T, backoffMs: number, now = Date.now()): StepResult<T> {
+export function judge<T>(
+  outcome: AgentOutcome,
+  value: () => T,
+  backoffMs: number,
+  now = Date.now(),
+): StepResult<T> {
   if (outcome.class === 'success') return { kind: 'ok', value: value() };
   if (outcome.class === 'usage_limit') {
     const reset = outcome.resetAt ? Date.parse(outcome.resetAt) : NaN;
-    const wakeAt = new Date(Number.isFinite(reset) && reset > now ? reset : now + backoffMs).toISOString();
+    const wakeAt = new Date(
+      Number.isFinite(reset) && reset > now ? reset : now + backoffMs,
+    ).toISOString();
     return { kind: 'usage_limit', wakeAt, message: outcome.message };
   }
   const error = `agent:${outcome.class}: ${outcome.message}`;
@@ -47,9 +55,22 @@ export interface TrackedMeta {
 }
 
 /** Runs `fn` inside a memoised step and records it on the run's timeline (run_steps). */
-export function tracked<T>(step: StepTools, deps: PipelineDeps, ctx: { runId: string }, key: string, meta: TrackedMeta, fn: () => Promise<T>): Promise<T> {
+export function tracked<T>(
+  step: StepTools,
+  deps: PipelineDeps,
+  ctx: { runId: string },
+  key: string,
+  meta: TrackedMeta,
+  fn: () => Promise<T>,
+): Promise<T> {
   return step.run(key, async () => {
-    await stepStarted(deps.sql, { runId: ctx.runId, stepKey: key, phase: meta.phase, ...(meta.iteration !== undefined ? { iteration: meta.iteration } : {}), name: meta.name });
+    await stepStarted(deps.sql, {
+      runId: ctx.runId,
+      stepKey: key,
+      phase: meta.phase,
+      ...(meta.iteration !== undefined ? { iteration: meta.iteration } : {}),
+      name: meta.name,
+    });
     try {
       const value = await fn();
       await stepFinished(deps.sql, ctx.runId, key, 'completed');
@@ -79,9 +100,31 @@ export async function agentStep<T>(
     const r = await tracked(step, deps, ctx, id, meta, () => fn(id));
     if (r.kind === 'ok') return r.value;
     await step.run(`${id}:sleep-mark`, async () => {
-      await markSleeping(deps.sql, ctx.runId, new Date(r.wakeAt), `usage limit: sleeping until ${r.wakeAt}`);
-      await stepStarted(deps.sql, { runId: ctx.runId, stepKey: `${id}:sleep`, phase: meta.phase, name: 'usage limit: sleep', kind: 'sleep', status: 'sleeping', wakeAt: new Date(r.wakeAt), message: r.message });
-      await deps.reporter.report({ scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'status', phase: meta.phase, status: 'sleeping', level: 'warn', message: `Usage limit reached; sleeping until ${r.wakeAt}.` });
+      await markSleeping(
+        deps.sql,
+        ctx.runId,
+        new Date(r.wakeAt),
+        `usage limit: sleeping until ${r.wakeAt}`,
+      );
+      await stepStarted(deps.sql, {
+        runId: ctx.runId,
+        stepKey: `${id}:sleep`,
+        phase: meta.phase,
+        name: 'usage limit: sleep',
+        kind: 'sleep',
+        status: 'sleeping',
+        wakeAt: new Date(r.wakeAt),
+        message: r.message,
+      });
+      await deps.reporter.report({
+        scenarioId: ctx.scenarioId,
+        runId: ctx.runId,
+        kind: 'status',
+        phase: meta.phase,
+        status: 'sleeping',
+        level: 'warn',
+        message: `Usage limit reached; sleeping until ${r.wakeAt}.`,
+      });
       return null;
     });
     await step.sleepUntil(`${id}:sleep`, r.wakeAt);

@@ -20,17 +20,31 @@ export interface RunBudget extends GenerationConfig {
 
 export const DEFAULT_BUDGETS: Record<Complexity, SessionBudget> = {
   simple: { maxTurns: 30, maxBudgetUsd: 2, timeoutMs: 10 * 60_000, idleTimeoutMs: 3 * 60_000 },
-  intermediate: { maxTurns: 50, maxBudgetUsd: 5, timeoutMs: 20 * 60_000, idleTimeoutMs: 4 * 60_000 },
+  intermediate: {
+    maxTurns: 50,
+    maxBudgetUsd: 5,
+    timeoutMs: 20 * 60_000,
+    idleTimeoutMs: 4 * 60_000,
+  },
   advanced: { maxTurns: 80, maxBudgetUsd: 10, timeoutMs: 30 * 60_000, idleTimeoutMs: 5 * 60_000 },
 };
 
 /** Reads the settings' budget overrides (partial, per complexity). */
-export async function budgetSettings(db: Db): Promise<Partial<Record<Complexity, Partial<SessionBudget>>>> {
-  const [row] = await db<{ value: Partial<Record<Complexity, Partial<SessionBudget>>> }[]>`SELECT value FROM settings WHERE key = 'budgets'`;
+export async function budgetSettings(
+  db: Db,
+): Promise<Partial<Record<Complexity, Partial<SessionBudget>>>> {
+  const [row] = await db<
+    { value: Partial<Record<Complexity, Partial<SessionBudget>>> }[]
+  >`SELECT value FROM settings WHERE key = 'budgets'`;
   return row?.value ?? {};
 }
 
-export function resolveBudget(complexity: Complexity, config: GenerationConfig, defaultModel: string, overrides: Partial<Record<Complexity, Partial<SessionBudget>>> = {}): RunBudget {
+export function resolveBudget(
+  complexity: Complexity,
+  config: GenerationConfig,
+  defaultModel: string,
+  overrides: Partial<Record<Complexity, Partial<SessionBudget>>> = {},
+): RunBudget {
   const base = { ...DEFAULT_BUDGETS[complexity], ...(overrides[complexity] ?? {}) };
   const session: SessionBudget = {
     ...base,

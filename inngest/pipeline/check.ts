@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { saveValidation } from '../../db/validations.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
-import { getProfile, runExternalValidator, validateScenario, type Finding } from '../../runner/validate/index.ts';
+import {
+  getProfile,
+  runExternalValidator,
+  validateScenario,
+  type Finding,
+} from '../../runner/validate/index.ts';
 import type { RunContext } from './context.ts';
 import type { PipelineDeps } from './deps.ts';
 
@@ -19,29 +24,60 @@ export interface CheckResult {
   warningCount: number;
 }
 
-export async function checkDir(deps: PipelineDeps, ctx: RunContext, dir: string, o: { phase: string; attempt: number; external: boolean }): Promise<CheckResult> {
+export async function checkDir(
+  deps: PipelineDeps,
+  ctx: RunContext,
+  dir: string,
+  o: { phase: string; attempt: number; external: boolean },
+): Promise<CheckResult> {
   const t0 = Date.now();
   const report = await validateScenario({ dir, profile: ctx.profile, name: ctx.slug });
   await saveValidation(deps.sql, {
-    runId: ctx.runId, scenarioId: ctx.scenarioId, phase: o.phase, validator: 'builtin', profile: report.profile, attempt: o.attempt,
-    passed: report.valid, errorCount: report.counts.error, warningCount: report.counts.warning, findings: report.findings,
-    exitCode: null, rawOutputKey: null, durationMs: Date.now() - t0,
+    runId: ctx.runId,
+    scenarioId: ctx.scenarioId,
+    phase: o.phase,
+    validator: 'builtin',
+    profile: report.profile,
+    attempt: o.attempt,
+    passed: report.valid,
+    errorCount: report.counts.error,
+    warningCount: report.counts.warning,
+    findings: report.findings,
+    exitCode: null,
+    rawOutputKey: null,
+    durationMs: Date.now() - t0,
   });
   const findings = [...report.findings];
   let valid = report.valid;
   const command = deps.config.EXTERNAL_VALIDATOR;
   if (o.external && command) {
     const ext = await runExternalValidator({
-      command, scenarioDir: dir, name: ctx.slug, layout: getProfile(ctx.profile).deployPath(ctx.slug), timeoutMs: 5 * 60_000,
-      env: process.env, ...(deps.config.VROOLI_ROOT ? { seed: { from: deps.config.VROOLI_ROOT, paths: ['scripts'] } } : {}),
+      command,
+      scenarioDir: dir,
+      name: ctx.slug,
+      layout: getProfile(ctx.profile).deployPath(ctx.slug),
+      timeoutMs: 5 * 60_000,
+      env: process.env,
+      ...(deps.config.VROOLI_ROOT
+        ? { seed: { from: deps.config.VROOLI_ROOT, paths: ['scripts'] } }
+        : {}),
     });
     const rawKey = `runs/${ctx.runId}/validation/${o.phase}-external-${o.attempt}.log`;
     await deps.store.put(rawKey, ext.output, { contentType: 'text/plain; charset=utf-8' });
     await saveValidation(deps.sql, {
-      runId: ctx.runId, scenarioId: ctx.scenarioId, phase: o.phase, validator: 'external', profile: report.profile, attempt: o.attempt,
-      passed: ext.passed, errorCount: ext.findings.filter((f) => f.severity === 'error').length,
-      warningCount: ext.findings.filter((f) => f.severity === 'warning').length, findings: ext.findings,
-      exitCode: ext.exitCode, rawOutputKey: rawKey, durationMs: ext.durationMs,
+      runId: ctx.runId,
+      scenarioId: ctx.scenarioId,
+      phase: o.phase,
+      validator: 'external',
+      profile: report.profile,
+      attempt: o.attempt,
+      passed: ext.passed,
+      errorCount: ext.findings.filter((f) => f.severity === 'error').length,
+      warningCount: ext.findings.filter((f) => f.severity === 'warning').length,
+      findings: ext.findings,
+      exitCode: ext.exitCode,
+      rawOutputKey: rawKey,
+      durationMs: ext.durationMs,
     });
     findings.push(...ext.findings);
     valid = valid && ext.passed;
@@ -61,7 +97,12 @@ export async function scratchDir(deps: PipelineDeps, prefix: string): Promise<st
   return mkdtemp(path.join(deps.runnerRoot, `${prefix}-`));
 }
 
-export async function checkBundle(deps: PipelineDeps, ctx: RunContext, bundleKey: string, o: { phase: string; attempt: number; external: boolean }): Promise<CheckResult> {
+export async function checkBundle(
+  deps: PipelineDeps,
+  ctx: RunContext,
+  bundleKey: string,
+  o: { phase: string; attempt: number; external: boolean },
+): Promise<CheckResult> {
   const tmp = await scratchDir(deps, 'check');
   try {
     const dir = path.join(tmp, ctx.slug);

@@ -17,10 +17,16 @@ export type RunFacts = {
   signatures: string[];
 };
 
-export async function runFacts(db: Db, runId: string, validation?: { firstPassValid: boolean; attempts: number; signatures: string[] }): Promise<RunFacts> {
+export async function runFacts(
+  db: Db,
+  runId: string,
+  validation?: { firstPassValid: boolean; attempts: number; signatures: string[] },
+): Promise<RunFacts> {
   const phases = await db<{ phase: string; ms: number }[]>`
     SELECT phase, coalesce(sum(duration_ms), 0)::int AS ms FROM run_steps WHERE run_id = ${runId} AND phase IS NOT NULL GROUP BY phase`;
-  const [agent] = await db<{ sessions: number; turns: number; inp: number; out: number; cost: number }[]>`
+  const [agent] = await db<
+    { sessions: number; turns: number; inp: number; out: number; cost: number }[]
+  >`
     SELECT count(*)::int AS sessions, coalesce(sum(turns), 0)::int AS turns, coalesce(sum(input_tokens), 0)::bigint AS inp,
            coalesce(sum(output_tokens), 0)::bigint AS out, coalesce(sum(cost_usd), 0)::numeric AS cost
       FROM agent_interactions WHERE run_id = ${runId}`;

@@ -37,5 +37,7 @@ export async function lessons(db: Db, limit = 5): Promise<string> {
   const rows = await db<{ rule_id: string | null; description: string; occurrences: number }[]>`
     SELECT rule_id, description, occurrences FROM improvement_patterns WHERE active ORDER BY occurrences DESC, last_seen DESC LIMIT ${limit}`;
   if (!rows.length) return '(no earlier runs yet)';
-  return rows.map((r) => `- ${r.rule_id ?? 'external'} (seen ${r.occurrences}×): ${r.description}`).join('\n');
+  return rows
+    .map((r) => `- ${r.rule_id ?? 'external'} (seen ${r.occurrences}×): ${r.description}`)
+    .join('\n');
 }

@@ -48,13 +48,19 @@ export function describeEvent(e: AgentEvent): { message: string; lastAction?: st
     case 'text':
       return { message: e.text.slice(0, 500) };
     case 'tool_use':
-      return { message: `${e.tool} ${e.summary}`.slice(0, 500), lastAction: `${e.tool} ${e.summary}`.slice(0, 200) };
+      return {
+        message: `${e.tool} ${e.summary}`.slice(0, 500),
+        lastAction: `${e.tool} ${e.summary}`.slice(0, 200),
+      };
     case 'tool_result':
       return e.isError ? { message: `tool error: ${e.summary}`.slice(0, 500) } : undefined;
     case 'permission_denied':
       return { message: `permission denied: ${e.tool} ${e.path ?? ''}`.trim() };
     case 'api_retry':
-      return { message: `API busy (${e.status ?? 'error'}): retry ${e.attempt}/${e.maxRetries} in ${Math.round(e.delayMs / 1000)} s`, lastAction: 'waiting for the API' };
+      return {
+        message: `API busy (${e.status ?? 'error'}): retry ${e.attempt}/${e.maxRetries} in ${Math.round(e.delayMs / 1000)} s`,
+        lastAction: 'waiting for the API',
+      };
     case 'rate_limit':
       return { message: `usage limit ${e.status}${e.resetsAt ? `, resets ${e.resetsAt}` : ''}` };
     case 'result':
@@ -77,7 +83,10 @@ function cancelSignal(deps: PipelineDeps, runId: string): { signal: AbortSignal;
   return { signal, dispose: () => clearInterval(timer) };
 }
 
-export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>): Promise<StageSessionResult<T>> {
+export async function runStageSession<T>(
+  deps: PipelineDeps,
+  s: StageSession<T>,
+): Promise<StageSessionResult<T>> {
   const { ctx } = s;
   const sessionId = randomUUID();
   const dirs = await createSessionDirs(deps.runnerRoot, { scenarioSlug: ctx.slug, sessionId });
@@ -87,40 +96,74 @@ export async function runStageSession<T>(deps: PipelineDeps, s: StageSession<T>)
     const prompt = renderTemplate(s.template, s.vars as never);
     const b = ctx.budget.session;
     if (deps.sessions.active >= deps.sessions.max) {
-      await deps.reporter.report({ scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'log', phase: s.phase, iteration: s.iteration, step: s.stepKey, message: 'waiting for a free agent slot', live: { lastAction: 'waiting for a free agent slot' } });
+      await deps.reporter.report({
+        scenarioId: ctx.scenarioId,
+        runId: ctx.runId,
+        kind: 'log',
+        phase: s.phase,
+        iteration: s.iteration,
+        step: s.stepKey,
+        message: 'waiting for a free agent slot',
+        live: { lastAction: 'waiting for a free agent slot' },
+      });
     }
-    const result = await deps.sessions.run(() => runAgentSession(
-      {
-        agent: deps.agent,
-        store: deps.store,
-        recorder: createDbInteractionRecorder(deps.sql),
-        secrets: [],
-        transcriptCapBytes: deps.config.TRANSCRIPT_CAP_BYTES,
-        // Pid files let a restarted runner stop this session's processes even without the database.
-        tracker: createPidFileTracker(deps.runnerRoot, deps.runnerId),
-        publish: async (event) => {
-          if (event.kind === 'result') await addCost(deps.sql, ctx.runId, event.costUsd);
-          const d = describeEvent(event);
-          if (!d) return;
-          await deps.reporter.report({
-            scenarioId: ctx.scenarioId, runId: ctx.runId, kind: 'agent', phase: s.phase, iteration: s.iteration, step: s.stepKey,
-            message: d.message, data: { detail: event },
-            ...(d.lastAction ? { live: { lastAction: d.lastAction } } : {}),
-          });
-        },
-      },
-      {
-        request: {
-          sessionId, workspace: dirs.workspace, home: dirs.home, prompt: s.appendPrompt ? `${prompt.text}\n\n${s.appendPrompt}` : prompt.text,
-          model: ctx.budget.model, maxTurns: b.maxTurns, maxBudgetUsd: b.maxBudgetUsd,
-          ...(s.jsonSchema ? { jsonSchema: s.jsonSchema } : {}),
-          allowedTools: STAGE_TOOLS, timeoutMs: b.timeoutMs, idleTimeoutMs: b.idleTimeoutMs,
-          signal: cancel.signal, env: deps.agentEnv(),
-        },
-        template: { name: prompt.template, version: prompt.version },
-        context: { runId: ctx.runId, scenarioId: ctx.scenarioId, stepKey: s.stepKey, phase: s.phase, iteration: s.iteration, runnerId: deps.runnerId },
-      },
-    ), cancel.signal);
+    const result = await deps.sessions.run(
+      () =>
+        runAgentSession(
+          {
+            agent: deps.agent,
+            store: deps.store,
+            recorder: createDbInteractionRecorder(deps.sql),
+            secrets: [],
+            transcriptCapBytes: deps.config.TRANSCRIPT_CAP_BYTES,
+            // Pid files let a restarted runner stop this session's processes even without the database.
+            tracker: createPidFileTracker(deps.runnerRoot, deps.runnerId),
+            publish: async (event) => {
+              if (event.kind === 'result') await addCost(deps.sql, ctx.runId, event.costUsd);
+              const d = describeEvent(event);
+              if (!d) return;
+              await deps.reporter.report({
+                scenarioId: ctx.scenarioId,
+                runId: ctx.runId,
+                kind: 'agent',
+                phase: s.phase,
+                iteration: s.iteration,
+                step: s.stepKey,
+                message: d.message,
+                data: { detail: event },
+                ...(d.lastAction ? { live: { lastAction: d.lastAction } } : {}),
+              });
+            },
+          },
+          {
+            request: {
+              sessionId,
+              workspace: dirs.workspace,
+              home: dirs.home,
+              prompt: s.appendPrompt ? `${prompt.text}\n\n${s.appendPrompt}` : prompt.text,
+              model: ctx.budget.model,
+              maxTurns: b.maxTurns,
+              maxBudgetUsd: b.maxBudgetUsd,
+              ...(s.jsonSchema ? { jsonSchema: s.jsonSchema } : {}),
+              allowedTools: STAGE_TOOLS,
+              timeoutMs: b.timeoutMs,
+              idleTimeoutMs: b.idleTimeoutMs,
+              signal: cancel.signal,
+              env: deps.agentEnv(),
+            },
+            template: { name: prompt.template, version: prompt.version },
+            context: {
+              runId: ctx.runId,
+              scenarioId: ctx.scenarioId,
+              stepKey: s.stepKey,
+              phase: s.phase,
+              iteration: s.iteration,
+              runnerId: deps.runnerId,
+            },
+          },
+        ),
+      cancel.signal,
+    );
     const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
     return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
   } finally {

@@ -17,19 +17,36 @@ export async function structuredSession<S extends v.GenericSchema>(
   let note: string | undefined;
   let last: AgentOutcome | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const { outcome } = await runStageSession(deps, { ...s, jsonSchema, ...(note ? { appendPrompt: note } : {}) });
+    const { outcome } = await runStageSession(deps, {
+      ...s,
+      jsonSchema,
+      ...(note ? { appendPrompt: note } : {}),
+    });
     last = outcome;
     if (outcome.class !== 'success') return { outcome };
     if (outcome.structuredOutput === undefined) {
-      note = 'IMPORTANT: your previous answer did not call the StructuredOutput tool. Answer ONLY by calling StructuredOutput with an object matching its schema.';
-      last = { ...outcome, class: 'structured_output_missing', retryable: false, message: 'The agent did not return the structured answer.' };
+      note =
+        'IMPORTANT: your previous answer did not call the StructuredOutput tool. Answer ONLY by calling StructuredOutput with an object matching its schema.';
+      last = {
+        ...outcome,
+        class: 'structured_output_missing',
+        retryable: false,
+        message: 'The agent did not return the structured answer.',
+      };
       continue;
     }
     const parsed = v.safeParse(schema, outcome.structuredOutput);
     if (parsed.success) return { outcome, answer: parsed.output };
-    const problems = parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = parsed.issues
+      .map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     note = `IMPORTANT: your previous structured answer was invalid (${problems}). Call StructuredOutput again with a corrected object.`;
-    last = { ...outcome, class: 'structured_output_invalid', retryable: false, message: `The structured answer was invalid: ${problems}`.slice(0, 500) };
+    last = {
+      ...outcome,
+      class: 'structured_output_invalid',
+      retryable: false,
+      message: `The structured answer was invalid: ${problems}`.slice(0, 500),
+    };
   }
   return { outcome: last! };
 }

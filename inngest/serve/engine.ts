@@ -20,7 +20,10 @@ export function createInngestEngine(client: Inngest, specs: AnyFunctionSpec[]): 
       const parsed = v.safeParse(spec.schema, e.data);
       if (!parsed.success) {
         throw new InvalidInputError(
-          parsed.issues.map((i) => ({ field: `data${v.getDotPath(i) ? '.' + v.getDotPath(i) : ''}`, message: i.message })),
+          parsed.issues.map((i) => ({
+            field: `data${v.getDotPath(i) ? '.' + v.getDotPath(i) : ''}`,
+            message: i.message,
+          })),
           `Invalid data for event ${e.name} (${spec.id}).`,
         );
       }
@@ -36,7 +39,11 @@ export function createInngestEngine(client: Inngest, specs: AnyFunctionSpec[]): 
       try {
         await client.send(list.map(toInngestEvent));
       } catch (e) {
-        throw new AppError('internal', `Could not send ${list.map((x) => x.name).join(', ')} to the Inngest server at ${client.eventBaseUrl}: ${(e as Error).message}`, { cause: e });
+        throw new AppError(
+          'internal',
+          `Could not send ${list.map((x) => x.name).join(', ')} to the Inngest server at ${client.eventBaseUrl}: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
     },
     async start() {},

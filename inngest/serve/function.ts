@@ -9,7 +9,8 @@ const MAX_RETRIES = 20;
 const MAX_CONCURRENCY_RULES = 2;
 
 type Concurrency = { limit: number; key?: string };
-type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
+type Retries =
+  0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
 
 /** What our adapter reads from Inngest's handler context. */
 interface InngestCtx {
@@ -19,12 +20,22 @@ interface InngestCtx {
   attempt: number;
 }
 interface InngestFailureCtx extends InngestCtx {
-  event: { name: string; data: { run_id?: string; function_id?: string; event?: { name: string; data?: unknown; id?: string } } };
+  event: {
+    name: string;
+    data: {
+      run_id?: string;
+      function_id?: string;
+      event?: { name: string; data?: unknown; id?: string };
+    };
+  };
   error: Error;
 }
 
 /** The incoming event as the spec sees it: data checked against its schema, or null when invalid. */
-function specEvent(spec: AnyFunctionSpec, raw: { name: string; data?: unknown; id?: string }): { event: PipelineEvent; issues?: undefined } | { event?: undefined; issues: string } {
+function specEvent(
+  spec: AnyFunctionSpec,
+  raw: { name: string; data?: unknown; id?: string },
+): { event: PipelineEvent; issues?: undefined } | { event?: undefined; issues: string } {
   const parsed = v.safeParse(spec.schema, raw.data ?? {});
   if (!parsed.success) return { issues: v.summarize(parsed.issues) };
   return { event: { name: raw.name, data: parsed.output, ...(raw.id ? { id: raw.id } : {}) } };
@@ -33,18 +44,34 @@ function specEvent(spec: AnyFunctionSpec, raw: { name: string; data?: unknown; i
 /** The function's Inngest options (everything but the handlers), from the spec. */
 export function inngestOptions(spec: AnyFunctionSpec) {
   if (!Number.isInteger(spec.retries) || spec.retries < 0 || spec.retries > MAX_RETRIES) {
-    throw new Error(`${spec.id}: retries must be an integer from 0 to ${MAX_RETRIES} under Inngest (got ${spec.retries})`);
+    throw new Error(
+      `${spec.id}: retries must be an integer from 0 to ${MAX_RETRIES} under Inngest (got ${spec.retries})`,
+    );
   }
-  const rules: Concurrency[] = (spec.concurrency ?? []).map((r) => (r.key ? { limit: r.limit, key: r.key } : { limit: r.limit }));
-  if (rules.length > MAX_CONCURRENCY_RULES) throw new Error(`${spec.id}: Inngest allows at most ${MAX_CONCURRENCY_RULES} concurrency rules (got ${rules.length})`);
+  const rules: Concurrency[] = (spec.concurrency ?? []).map((r) =>
+    r.key ? { limit: r.limit, key: r.key } : { limit: r.limit },
+  );
+  if (rules.length > MAX_CONCURRENCY_RULES)
+    throw new Error(
+      `${spec.id}: Inngest allows at most ${MAX_CONCURRENCY_RULES} concurrency rules (got ${rules.length})`,
+    );
   const [first, second] = rules;
   return {
     id: spec.id,
     name: spec.name,
     triggers: [{ event: spec.trigger.event }],
     retries: spec.retries as Retries,
-    ...(first ? { concurrency: second ? ([first, second] as [Concurrency, Concurrency]) : first } : {}),
-    ...(spec.cancelOn?.length ? { cancelOn: spec.cancelOn.map((c) => ({ event: c.event, if: `async.data.${c.matchField} == event.data.${c.matchField}` })) } : {}),
+    ...(first
+      ? { concurrency: second ? ([first, second] as [Concurrency, Concurrency]) : first }
+      : {}),
+    ...(spec.cancelOn?.length
+      ? {
+          cancelOn: spec.cancelOn.map((c) => ({
+            event: c.event,
+            if: `async.data.${c.matchField} == event.data.${c.matchField}`,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -55,12 +82,19 @@ export function inngestOptions(spec: AnyFunctionSpec) {
  * spec resolves to that spec's Inngest function through `registry` at call time, so the registry
  * may be filled after this call (see `toInngestFunctions`).
  */
-export function toInngestFunction(client: Inngest, spec: AnyFunctionSpec, registry: InngestRegistry): InngestFunction.Any {
+export function toInngestFunction(
+  client: Inngest,
+  spec: AnyFunctionSpec,
+  registry: InngestRegistry,
+): InngestFunction.Any {
   const onFailure = spec.onFailure?.bind(spec);
   const handler = async (raw: unknown) => {
     const ctx = raw as InngestCtx;
     const checked = specEvent(spec, ctx.event);
-    if (!checked.event) throw new NonRetriableError(`Invalid data for ${spec.id} (${ctx.event.name}): ${checked.issues}`);
+    if (!checked.event)
+      throw new NonRetriableError(
+        `Invalid data for ${spec.id} (${ctx.event.name}): ${checked.issues}`,
+      );
     return spec.handler({
       event: checked.event,
       step: adaptStepTools(ctx.step, registry),
@@ -79,15 +113,26 @@ export function toInngestFunction(client: Inngest, spec: AnyFunctionSpec, regist
         const checked = original ? specEvent(spec, original) : undefined;
         // Like the local executor: no valid data, nothing the handler could act on.
         if (!checked?.event) return null;
-        await onFailure({ event: checked.event, error: ctx.error, runId: ctx.event.data.run_id ?? ctx.runId, step: adaptStepTools(ctx.step, registry) });
+        await onFailure({
+          event: checked.event,
+          error: ctx.error,
+          runId: ctx.event.data.run_id ?? ctx.runId,
+          step: adaptStepTools(ctx.step, registry),
+        });
         return null;
       }
     : undefined;
-  return client.createFunction({ ...inngestOptions(spec), ...(failure ? { onFailure: failure } : {}) }, handler) as unknown as InngestFunction.Any;
+  return client.createFunction(
+    { ...inngestOptions(spec), ...(failure ? { onFailure: failure } : {}) },
+    handler,
+  ) as unknown as InngestFunction.Any;
 }
 
 /** Every spec as an Inngest function, sharing one registry so invokes find each other. */
-export function toInngestFunctions(client: Inngest, specs: AnyFunctionSpec[]): InngestFunction.Any[] {
+export function toInngestFunctions(
+  client: Inngest,
+  specs: AnyFunctionSpec[],
+): InngestFunction.Any[] {
   const registry = new Map<string, InngestFunction.Any>();
   for (const spec of specs) {
     if (registry.has(spec.id)) throw new Error(`Duplicate function id ${spec.id}`);

@@ -9,6 +9,15 @@ export { INNGEST_PATH, mountInngest, type InngestHandler } from './mount.ts';
  * server, POST runs a function step. Requests from a signed server are verified with the signing
  * key; a dev server's are not signed.
  */
-export function inngestHandler(client: Inngest, functions: InngestFunction.Any[], o: { serveOrigin?: string } = {}): InngestHandler {
-  return serve({ client, functions, servePath: INNGEST_PATH, ...(o.serveOrigin ? { serveOrigin: o.serveOrigin } : {}) });
+export function inngestHandler(
+  client: Inngest,
+  functions: InngestFunction.Any[],
+  o: { serveOrigin?: string } = {},
+): InngestHandler {
+  return serve({
+    client,
+    functions,
+    servePath: INNGEST_PATH,
+    ...(o.serveOrigin ? { serveOrigin: o.serveOrigin } : {}),
+  });
 }

@@ -7,7 +7,14 @@ import { createInngestEngine } from './engine.ts';
 import { toInngestFunctions } from './function.ts';
 import { inngestHandler, type InngestHandler } from './handler.ts';
 
-export { createInngestClient, inngestServed, inngestConnection, INNGEST_APP_ID, DEFAULT_DEV_SERVER_URL, type InngestSettings } from './client.ts';
+export {
+  createInngestClient,
+  inngestServed,
+  inngestConnection,
+  INNGEST_APP_ID,
+  DEFAULT_DEV_SERVER_URL,
+  type InngestSettings,
+} from './client.ts';
 export { createInngestEngine } from './engine.ts';
 export { toInngestFunction, toInngestFunctions, inngestOptions } from './function.ts';
 export { inngestHandler, mountInngest, INNGEST_PATH, type InngestHandler } from './handler.ts';
@@ -24,7 +31,12 @@ export interface InngestMode {
  * Served mode in one call: the client (from the parsed settings), the specs as Inngest functions,
  * the engine that sends events to the server, and the /api/inngest handler to mount.
  */
-export function createInngestMode(o: { config: InngestSettings; specs: AnyFunctionSpec[]; log?: Logger; serveOrigin?: string }): InngestMode {
+export function createInngestMode(o: {
+  config: InngestSettings;
+  specs: AnyFunctionSpec[];
+  log?: Logger;
+  serveOrigin?: string;
+}): InngestMode {
   const client = createInngestClient(o.config, o.log ? { log: o.log } : {});
   const functions = toInngestFunctions(client, o.specs);
   return {

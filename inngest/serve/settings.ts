@@ -5,7 +5,17 @@ import { AppError } from '../../core/errors.ts';
  * Reading the Inngest settings, without loading the Inngest SDK: whether served mode is on
  * decides whether the SDK is loaded at all.
  */
-export type InngestSettings = Partial<Pick<Config, 'INNGEST_DEV' | 'INNGEST_BASE_URL' | 'INNGEST_SIGNING_KEY' | 'INNGEST_EVENT_KEY' | 'loopback' | 'HOST'>>;
+export type InngestSettings = Partial<
+  Pick<
+    Config,
+    | 'INNGEST_DEV'
+    | 'INNGEST_BASE_URL'
+    | 'INNGEST_SIGNING_KEY'
+    | 'INNGEST_EVENT_KEY'
+    | 'loopback'
+    | 'HOST'
+  >
+>;
 
 const FALSE = new Set(['0', 'false', 'no', 'off']);
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -17,11 +27,15 @@ export function devSetting(value: string | undefined): { dev: boolean; url?: str
   if (TRUE.has(v)) return { dev: true };
   try {
     const url = new URL(value!.trim());
-    if (url.protocol === 'http:' || url.protocol === 'https:') return { dev: true, url: url.href.replace(/\/$/, '') };
+    if (url.protocol === 'http:' || url.protocol === 'https:')
+      return { dev: true, url: url.href.replace(/\/$/, '') };
   } catch {
     // fall through
   }
-  throw new AppError('config_invalid', `Invalid setting INNGEST_DEV=${JSON.stringify(value)}: expected 1 or the dev server's URL (e.g. http://127.0.0.1:8288).`);
+  throw new AppError(
+    'config_invalid',
+    `Invalid setting INNGEST_DEV=${JSON.stringify(value)}: expected 1 or the dev server's URL (e.g. http://127.0.0.1:8288).`,
+  );
 }
 
 /**
@@ -31,4 +45,3 @@ export function devSetting(value: string | undefined): { dev: boolean; url?: str
 export function inngestServed(config: InngestSettings): boolean {
   return devSetting(config.INNGEST_DEV).dev || Boolean(config.INNGEST_BASE_URL);
 }
-

@@ -8,7 +8,10 @@ export interface InngestStepLike {
   run(id: string, fn: () => unknown): Promise<unknown>;
   sleep(id: string, time: number | string): Promise<void>;
   sleepUntil(id: string, time: Date | string): Promise<void>;
-  sendEvent(id: string, payload: Array<{ name: string; data: unknown; id?: string }>): Promise<unknown>;
+  sendEvent(
+    id: string,
+    payload: Array<{ name: string; data: unknown; id?: string }>,
+  ): Promise<unknown>;
   invoke(id: string, opts: { function: InngestFunction.Any; data: unknown }): Promise<unknown>;
 }
 
@@ -29,16 +32,22 @@ const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? n
  */
 export function adaptStepTools(step: InngestStepLike, registry: InngestRegistry): StepTools {
   return {
-    run: async <T>(id: string, fn: () => Promise<T> | T) => (await step.run(id, async () => asJson(await fn()))) as T,
+    run: async <T>(id: string, fn: () => Promise<T> | T) =>
+      (await step.run(id, async () => asJson(await fn()))) as T,
     // "1h30m" is ours, not Inngest's: hand it over in ms.
-    sleep: (id, duration) => step.sleep(id, typeof duration === 'number' ? duration : durationMs(duration)),
+    sleep: (id, duration) =>
+      step.sleep(id, typeof duration === 'number' ? duration : durationMs(duration)),
     sleepUntil: (id, until) => step.sleepUntil(id, until),
     sendEvent: async (id, events) => {
       await step.sendEvent(id, (Array.isArray(events) ? events : [events]).map(toInngestEvent));
     },
-    invoke: async <TData, TResult>(id: string, o: { function: { id: string }; data: TData }): Promise<TResult> => {
+    invoke: async <TData, TResult>(
+      id: string,
+      o: { function: { id: string }; data: TData },
+    ): Promise<TResult> => {
       const target = registry.get(o.function.id);
-      if (!target) throw new NonRetriableError(`Function ${o.function.id} is not served to Inngest`);
+      if (!target)
+        throw new NonRetriableError(`Function ${o.function.id} is not served to Inngest`);
       return (await step.invoke(id, { function: target, data: o.data })) as TResult;
     },
   };

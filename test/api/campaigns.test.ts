@@ -10,9 +10,22 @@ describe('campaigns API', () => {
   afterAll(() => t.close());
 
   it('creates, reads, lists, renames, archives and deletes a campaign, auditing each change', async () => {
-    const created = await t.call('POST', '/api/campaigns', { name: 'Support bots', color: 'teal', icon: 'headset', client: 'ACME' });
+    const created = await t.call('POST', '/api/campaigns', {
+      name: 'Support bots',
+      color: 'teal',
+      icon: 'headset',
+      client: 'ACME',
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: 'Support bots', color: 'teal', icon: 'headset', client: 'ACME', archived: false, scenarioCount: 0, successRate: null });
+    expect(created.json).toMatchObject({
+      name: 'Support bots',
+      color: 'teal',
+      icon: 'headset',
+      client: 'ACME',
+      archived: false,
+      scenarioCount: 0,
+      successRate: null,
+    });
     const id = created.json.id as string;
 
     expect((await t.call('GET', `/api/campaigns/${id}`)).json.name).toBe('Support bots');
@@ -25,14 +38,25 @@ describe('campaigns API', () => {
 
     const archived = await t.call('POST', `/api/campaigns/${id}/archive`);
     expect(archived.json.archived).toBe(true);
-    expect((await t.call('GET', '/api/campaigns')).json.items.some((c: { id: string }) => c.id === id)).toBe(false);
-    expect((await t.call('GET', '/api/campaigns?archived=true')).json.items.some((c: { id: string }) => c.id === id)).toBe(true);
+    expect(
+      (await t.call('GET', '/api/campaigns')).json.items.some((c: { id: string }) => c.id === id),
+    ).toBe(false);
+    expect(
+      (await t.call('GET', '/api/campaigns?archived=true')).json.items.some(
+        (c: { id: string }) => c.id === id,
+      ),
+    ).toBe(true);
 
     expect((await t.call('DELETE', `/api/campaigns/${id}`)).status).toBe(204);
     expect((await t.call('GET', `/api/campaigns/${id}`)).status).toBe(404);
 
     const actions = (await listAudit(t.db.sql, { targetId: id })).map((a) => a.action).reverse();
-    expect(actions).toEqual(['campaign.create', 'campaign.update', 'campaign.archive', 'campaign.delete']);
+    expect(actions).toEqual([
+      'campaign.create',
+      'campaign.update',
+      'campaign.archive',
+      'campaign.delete',
+    ]);
     expect((await listAudit(t.db.sql, { targetId: id }))[0]!.actor).toBe('local');
   });
 
@@ -48,11 +72,18 @@ describe('campaigns API', () => {
   });
 
   it('names each offending field of a bad body', async () => {
-    const r = await t.call('POST', '/api/campaigns', { name: '', color: 'plaid', icon: 3, extra: true });
+    const r = await t.call('POST', '/api/campaigns', {
+      name: '',
+      color: 'plaid',
+      icon: 3,
+      extra: true,
+    });
     expect(r.status).toBe(400);
     expect(r.type).toContain('application/problem+json');
     const fields = r.json.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['body.color', 'body.extra', 'body.icon', 'body.name']);
-    expect(r.json.errors.find((e: { field: string }) => e.field === 'body.extra').message).toBe('Unknown field.');
+    expect(r.json.errors.find((e: { field: string }) => e.field === 'body.extra').message).toBe(
+      'Unknown field.',
+    );
   });
 });

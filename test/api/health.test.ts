@@ -33,8 +33,17 @@ describe('health, readiness and access control', () => {
     const denied = await locked.call('GET', '/api/campaigns');
     expect(denied.status).toBe(401);
     expect(denied.type).toContain('application/problem+json');
-    expect((await locked.call('GET', '/api/campaigns', undefined, { authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);
-    expect((await locked.call('GET', '/api/campaigns', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect(
+      (
+        await locked.call('GET', '/api/campaigns', undefined, {
+          authorization: 'Bearer wrong-token-wrong-token',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await locked.call('GET', '/api/campaigns', undefined, { authorization: `Bearer ${token}` }))
+        .status,
+    ).toBe(200);
     expect((await locked.call('GET', `/api/campaigns?access_token=${token}`)).status).toBe(200);
     expect((await locked.call('POST', '/api/campaigns', { name: 'x' })).status).toBe(401);
   });

@@ -14,8 +14,16 @@ describe('settings and profiles API', () => {
     expect(r.status).toBe(200);
     expect(r.json.concurrency).toEqual({ global: 3, perCampaign: 2 });
     expect(r.json.budgets.simple).toMatchObject({ maxTurns: 30, maxBudgetUsd: 2 });
-    expect(r.json.templates.map((x: { name: string }) => x.name).sort()).toEqual(['fix-validation', 'implement', 'initial-plan', 'refine-plan', 'score-plan']);
-    expect(r.json.templates.every((x: { version: string }) => /^[0-9a-f]{12}$/.test(x.version))).toBe(true);
+    expect(r.json.templates.map((x: { name: string }) => x.name).sort()).toEqual([
+      'fix-validation',
+      'implement',
+      'initial-plan',
+      'refine-plan',
+      'score-plan',
+    ]);
+    expect(
+      r.json.templates.every((x: { version: string }) => /^[0-9a-f]{12}$/.test(x.version)),
+    ).toBe(true);
   });
 
   it('changes budgets within limits, audits it, and refuses bad values', async () => {
@@ -23,14 +31,21 @@ describe('settings and profiles API', () => {
     expect(r.status).toBe(200);
     expect(r.json.budgets.simple).toMatchObject({ maxTurns: 12, maxBudgetUsd: 2 });
     expect((await listAudit(t.db.sql, { targetId: 'budgets' }))[0]!.action).toBe('settings.update');
-    const bad = await t.call('PATCH', '/api/settings', { budgets: { simple: { maxTurns: 0 }, huge: {} } });
+    const bad = await t.call('PATCH', '/api/settings', {
+      budgets: { simple: { maxTurns: 0 }, huge: {} },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.budgets.huge', 'body.budgets.simple.maxTurns']);
+    expect(bad.json.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.budgets.huge',
+      'body.budgets.simple.maxTurns',
+    ]);
   });
 
   it('lists the target-format profiles', async () => {
     const r = await t.call('GET', '/api/profiles');
-    expect(r.json.items.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['vrooli-2025-08-07', 'vrooli-2025-08-29']));
+    expect(r.json.items.map((p: { id: string }) => p.id)).toEqual(
+      expect.arrayContaining(['vrooli-2025-08-07', 'vrooli-2025-08-29']),
+    );
     expect(r.json.default).toBe('vrooli-2025-08-07');
   });
 });

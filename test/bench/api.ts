@@ -50,7 +50,7 @@ interface Sample {
 function pathFor(i: number, campaigns: string[]): string {
   const q = new URLSearchParams({ campaign: campaigns[i % campaigns.length]!, limit: '50' });
   if (i % 4 === 1) q.set('sort', SORTS[(i >> 2) % SORTS.length]!);
-  if (i % 5 === 2) q.set('offset', String(OFFSETS[(i / 5) % OFFSETS.length | 0]));
+  if (i % 5 === 2) q.set('offset', String(OFFSETS[((i / 5) % OFFSETS.length) | 0]));
   return `/api/scenarios?${q}`;
 }
 
@@ -63,15 +63,28 @@ async function request(url: string, scheduled: number, t0: number): Promise<Samp
     const ms = performance.now() - scheduled;
     const expected = Math.max(0, Math.min(50, (body.total ?? 0) - (body.offset ?? 0)));
     const ok = res.status === 200 && body.items?.length === expected && expected > 0;
-    return ok ? { at, ms, ok } : { at, ms, ok, why: res.status === 200 ? 'unexpected page size' : `HTTP ${res.status}` };
+    return ok
+      ? { at, ms, ok }
+      : { at, ms, ok, why: res.status === 200 ? 'unexpected page size' : `HTTP ${res.status}` };
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return { at, ms: performance.now() - scheduled, ok: false, why: cause?.code ?? cause?.message ?? (e as Error).message };
+    return {
+      at,
+      ms: performance.now() - scheduled,
+      ok: false,
+      why: cause?.code ?? cause?.message ?? (e as Error).message,
+    };
   }
 }
 
 /** Sends `count` requests at `rps`, scheduled by the clock (open loop); resolves with every sample. */
-async function openLoop(base: string, campaigns: string[], count: number, rps: number, first = 0): Promise<Sample[]> {
+async function openLoop(
+  base: string,
+  campaigns: string[],
+  count: number,
+  rps: number,
+  first = 0,
+): Promise<Sample[]> {
   const gap = 1000 / rps;
   const t0 = performance.now();
   const pending: Array<Promise<Sample>> = [];
@@ -94,7 +107,15 @@ async function openLoop(base: string, campaigns: string[], count: number, rps: n
 function p99BySecond(samples: Sample[]): number[] {
   const buckets: number[][] = [];
   for (const x of samples) (buckets[Math.floor(x.at / 1000)] ??= []).push(x.ms);
-  return [...buckets].map((b) => round(percentile((b ?? []).sort((p, q) => p - q), 99), 0));
+  return [...buckets].map((b) =>
+    round(
+      percentile(
+        (b ?? []).sort((p, q) => p - q),
+        99,
+      ),
+      0,
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -107,10 +128,17 @@ async function main(): Promise<void> {
     cleanup.add(() => rmSync(dataDir, { recursive: true, force: true }));
 
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of Object.keys(env)) if (/^(REDIS_|S3_|INNGEST_|ACCESS_TOKEN|HOST$|CLAUDE_CODE_OAUTH_TOKEN)/.test(k)) delete env[k];
+    for (const k of Object.keys(env))
+      if (/^(REDIS_|S3_|INNGEST_|ACCESS_TOKEN|HOST$|CLAUDE_CODE_OAUTH_TOKEN)/.test(k))
+        delete env[k];
     Object.assign(env, {
-      DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, SEED_SAMPLES: 'false', LOG_LEVEL: 'warn',
-      DEMO_MODEL: 'off', ANTHROPIC_API_KEY: 'sk-ant-bench-dummy',
+      DATABASE_URL: db.url,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SEED_SAMPLES: 'false',
+      LOG_LEVEL: 'warn',
+      DEMO_MODEL: 'off',
+      ANTHROPIC_API_KEY: 'sk-ant-bench-dummy',
     });
     const server = await startServer(env);
     cleanup.add(() => server.stop());
@@ -128,41 +156,73 @@ async function main(): Promise<void> {
 
     await openLoop(server.url, seeded.campaigns, WARMUP_SECONDS * RPS, RPS);
     // The server's Postgres backends (its pool, warm after the warm-up), to see what the database costs.
-    const backends = (await sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = ${db.name} AND pid <> pg_backend_pid()`).map((r) => r.pid);
+    const backends = (
+      await sql<
+        { pid: number }[]
+      >`SELECT pid FROM pg_stat_activity WHERE datname = ${db.name} AND pid <> pg_backend_pid()`
+    ).map((r) => r.pid);
     const pgCpu = (): number => backends.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0);
     const t0 = performance.now();
     const cpu0 = { server: cpuMs(server.pid) ?? 0, bench: process.cpuUsage(), pg: pgCpu() };
-    const samples = await openLoop(server.url, seeded.campaigns, SECONDS * RPS, RPS, WARMUP_SECONDS * RPS);
+    const samples = await openLoop(
+      server.url,
+      seeded.campaigns,
+      SECONDS * RPS,
+      RPS,
+      WARMUP_SECONDS * RPS,
+    );
     const elapsed = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     sample();
     await sql.end({ timeout: 5 });
     // Diagnostics on stderr (stdout stays the one JSON document): where the CPU went, how busy the machine was.
     const bench = process.cpuUsage(cpu0.bench);
-    process.stderr.write(`${JSON.stringify({
-      serverCpuMsPerRequest: round(((cpuMs(server.pid) ?? 0) - cpu0.server) / samples.length, 2),
-      benchCpuMsPerRequest: round((bench.user + bench.system) / 1000 / samples.length, 2),
-      postgresCpuMsPerRequest: round((pgCpu() - cpu0.pg) / samples.length, 2),
-      postgresBackends: backends.length,
-      loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) },
-      rssMbSeries: rss.map((r) => round(r, 0)),
-      p99MsBySecond: p99BySecond(samples),
-      errorsBy: samples.reduce<Record<string, number>>((acc, x) => (x.why ? { ...acc, [x.why]: (acc[x.why] ?? 0) + 1 } : acc), {}),
-    })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({
+        serverCpuMsPerRequest: round(((cpuMs(server.pid) ?? 0) - cpu0.server) / samples.length, 2),
+        benchCpuMsPerRequest: round((bench.user + bench.system) / 1000 / samples.length, 2),
+        postgresCpuMsPerRequest: round((pgCpu() - cpu0.pg) / samples.length, 2),
+        postgresBackends: backends.length,
+        loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) },
+        rssMbSeries: rss.map((r) => round(r, 0)),
+        p99MsBySecond: p99BySecond(samples),
+        errorsBy: samples.reduce<Record<string, number>>(
+          (acc, x) => (x.why ? { ...acc, [x.why]: (acc[x.why] ?? 0) + 1 } : acc),
+          {},
+        ),
+      })}\n`,
+    );
 
     const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
     const errors = samples.filter((s) => !s.ok).length;
-    console.log(JSON.stringify({
-      requests: samples.length,
-      rps: round(samples.length / elapsed),
-      errors,
-      latencyMs: { p50: round(percentile(ms, 50), 2), p90: round(percentile(ms, 90), 2), p99: round(percentile(ms, 99), 2), max: round(ms.at(-1) ?? 0, 2) },
-      serverRssMb: { start: round(start), max: round(Math.max(...rss.filter(Number.isFinite))), end: round(rss.at(-1) ?? NaN) },
-      seeded: { campaigns: seeded.campaigns.length, scenarios: seeded.scenarios },
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          requests: samples.length,
+          rps: round(samples.length / elapsed),
+          errors,
+          latencyMs: {
+            p50: round(percentile(ms, 50), 2),
+            p90: round(percentile(ms, 90), 2),
+            p99: round(percentile(ms, 99), 2),
+            max: round(ms.at(-1) ?? 0, 2),
+          },
+          serverRssMb: {
+            start: round(start),
+            max: round(Math.max(...rss.filter(Number.isFinite))),
+            end: round(rss.at(-1) ?? NaN),
+          },
+          seeded: { campaigns: seeded.campaigns.length, scenarios: seeded.scenarios },
+        },
+        null,
+        2,
+      ),
+    );
     if (errors > 0) {
       const ended = server.exited();
-      process.stderr.write(`${errors} request(s) failed${ended ? `; the server ended (${ended})` : ''}\n${server.stderr().slice(-4000)}`);
+      process.stderr.write(
+        `${errors} request(s) failed${ended ? `; the server ended (${ended})` : ''}\n${server.stderr().slice(-4000)}`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -65,7 +65,9 @@ async function openDashboard(browser: Browser, url: string, campaignId: string, 
       localStorage.setItem(key as string, value as string);
       const w = window as unknown as { __long: number[]; __cardsAt?: number };
       w.__long = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask', buffered: true });
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => w.__long.push(e.duration)),
+      ).observe({ type: 'longtask', buffered: true });
       const seen = new MutationObserver(() => {
         if (document.querySelectorAll('article[data-scenario]').length >= (want as number)) {
           w.__cardsAt = performance.now();
@@ -74,7 +76,17 @@ async function openDashboard(browser: Browser, url: string, campaignId: string, 
       });
       seen.observe(document, { subtree: true, childList: true });
     },
-    [PREFS_KEY, JSON.stringify({ campaign: campaignId, status: 'all', q: '', sort: '-created', archived: false }), cards] as const,
+    [
+      PREFS_KEY,
+      JSON.stringify({
+        campaign: campaignId,
+        status: 'all',
+        q: '',
+        sort: '-created',
+        archived: false,
+      }),
+      cards,
+    ] as const,
   );
   const page = await context.newPage();
   const assets: string[] = [];
@@ -83,7 +95,11 @@ async function openDashboard(browser: Browser, url: string, campaignId: string, 
     if (/\.(js|css)$/.test(u.pathname)) assets.push(u.pathname);
   });
   await page.goto(url + '/', { waitUntil: 'commit' });
-  await page.waitForFunction(() => (window as unknown as { __cardsAt?: number }).__cardsAt !== undefined, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __cardsAt?: number }).__cardsAt !== undefined,
+    undefined,
+    { timeout: 30_000 },
+  );
   const ms = await page.evaluate(() => (window as unknown as { __cardsAt: number }).__cardsAt);
   return { context, page, ms, assets };
 }
@@ -96,14 +112,20 @@ async function firstRender(browser: Browser, url: string, campaignId: string) {
   for (let i = 0; i < RUNS; i++) {
     const { context, page, ms, assets } = await openDashboard(browser, url, campaignId, 200);
     cold.push(ms);
-    longTasks.push(...(await page.evaluate(() => (window as unknown as { __long: number[] }).__long)));
+    longTasks.push(
+      ...(await page.evaluate(() => (window as unknown as { __long: number[] }).__long)),
+    );
     if (i === 0) {
       fetched = [...new Set(assets)];
       const t0 = await page.evaluate(() => performance.now());
       while ((await page.locator('article[data-scenario]').count()) < 1000) {
         const n = await page.locator('article[data-scenario]').count();
         await page.getByRole('button', { name: 'Show more' }).click();
-        await page.waitForFunction((before) => document.querySelectorAll('article[data-scenario]').length > before, n, { polling: 'raf' });
+        await page.waitForFunction(
+          (before) => document.querySelectorAll('article[data-scenario]').length > before,
+          n,
+          { polling: 'raf' },
+        );
       }
       all = (await page.evaluate(() => performance.now())) - t0;
     }
@@ -111,7 +133,11 @@ async function firstRender(browser: Browser, url: string, campaignId: string) {
   }
   const bytes = fetched.reduce((sum, p) => sum + gz(path.join(BUILD, p)), 0);
   return {
-    firstPageCardsMs: { median: round(median(cold)), max: round(Math.max(...cold)), runs: cold.map((x) => round(x)) },
+    firstPageCardsMs: {
+      median: round(median(cold)),
+      max: round(Math.max(...cold)),
+      runs: cold.map((x) => round(x)),
+    },
     showAll1000Ms: round(all),
     longTasksMs: { count: longTasks.length, max: round(Math.max(0, ...longTasks)) },
     fetchedAssets: { files: fetched.length, gzipKB: kb(bytes) },
@@ -119,8 +145,19 @@ async function firstRender(browser: Browser, url: string, campaignId: string) {
 }
 
 /** 200 running cards, 10 progress events a second each, for `seconds`. */
-async function liveCards(browser: Browser, url: string, sql: Sql, campaignId: string, redisUrl: string, seconds = 10) {
-  const ids = (await sql<{ id: string }[]>`SELECT id FROM scenarios WHERE campaign_id = ${campaignId} ORDER BY created_at DESC`).map((r) => r.id);
+async function liveCards(
+  browser: Browser,
+  url: string,
+  sql: Sql,
+  campaignId: string,
+  redisUrl: string,
+  seconds = 10,
+) {
+  const ids = (
+    await sql<
+      { id: string }[]
+    >`SELECT id FROM scenarios WHERE campaign_id = ${campaignId} ORDER BY created_at DESC`
+  ).map((r) => r.id);
   const { context, page } = await openDashboard(browser, url, campaignId, ids.length);
   await page.waitForSelector('[data-live="live"]');
   await page.evaluate(() => {
@@ -144,8 +181,17 @@ async function liveCards(browser: Browser, url: string, sql: Sql, campaignId: st
     await Promise.all(
       ids.map((scenarioId) =>
         bus.publish(topic, {
-          seq: tick, scenarioId, runId: null, campaignId, type: 'progress', phase: 'implementing', iteration: 1,
-          progress: Math.min(99, tick), message: `step ${tick}`, level: 'info', at: new Date().toISOString(),
+          seq: tick,
+          scenarioId,
+          runId: null,
+          campaignId,
+          type: 'progress',
+          phase: 'implementing',
+          iteration: 1,
+          progress: Math.min(99, tick),
+          message: `step ${tick}`,
+          level: 'info',
+          at: new Date().toISOString(),
         }),
       ),
     );
@@ -155,11 +201,23 @@ async function liveCards(browser: Browser, url: string, sql: Sql, campaignId: st
   }
   const sendSeconds = (performance.now() - t0) / 1000;
   const final = Math.min(99, ticks);
-  await page.waitForFunction((v) => [...document.querySelectorAll('[data-progress]')].every((e) => e.textContent === `${v}%`), final, { timeout: 30_000 }).catch(() => {});
+  await page
+    .waitForFunction(
+      (v) =>
+        [...document.querySelectorAll('[data-progress]')].every((e) => e.textContent === `${v}%`),
+      final,
+      { timeout: 30_000 },
+    )
+    .catch(() => {});
   const result = await page.evaluate((v) => {
     const w = window as unknown as { __long: number[]; __gaps: number[] };
     const cards = [...document.querySelectorAll('article[data-scenario] [data-progress]')];
-    return { long: w.__long, gaps: w.__gaps, onFinal: cards.filter((e) => e.textContent === `${v}%`).length, cards: cards.length };
+    return {
+      long: w.__long,
+      gaps: w.__gaps,
+      onFinal: cards.filter((e) => e.textContent === `${v}%`).length,
+      cards: cards.length,
+    };
   }, final);
   await bus.close();
   await context.close();
@@ -168,13 +226,28 @@ async function liveCards(browser: Browser, url: string, sql: Sql, campaignId: st
     cards: result.cards,
     eventsPerSecond: round(published / sendSeconds),
     cardsOnLastValue: result.onFinal,
-    longTasks: { count: result.long.length, over50ms: result.long.filter((d) => d > 50).length, maxMs: round(Math.max(0, ...result.long)) },
-    frameGapMs: { p50: round(percentile(gaps, 50)), p99: round(percentile(gaps, 99)), max: round(gaps.at(-1) ?? 0) },
+    longTasks: {
+      count: result.long.length,
+      over50ms: result.long.filter((d) => d > 50).length,
+      maxMs: round(Math.max(0, ...result.long)),
+    },
+    frameGapMs: {
+      p50: round(percentile(gaps, 50)),
+      p99: round(percentile(gaps, 99)),
+      max: round(gaps.at(-1) ?? 0),
+    },
   };
 }
 
 /** Agent lines through the reporter until the scenario page shows them. */
-async function latency(browser: Browser, url: string, sql: Sql, scenarioId: string, redisUrl: string, lines = 200) {
+async function latency(
+  browser: Browser,
+  url: string,
+  sql: Sql,
+  scenarioId: string,
+  redisUrl: string,
+  lines = 200,
+) {
   const bus = await createBus({ kind: 'redis', url: redisUrl, maxPerTopic: 2000 });
   const reporter = createReporter({ db: sql, bus });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -194,15 +267,37 @@ async function latency(browser: Browser, url: string, sql: Sql, scenarioId: stri
   const sent: number[] = [];
   for (let i = 0; i < lines; i++) {
     sent.push(Date.now());
-    await reporter.report({ scenarioId, runId: null, kind: 'agent', phase: 'implementing', iteration: 1, message: `bench line ${i} Write src/file-${i}.ts`, data: { detail: { kind: 'tool_use', tool: 'Write', summary: `src/file-${i}.ts` } } });
+    await reporter.report({
+      scenarioId,
+      runId: null,
+      kind: 'agent',
+      phase: 'implementing',
+      iteration: 1,
+      message: `bench line ${i} Write src/file-${i}.ts`,
+      data: { detail: { kind: 'tool_use', tool: 'Write', summary: `src/file-${i}.ts` } },
+    });
     await new Promise((r) => setTimeout(r, 50));
   }
-  await page.waitForFunction((n) => Object.keys((window as unknown as { __seen: object }).__seen).length >= n, lines, { timeout: 30_000 }).catch(() => {});
-  const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
+  await page
+    .waitForFunction(
+      (n) => Object.keys((window as unknown as { __seen: object }).__seen).length >= n,
+      lines,
+      { timeout: 30_000 },
+    )
+    .catch(() => {});
+  const seen = await page.evaluate(
+    () => (window as unknown as { __seen: Record<string, number> }).__seen,
+  );
   await bus.close();
   await context.close();
-  const ms = sent.map((t, i) => (seen[i] === undefined ? Number.POSITIVE_INFINITY : seen[i]! - t)).sort((a, b) => a - b);
-  return { lines, shown: Object.keys(seen).length, ms: { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), max: round(ms.at(-1)!) } };
+  const ms = sent
+    .map((t, i) => (seen[i] === undefined ? Number.POSITIVE_INFINITY : seen[i]! - t))
+    .sort((a, b) => a - b);
+  return {
+    lines,
+    shown: Object.keys(seen).length,
+    ms: { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)), max: round(ms.at(-1)!) },
+  };
 }
 
 async function main(): Promise<void> {
@@ -210,14 +305,25 @@ async function main(): Promise<void> {
   try {
     await buildSite();
     const bundleIndex = indexAssets();
-    const redisUrl = process.env.BENCH_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+    const redisUrl =
+      process.env.BENCH_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
     const db = await createBenchDatabase(benchServerUrl());
     cleanup.add(() => db.drop());
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-bench-dash-'));
     cleanup.add(() => rmSync(dataDir, { recursive: true, force: true }));
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of Object.keys(env)) if (/^(S3_|INNGEST_|ACCESS_TOKEN|HOST$|CLAUDE_CODE_OAUTH_TOKEN)/.test(k)) delete env[k];
-    Object.assign(env, { DATABASE_URL: db.url, REDIS_URL: redisUrl, PORT: '0', DATA_DIR: dataDir, SEED_SAMPLES: 'false', LOG_LEVEL: 'warn', DEMO_MODEL: 'off', ANTHROPIC_API_KEY: 'sk-ant-bench-dummy' });
+    for (const k of Object.keys(env))
+      if (/^(S3_|INNGEST_|ACCESS_TOKEN|HOST$|CLAUDE_CODE_OAUTH_TOKEN)/.test(k)) delete env[k];
+    Object.assign(env, {
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SEED_SAMPLES: 'false',
+      LOG_LEVEL: 'warn',
+      DEMO_MODEL: 'off',
+      ANTHROPIC_API_KEY: 'sk-ant-bench-dummy',
+    });
     const server = await startServer(env);
     cleanup.add(() => server.stop());
     const sql = connect(db.url, { max: 4 });
@@ -227,12 +333,16 @@ async function main(): Promise<void> {
     const big = (await seedScenarios(sql, 1, 1000)).campaigns[0]!;
     await sql`UPDATE scenarios SET archived = false WHERE campaign_id = ${big}`;
     // One campaign of 200 running scenarios (inserted running: the status guard is on updates).
-    const [live] = await sql<{ id: string }[]>`INSERT INTO campaigns (name, color, icon) VALUES ('Live cards', 'green', 'activity') RETURNING id`;
+    const [live] = await sql<
+      { id: string }[]
+    >`INSERT INTO campaigns (name, color, icon) VALUES ('Live cards', 'green', 'activity') RETURNING id`;
     await sql`
       INSERT INTO scenarios (campaign_id, slug, title, request, status, phase, iteration, started_at)
       SELECT ${live!.id}, 'live-' || g, 'Live card ' || g, 'A running scenario', 'implementing', 'implementing', 1, now()
         FROM generate_series(1, 200) g`;
-    const [draft] = await sql<{ id: string }[]>`SELECT id FROM scenarios WHERE campaign_id = ${big} AND status = 'draft' LIMIT 1`;
+    const [draft] = await sql<
+      { id: string }[]
+    >`SELECT id FROM scenarios WHERE campaign_id = ${big} AND status = 'draft' LIMIT 1`;
 
     const browser = await launchChromium();
     cleanup.add(() => browser.close());
@@ -248,13 +358,22 @@ async function main(): Promise<void> {
       liveCardsResponsive: cards.frameGapMs.p99 < 100,
       latencyP99Under100ms: lat.ms.p99 < 100,
     };
-    console.log(JSON.stringify({
-      bundle: { indexReferenced: { files: bundleIndex.files, gzipKB: kb(bundleIndex.gzipBytes) }, fetchedForFirstPage: render.fetchedAssets },
-      firstRender: { scenarios: 1000, pageSize: 200, ...render, fetchedAssets: undefined },
-      liveCards: cards,
-      latency: lat,
-      targets,
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          bundle: {
+            indexReferenced: { files: bundleIndex.files, gzipKB: kb(bundleIndex.gzipBytes) },
+            fetchedForFirstPage: render.fetchedAssets,
+          },
+          firstRender: { scenarios: 1000, pageSize: 200, ...render, fetchedAssets: undefined },
+          liveCards: cards,
+          latency: lat,
+          targets,
+        },
+        null,
+        2,
+      ),
+    );
     if (!Object.values(targets).every(Boolean)) process.exitCode = 1;
   } finally {
     await cleanup.run();

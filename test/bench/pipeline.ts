@@ -35,7 +35,16 @@ import { createScenarioScript } from '../../runner/model-double/scenario-script.
 import { startModelDouble } from '../../runner/model-double/server.ts';
 import { createCleanup } from './lib/cleanup.ts';
 import { benchServerUrl, createBenchDatabase } from './lib/database.ts';
-import { gapPerStepMs, peakOverlap, runEnds, sessionTimings, stepTimings, type RunEnd, type SessionTiming, type StepTiming } from './lib/pipeline-facts.ts';
+import {
+  gapPerStepMs,
+  peakOverlap,
+  runEnds,
+  sessionTimings,
+  stepTimings,
+  type RunEnd,
+  type SessionTiming,
+  type StepTiming,
+} from './lib/pipeline-facts.ts';
 import { childrenCpuMs } from './lib/proc.ts';
 import { median, percentile, round } from './lib/stats.ts';
 
@@ -61,7 +70,10 @@ async function main(): Promise<void> {
     cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
 
     const config = parseConfig({
-      DATA_DIR: dir, RUN_CONCURRENCY: String(CONCURRENCY), CAMPAIGN_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'warn',
+      DATA_DIR: dir,
+      RUN_CONCURRENCY: String(CONCURRENCY),
+      CAMPAIGN_CONCURRENCY: String(CONCURRENCY),
+      LOG_LEVEL: 'warn',
     });
     const store = createFsStore(path.join(dir, 'objects'));
     await store.init();
@@ -71,30 +83,63 @@ async function main(): Promise<void> {
     cleanup.add(() => double.close());
     double.register('bench', createScenarioScript());
     const pipeline: Pipeline = await startPipeline({
-      config, sql, store, bus, log: createLogger('warn'), env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, demoModel: false,
-      agentEnv: { ANTHROPIC_BASE_URL: double.baseUrlFor('bench'), ANTHROPIC_API_KEY: 'sk-ant-bench-dummy', CLAUDE_CODE_MAX_RETRIES: '1' },
+      config,
+      sql,
+      store,
+      bus,
+      log: createLogger('warn'),
+      env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
+      demoModel: false,
+      agentEnv: {
+        ANTHROPIC_BASE_URL: double.baseUrlFor('bench'),
+        ANTHROPIC_API_KEY: 'sk-ant-bench-dummy',
+        CLAUDE_CODE_MAX_RETRIES: '1',
+      },
     });
     cleanup.add(() => pipeline.stop());
 
     const campaigns: string[] = [];
-    for (let c = 0; c < CAMPAIGNS; c++) campaigns.push((await createCampaign(sql, { name: `Pipeline bench ${c + 1}` }, 'bench')).id);
+    for (let c = 0; c < CAMPAIGNS; c++)
+      campaigns.push((await createCampaign(sql, { name: `Pipeline bench ${c + 1}` }, 'bench')).id);
     const newScenario = (i: number) =>
-      createScenario(sql, { campaignId: campaigns[i % CAMPAIGNS]!, title: `${TITLES[i % TITLES.length]} ${i}`, request: 'Track orders in postgres and send a daily summary.', config: ITERATIONS }, 'bench');
+      createScenario(
+        sql,
+        {
+          campaignId: campaigns[i % CAMPAIGNS]!,
+          title: `${TITLES[i % TITLES.length]} ${i}`,
+          request: 'Track orders in postgres and send a daily summary.',
+          config: ITERATIONS,
+        },
+        'bench',
+      );
 
     /** Starts the runs at once; resolves with the time they were requested and their final rows. */
     const runBatch = async (ids: string[]): Promise<{ t0: number; ends: RunEnd[] }> => {
       const t0 = Date.now();
-      const runs = await Promise.all(ids.map(async (id) => ((await pipeline.control.generate(id, 'bench', { trigger: 'bench' })) as { id: string }).id));
+      const runs = await Promise.all(
+        ids.map(
+          async (id) =>
+            ((await pipeline.control.generate(id, 'bench', { trigger: 'bench' })) as { id: string })
+              .id,
+        ),
+      );
       for (;;) {
         const ends = await runEnds(sql, runs);
         const failed = ends.filter((r) => r.status === 'failed' || r.status === 'cancelled');
-        if (failed.length) throw new RunFailed(failed.map((r) => `run ${r.id}: ${r.status} (${r.failureClass}): ${r.error}`).join('\n'));
+        if (failed.length)
+          throw new RunFailed(
+            failed
+              .map((r) => `run ${r.id}: ${r.status} (${r.failureClass}): ${r.error}`)
+              .join('\n'),
+          );
         if (ends.every((r) => r.status === 'succeeded')) return { t0, ends };
-        if (Date.now() - t0 > 30 * 60_000) throw new RunFailed('the runs did not finish within 30 minutes');
+        if (Date.now() - t0 > 30 * 60_000)
+          throw new RunFailed('the runs did not finish within 30 minutes');
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    const span = (b: { t0: number; ends: RunEnd[] }): number => Math.max(...b.ends.map((r) => r.finishedAt!.getTime())) - b.t0;
+    const span = (b: { t0: number; ends: RunEnd[] }): number =>
+      Math.max(...b.ends.map((r) => r.finishedAt!.getTime())) - b.t0;
 
     // CPU of reaped children (the CLI sessions) before/after each phase: what a session costs the machine.
     const cpu0 = childrenCpuMs();
@@ -114,38 +159,52 @@ async function main(): Promise<void> {
     const singleSessions = await sessionTimings(sql, singleIds);
     const singleSteps = await stepTimings(sql, singleIds);
     const idealMs = Math.ceil(RUNS / CONCURRENCY) * singleRunMs;
-    console.log(JSON.stringify({
-      runs: RUNS,
-      concurrency: CONCURRENCY,
-      totalMs,
-      singleRunMs,
-      idealMs,
-      ratio: round(totalMs / idealMs, 2),
-      perStepOverheadMs: { median: percentile(overhead, 50), p95: percentile(overhead, 95) },
-      sessions: sessions.length,
-      sessionMedianMs: median(sessions.map((s) => s.durationMs)),
-    }, null, 2));
-    process.stderr.write(`${JSON.stringify({
-      ...diagnostics(steps, batch.ends, sessions),
-      single: {
-        sessions: singleSessions.length,
-        sessionMedianMs: median(singleSessions.map((s) => s.durationMs)),
-        cliCpuMsPerSession: round((cpu1 - cpu0) / Math.max(1, singleSessions.length), 0),
-        overheadMsByStep: Object.fromEntries(singleSteps.map((s) => [s.stepKey, s.stepMs - s.agentMs])),
-        gapPerStepMs: round(median(gapPerStepMs(singleSteps)), 1),
-      },
-      cliCpuMsPerSession: round((cpu2 - cpu1) / Math.max(1, sessions.length), 0),
-      // What the CLI sessions alone need on this machine's cores, with no orchestration at all.
-      cpuBoundMs: Math.round((cpu2 - cpu1) / availableParallelism()),
-      loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) },
-    })}\n`);
+    console.log(
+      JSON.stringify(
+        {
+          runs: RUNS,
+          concurrency: CONCURRENCY,
+          totalMs,
+          singleRunMs,
+          idealMs,
+          ratio: round(totalMs / idealMs, 2),
+          perStepOverheadMs: { median: percentile(overhead, 50), p95: percentile(overhead, 95) },
+          sessions: sessions.length,
+          sessionMedianMs: median(sessions.map((s) => s.durationMs)),
+        },
+        null,
+        2,
+      ),
+    );
+    process.stderr.write(
+      `${JSON.stringify({
+        ...diagnostics(steps, batch.ends, sessions),
+        single: {
+          sessions: singleSessions.length,
+          sessionMedianMs: median(singleSessions.map((s) => s.durationMs)),
+          cliCpuMsPerSession: round((cpu1 - cpu0) / Math.max(1, singleSessions.length), 0),
+          overheadMsByStep: Object.fromEntries(
+            singleSteps.map((s) => [s.stepKey, s.stepMs - s.agentMs]),
+          ),
+          gapPerStepMs: round(median(gapPerStepMs(singleSteps)), 1),
+        },
+        cliCpuMsPerSession: round((cpu2 - cpu1) / Math.max(1, sessions.length), 0),
+        // What the CLI sessions alone need on this machine's cores, with no orchestration at all.
+        cpuBoundMs: Math.round((cpu2 - cpu1) / availableParallelism()),
+        loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) },
+      })}\n`,
+    );
   } finally {
     await cleanup.run();
   }
 }
 
 /** Where the time went: overhead per step name, run wall times, how many ran at once (stderr). */
-function diagnostics(steps: StepTiming[], ends: RunEnd[], sessions: SessionTiming[]): Record<string, unknown> {
+function diagnostics(
+  steps: StepTiming[],
+  ends: RunEnd[],
+  sessions: SessionTiming[],
+): Record<string, unknown> {
   const byStep = new Map<string, number[]>();
   const timeline: number[] = [];
   for (const s of steps) {
@@ -155,7 +214,9 @@ function diagnostics(steps: StepTiming[], ends: RunEnd[], sessions: SessionTimin
   }
   const wall = ends.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime());
   return {
-    overheadMsByStep: Object.fromEntries([...byStep].map(([k, v]) => [k, { n: v.length, median: median(v), max: Math.max(...v) }])),
+    overheadMsByStep: Object.fromEntries(
+      [...byStep].map(([k, v]) => [k, { n: v.length, median: median(v), max: Math.max(...v) }]),
+    ),
     timelineOverheadMedianMs: median(timeline),
     gapPerStepMs: { median: round(median(gapPerStepMs(steps)), 1) },
     runWallMs: { median: median(wall), max: Math.max(...wall) },
@@ -165,6 +226,10 @@ function diagnostics(steps: StepTiming[], ends: RunEnd[], sessions: SessionTimin
 }
 
 await main().catch((e: unknown) => {
-  process.stderr.write(e instanceof RunFailed ? `a run failed:\n${e.message}\n` : `bench failed: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.stderr.write(
+    e instanceof RunFailed
+      ? `a run failed:\n${e.message}\n`
+      : `bench failed: ${(e as Error)?.stack ?? String(e)}\n`,
+  );
   process.exitCode = 1;
 });

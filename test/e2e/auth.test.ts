@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiCall, axeSerious, ConsoleWatch, eventually, launchChromium, newPage, screenshot, startE2EApp, type E2EApp } from './support.ts';
+import {
+  apiCall,
+  axeSerious,
+  ConsoleWatch,
+  eventually,
+  launchChromium,
+  newPage,
+  screenshot,
+  startE2EApp,
+  type E2EApp,
+} from './support.ts';
 
 /**
  * With an access token configured, the dashboard asks for it once (a refused token asks again),
@@ -29,7 +39,11 @@ afterAll(async () => {
 describe('access token', () => {
   it('is asked for once, re-asked when refused, then used for every call and the live stream', async () => {
     const headers = { authorization: `Bearer ${TOKEN}` };
-    const created = await fetch(app.url + '/api/campaigns', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Guarded' }) });
+    const created = await fetch(app.url + '/api/campaigns', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Guarded' }),
+    });
     expect(created.status).toBe(201);
     expect((await apiCall(app.url, 'GET', '/api/campaigns')).status).toBe(401);
 

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiCall, axeSerious, ConsoleWatch, eventually, launchChromium, newPage, screenshot, sidewaysScroll, startE2EApp, type E2EApp } from './support.ts';
+import {
+  apiCall,
+  axeSerious,
+  ConsoleWatch,
+  eventually,
+  launchChromium,
+  newPage,
+  screenshot,
+  sidewaysScroll,
+  startE2EApp,
+  type E2EApp,
+} from './support.ts';
 
 /**
  * The dashboard in a real browser against the real app (empty database, built site): campaigns,
@@ -17,7 +28,12 @@ interface Scenario {
   id: string;
   title: string;
   archived: boolean;
-  config: { planningIterations: number; implementationIterations: number; validationFixes: number; model?: string };
+  config: {
+    planningIterations: number;
+    implementationIterations: number;
+    validationFixes: number;
+    model?: string;
+  };
 }
 interface Problem {
   errors?: { field: string; message: string }[];
@@ -77,7 +93,9 @@ describe('dashboard', () => {
     const tab = page.getByRole('tab', { name: /Support tools/ });
     await eventually(() => tab.getAttribute('aria-selected')).toBe('true');
     const list = await apiCall<{ items: Campaign[] }>(app.url, 'GET', '/api/campaigns');
-    expect(list.json.items.map((c) => [c.name, c.color, c.icon])).toEqual([['Support tools', 'green', 'headset']]);
+    expect(list.json.items.map((c) => [c.name, c.color, c.icon])).toEqual([
+      ['Support tools', 'green', 'headset'],
+    ]);
     campaign = list.json.items[0]!;
     await page.getByText('No scenarios in Support tools yet.').waitFor();
   });
@@ -86,24 +104,35 @@ describe('dashboard', () => {
     await nav('New scenario');
     await eventually(() => page.title()).toBe('New scenario · Scenario Generator');
     await page.getByLabel('Title').fill('Ticket triage');
-    await page.getByLabel('Request').fill('Sort incoming support tickets by urgency with a local model.');
+    await page
+      .getByLabel('Request')
+      .fill('Sort incoming support tickets by urgency with a local model.');
     await page.getByLabel('Planning refinements').fill('9');
     await page.getByLabel('Model', { exact: true }).fill('not a model!');
     await page.getByRole('button', { name: 'Save as draft' }).click();
 
     // What the API itself says about the same values.
     const direct = await apiCall<Problem>(app.url, 'POST', '/api/scenarios', {
-      campaignId: campaign.id, title: 'x', request: 'x', config: { planningIterations: 9, model: 'not a model!' },
+      campaignId: campaign.id,
+      title: 'x',
+      request: 'x',
+      config: { planningIterations: 9, model: 'not a model!' },
     });
     expect(direct.status).toBe(400);
     const message = (field: string) => direct.json.errors!.find((e) => e.field === field)!.message;
 
     const planningError = page.locator('#sf-planning-err');
     await planningError.waitFor();
-    expect((await planningError.textContent())!.trim()).toBe(message('body.config.planningIterations'));
-    expect((await page.locator('#sf-model-err').textContent())!.trim()).toBe(message('body.config.model'));
+    expect((await planningError.textContent())!.trim()).toBe(
+      message('body.config.planningIterations'),
+    );
+    expect((await page.locator('#sf-model-err').textContent())!.trim()).toBe(
+      message('body.config.model'),
+    );
     expect(await page.getByLabel('Planning refinements').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Planning refinements').getAttribute('aria-describedby')).toBe('sf-planning-err');
+    expect(await page.getByLabel('Planning refinements').getAttribute('aria-describedby')).toBe(
+      'sf-planning-err',
+    );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sf-planning');
     await checkPage('new-scenario-errors');
 
@@ -114,8 +143,14 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Save as draft' }).click();
     await page.locator('#sf-title-err').waitFor();
     expect(await page.locator('#sf-planning-err').count()).toBe(0);
-    const blank = await apiCall<Problem>(app.url, 'POST', '/api/scenarios', { campaignId: campaign.id, title: '   ', request: 'x' });
-    expect((await page.locator('#sf-title-err').textContent())!.trim()).toBe(blank.json.errors!.find((e) => e.field === 'body.title')!.message);
+    const blank = await apiCall<Problem>(app.url, 'POST', '/api/scenarios', {
+      campaignId: campaign.id,
+      title: '   ',
+      request: 'x',
+    });
+    expect((await page.locator('#sf-title-err').textContent())!.trim()).toBe(
+      blank.json.errors!.find((e) => e.field === 'body.title')!.message,
+    );
   });
 
   it('submits a scenario through the form and shows its card', async () => {
@@ -133,21 +168,45 @@ describe('dashboard', () => {
     await card.waitFor();
     expect(await card.getAttribute('data-status')).toBe('draft');
     expect(await card.getByText('Draft').count()).toBeGreaterThan(0);
-    expect(await page.getByRole('tab', { name: /Support tools/ }).getAttribute('aria-selected')).toBe('true');
+    expect(
+      await page.getByRole('tab', { name: /Support tools/ }).getAttribute('aria-selected'),
+    ).toBe('true');
 
-    const stored = await apiCall<{ items: Scenario[] }>(app.url, 'GET', `/api/scenarios?campaign=${campaign.id}`);
+    const stored = await apiCall<{ items: Scenario[] }>(
+      app.url,
+      'GET',
+      `/api/scenarios?campaign=${campaign.id}`,
+    );
     expect(stored.json.items).toHaveLength(1);
-    expect(stored.json.items[0]!.config).toMatchObject({ planningIterations: 3, implementationIterations: 2, validationFixes: 4, model: 'claude-sonnet-4-5', maxBudgetUsd: 1.5 });
+    expect(stored.json.items[0]!.config).toMatchObject({
+      planningIterations: 3,
+      implementationIterations: 2,
+      validationFixes: 4,
+      model: 'claude-sonnet-4-5',
+      maxBudgetUsd: 1.5,
+    });
     await checkPage('dashboard');
   });
 
   it('keeps the chosen tab, filters and sort across a reload', async () => {
     for (const title of ['Invoice parser', 'Triage of alerts', 'Another triage bot']) {
-      const r = await apiCall(app.url, 'POST', '/api/scenarios', { campaignId: campaign.id, title, request: `Build ${title}` });
+      const r = await apiCall(app.url, 'POST', '/api/scenarios', {
+        campaignId: campaign.id,
+        title,
+        request: `Build ${title}`,
+      });
       expect(r.status).toBe(201);
     }
-    const other = await apiCall<Campaign>(app.url, 'POST', '/api/campaigns', { name: 'Internal', color: 'teal', icon: 'tool' });
-    await apiCall(app.url, 'POST', '/api/scenarios', { campaignId: other.json.id, title: 'Internal triage', request: 'x' });
+    const other = await apiCall<Campaign>(app.url, 'POST', '/api/campaigns', {
+      name: 'Internal',
+      color: 'teal',
+      icon: 'tool',
+    });
+    await apiCall(app.url, 'POST', '/api/scenarios', {
+      campaignId: other.json.id,
+      title: 'Internal triage',
+      request: 'x',
+    });
 
     await page.reload();
     await page.getByRole('tab', { name: /Support tools/ }).click();
@@ -159,7 +218,9 @@ describe('dashboard', () => {
 
     await page.reload();
     await eventually(titles).toEqual(['Another triage bot', 'Ticket triage', 'Triage of alerts']);
-    expect(await page.getByRole('tab', { name: /Support tools/ }).getAttribute('aria-selected')).toBe('true');
+    expect(
+      await page.getByRole('tab', { name: /Support tools/ }).getAttribute('aria-selected'),
+    ).toBe('true');
     expect(await page.getByLabel('Status').inputValue()).toBe('draft');
     expect(await page.getByLabel('Sort').inputValue()).toBe('title');
     expect(await page.getByLabel('Search').inputValue()).toBe('triage');
@@ -167,11 +228,19 @@ describe('dashboard', () => {
     // Keyboard: arrow keys move between campaign tabs.
     await page.getByRole('tab', { name: /Support tools/ }).focus();
     await page.keyboard.press('ArrowRight');
-    await eventually(() => page.getByRole('tab', { name: /Internal/ }).getAttribute('aria-selected')).toBe('true');
+    await eventually(() =>
+      page.getByRole('tab', { name: /Internal/ }).getAttribute('aria-selected'),
+    ).toBe('true');
     await eventually(titles).toEqual(['Internal triage']);
     await page.keyboard.press('ArrowLeft');
-    await eventually(() => page.getByRole('tab', { name: /Support tools/ }).getAttribute('aria-selected')).toBe('true');
-    await page.getByRole('button', { name: 'Clear filters' }).or(page.getByLabel('Search')).first().waitFor();
+    await eventually(() =>
+      page.getByRole('tab', { name: /Support tools/ }).getAttribute('aria-selected'),
+    ).toBe('true');
+    await page
+      .getByRole('button', { name: 'Clear filters' })
+      .or(page.getByLabel('Search'))
+      .first()
+      .waitFor();
     await page.getByLabel('Status').selectOption('all');
     await page.getByLabel('Search').fill('');
     await eventually(async () => (await titles()).length).toBe(4);
@@ -187,7 +256,11 @@ describe('dashboard', () => {
     await bar.getByRole('button', { name: 'Archive' }).click();
     await eventually(titles).toEqual(['Ticket triage', 'Triage of alerts']);
 
-    const all = await apiCall<{ items: Scenario[] }>(app.url, 'GET', `/api/scenarios?campaign=${campaign.id}&archived=all&sort=title`);
+    const all = await apiCall<{ items: Scenario[] }>(
+      app.url,
+      'GET',
+      `/api/scenarios?campaign=${campaign.id}&archived=all&sort=title`,
+    );
     expect(all.json.items.map((s) => [s.title, s.archived])).toEqual([
       ['Another triage bot', true],
       ['Invoice parser', true],
@@ -206,13 +279,17 @@ describe('dashboard', () => {
     await page.getByLabel('Name', { exact: true }).fill('Support desk');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('tab', { name: /Support desk/ }).waitFor();
-    expect((await apiCall<Campaign>(app.url, 'GET', `/api/campaigns/${campaign.id}`)).json.name).toBe('Support desk');
+    expect(
+      (await apiCall<Campaign>(app.url, 'GET', `/api/campaigns/${campaign.id}`)).json.name,
+    ).toBe('Support desk');
 
     await page.getByRole('tab', { name: /Internal/ }).click();
     await page.getByRole('button', { name: 'Archive', exact: true }).click();
     await page.getByRole('button', { name: 'Archive campaign' }).click();
     await eventually(() => page.getByRole('tab', { name: /Internal/ }).count()).toBe(0);
-    expect(await page.getByRole('tab', { name: /All campaigns/ }).getAttribute('aria-selected')).toBe('true');
+    expect(
+      await page.getByRole('tab', { name: /All campaigns/ }).getAttribute('aria-selected'),
+    ).toBe('true');
     await page.getByText('Archived campaigns').click();
     await page.getByRole('button', { name: 'Restore' }).waitFor();
     await checkPage('dashboard-archived-campaigns');
@@ -230,21 +307,39 @@ describe('dashboard', () => {
     await eventually(() => page.title()).toBe('Settings · Scenario Generator');
     await page.getByRole('heading', { name: 'Prompt templates' }).waitFor();
     await eventually(() => page.locator('li[data-template]').count()).toBeGreaterThan(0);
-    const settings = await apiCall<{ templates: { name: string; version: string }[] }>(app.url, 'GET', '/api/settings');
+    const settings = await apiCall<{ templates: { name: string; version: string }[] }>(
+      app.url,
+      'GET',
+      '/api/settings',
+    );
     const first = settings.json.templates[0]!;
-    expect(await page.locator(`li[data-template="${first.name}"] summary`).textContent()).toContain(`version ${first.version}`);
+    expect(await page.locator(`li[data-template="${first.name}"] summary`).textContent()).toContain(
+      `version ${first.version}`,
+    );
 
     // Session limits: the API's message beside the cell, then a saved value.
     await page.getByLabel('Max turns, simple').fill('500');
     await page.getByRole('button', { name: 'Save limits' }).click();
     await page.locator('#b-simple-turns-err').waitFor();
-    const refused = await apiCall<Problem>(app.url, 'PATCH', '/api/settings', { budgets: { simple: { maxTurns: 500 } } });
-    expect((await page.locator('#b-simple-turns-err').textContent())!.trim()).toBe(refused.json.errors!.find((e) => e.field === 'body.budgets.simple.maxTurns')!.message);
+    const refused = await apiCall<Problem>(app.url, 'PATCH', '/api/settings', {
+      budgets: { simple: { maxTurns: 500 } },
+    });
+    expect((await page.locator('#b-simple-turns-err').textContent())!.trim()).toBe(
+      refused.json.errors!.find((e) => e.field === 'body.budgets.simple.maxTurns')!.message,
+    );
     await checkPage('settings');
     await page.getByLabel('Max turns, simple').fill('40');
     await page.getByRole('button', { name: 'Save limits' }).click();
     await page.getByText('Saved.').waitFor();
-    expect((await apiCall<{ budgets: { simple: { maxTurns: number } } }>(app.url, 'GET', '/api/settings')).json.budgets.simple.maxTurns).toBe(40);
+    expect(
+      (
+        await apiCall<{ budgets: { simple: { maxTurns: number } } }>(
+          app.url,
+          'GET',
+          '/api/settings',
+        )
+      ).json.budgets.simple.maxTurns,
+    ).toBe(40);
     await nav('Campaigns');
     await page.getByRole('tab', { name: /Support desk/ }).waitFor();
   });
@@ -252,9 +347,14 @@ describe('dashboard', () => {
   it('serves the app at deep links and a real 404 for a missing asset', async () => {
     const missing = await fetch(app.url + '/_app/immutable/nothing-here.js');
     expect(missing.status).toBe(404);
-    for (const [path, title] of [['/settings', 'Settings · Scenario Generator'], ['/scenarios/new', 'New scenario · Scenario Generator']] as const) {
+    for (const [path, title] of [
+      ['/settings', 'Settings · Scenario Generator'],
+      ['/scenarios/new', 'New scenario · Scenario Generator'],
+    ] as const) {
       const res = await fetch(app.url + path);
-      expect(`${path}: ${res.status} ${res.headers.get('content-type')}`).toBe(`${path}: 200 text/html; charset=utf-8`);
+      expect(`${path}: ${res.status} ${res.headers.get('content-type')}`).toBe(
+        `${path}: 200 text/html; charset=utf-8`,
+      );
       await page.goto(app.url + path);
       await eventually(() => page.title()).toBe(title);
     }
@@ -269,6 +369,10 @@ describe('dashboard', () => {
   it('logged no console errors; the only failed requests were the refusals the tests provoked', () => {
     expect(watch.errors).toEqual([]);
     // Two bad form submissions and one bad session limit (400s, shown beside their fields).
-    expect(watch.http.toSorted()).toEqual(['400 PATCH /api/settings', '400 POST /api/scenarios', '400 POST /api/scenarios']);
+    expect(watch.http.toSorted()).toEqual([
+      '400 PATCH /api/settings',
+      '400 POST /api/scenarios',
+      '400 POST /api/scenarios',
+    ]);
   });
 });

@@ -27,7 +27,10 @@ export interface E2EApp {
 }
 
 /** Creates a database of its own (`sg_e2e_…`) next to `adminUrl`'s and starts the app on it. */
-export async function startE2EApp(adminUrl: string, env: Record<string, string> = {}): Promise<E2EApp> {
+export async function startE2EApp(
+  adminUrl: string,
+  env: Record<string, string> = {},
+): Promise<E2EApp> {
   const line = await buildSite();
   if (line.includes('not built')) throw new Error(line);
   const name = `sg_e2e_${randomBytes(5).toString('hex')}`;
@@ -46,7 +49,14 @@ export async function startE2EApp(adminUrl: string, env: Record<string, string> 
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const config = parseConfig({ DATABASE_URL: dbUrl.toString(), PORT: '0', DATA_DIR: dataDir, SEED_SAMPLES: 'false', LOG_LEVEL: 'warn', ...env });
+    const config = parseConfig({
+      DATABASE_URL: dbUrl.toString(),
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SEED_SAMPLES: 'false',
+      LOG_LEVEL: 'warn',
+      ...env,
+    });
     app = await startApp(config, createLogger('warn'), {});
     sql = connect(dbUrl.toString(), { max: 2 });
     return { url: app.url, sql, stop: cleanup };
@@ -57,7 +67,10 @@ export async function startE2EApp(adminUrl: string, env: Record<string, string> 
 }
 
 /** expect.poll with room for a loaded machine (its default gives up after one second). */
-export function eventually<T>(fn: () => T | Promise<T>, options: { timeout?: number; interval?: number } = {}) {
+export function eventually<T>(
+  fn: () => T | Promise<T>,
+  options: { timeout?: number; interval?: number } = {},
+) {
   return expect.poll(fn, { timeout: 20_000, interval: 100, ...options });
 }
 
@@ -84,7 +97,9 @@ export class ConsoleWatch {
     page.on('console', (msg: ConsoleMessage) => {
       if (msg.type() !== 'error') return;
       const where = msg.location().url ?? '';
-      if (/^Failed to load resource: the server responded with a status of \d{3}/.test(msg.text())) {
+      if (
+        /^Failed to load resource: the server responded with a status of \d{3}/.test(msg.text())
+      ) {
         const status = /status of (\d{3})/.exec(msg.text())![1]!;
         const seen = this.#failed.get(where)?.find((l) => l.startsWith(status));
         this.http.push(seen ?? `${status} ? ${where}`);
@@ -97,7 +112,11 @@ export class ConsoleWatch {
 }
 
 /** A page in a fresh context, its console watched. */
-export async function newPage(browser: Browser, watch: ConsoleWatch, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  watch: ConsoleWatch,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   watch.watch(page);
@@ -116,9 +135,20 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) await page.addScriptTag({ content: readFileSync(AXE, 'utf8') });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -137,8 +167,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Calls the app's JSON API (for set-up and checks; the UI is what the tests drive). */
-export async function apiCall<T = unknown>(base: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(base + url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
+export async function apiCall<T = unknown>(
+  base: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const res = await fetch(base + url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: (text ? JSON.parse(text) : undefined) as T };
 }

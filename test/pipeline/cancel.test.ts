@@ -10,7 +10,11 @@ describe('pipeline: cancelling a running run', () => {
   let h: PipelineHarness;
   beforeAll(async () => {
     // The implementation session hangs (the double holds the response open).
-    h = await createPipelineHarness({ script: createScenarioScript({ intercept: (task) => (task === 'implement' ? stall() : undefined) }) });
+    h = await createPipelineHarness({
+      script: createScenarioScript({
+        intercept: (task) => (task === 'implement' ? stall() : undefined),
+      }),
+    });
   });
   afterAll(() => h.close());
 
@@ -20,14 +24,17 @@ describe('pipeline: cancelling a running run', () => {
     await h.waitFor(s.id, ['implementing']);
     let sessionId = '';
     for (let i = 0; i < 100 && !sessionId; i++) {
-      const live = (await listInteractions(h.db.sql, run.id)).find((x) => x.promptTemplate === 'implement' && x.status === 'running');
+      const live = (await listInteractions(h.db.sql, run.id)).find(
+        (x) => x.promptTemplate === 'implement' && x.status === 'running',
+      );
       if (live && findSessionProcesses(live.sessionId).length) sessionId = live.sessionId;
       else await new Promise((r) => setTimeout(r, 200));
     }
     expect(sessionId).not.toBe('');
     const t0 = Date.now();
     await h.pipeline.control.cancelRun(run.id, 'test');
-    while (findSessionProcesses(sessionId).length && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (findSessionProcesses(sessionId).length && Date.now() - t0 < 10_000)
+      await new Promise((r) => setTimeout(r, 50));
     const stoppedMs = Date.now() - t0;
     expect(findSessionProcesses(sessionId)).toEqual([]);
     expect(stoppedMs).toBeLessThan(5000);

@@ -37,7 +37,11 @@ describe('pipeline: crash and resume', () => {
     u.pathname = `/${dbName}`;
     url = u.toString();
     sql = connect(url, { max: 2 });
-    double = await startModelDouble({ defaultScript: createScenarioScript({ intercept: (task) => (task === 'implement' && implementCalls++ === 0 ? stall() : undefined) }) });
+    double = await startModelDouble({
+      defaultScript: createScenarioScript({
+        intercept: (task) => (task === 'implement' && implementCalls++ === 0 ? stall() : undefined),
+      }),
+    });
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -50,10 +54,22 @@ describe('pipeline: crash and resume', () => {
 
   function startServer(): Promise<{ child: ChildProcess; url: string }> {
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', DATA_DIR: dataDir, PORT: '0', DATABASE_URL: url,
-      ANTHROPIC_BASE_URL: double.url, ANTHROPIC_API_KEY: 'sk-ant-test-crash', CLAUDE_CODE_MAX_RETRIES: '1', LOG_LEVEL: 'warn',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LANG: 'C.UTF-8',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      DATABASE_URL: url,
+      ANTHROPIC_BASE_URL: double.url,
+      ANTHROPIC_API_KEY: 'sk-ant-test-crash',
+      CLAUDE_CODE_MAX_RETRIES: '1',
+      LOG_LEVEL: 'warn',
     };
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/scenario-gen.ts'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/scenario-gen.ts'), 'start'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -67,7 +83,11 @@ describe('pipeline: crash and resume', () => {
     });
   }
 
-  async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    fn: () => Promise<T | undefined>,
+    timeoutMs = 90_000,
+  ): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const v = await fn();
@@ -80,14 +100,29 @@ describe('pipeline: crash and resume', () => {
   it('completes after a SIGKILL mid-session without re-running saved steps', async () => {
     const first = await startServer();
     const post = async (base: string, p: string, body?: unknown) =>
-      (await fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })).json() as Promise<{ id: string }>;
+      (
+        await fetch(`${base}${p}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body ?? {}),
+        })
+      ).json() as Promise<{ id: string }>;
     const campaign = await post(first.url, '/api/campaigns', { name: 'Crash' });
-    const scenario = await post(first.url, '/api/scenarios', { campaignId: campaign.id, title: 'Crash test', request: 'Survive a crash', config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1 } });
+    const scenario = await post(first.url, '/api/scenarios', {
+      campaignId: campaign.id,
+      title: 'Crash test',
+      request: 'Survive a crash',
+      config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1 },
+    });
     const run = await post(first.url, `/api/scenarios/${scenario.id}/generate`);
 
     const stalled = await until('the implementation session to hang', async () => {
-      const [row] = await sql<{ session_id: string }[]>`SELECT session_id FROM agent_interactions WHERE run_id = ${run.id} AND step_key = 'implement-1' AND status = 'running'`;
-      return row && findSessionProcesses(row.session_id).length && implementCalls > 0 ? row.session_id : undefined;
+      const [row] = await sql<
+        { session_id: string }[]
+      >`SELECT session_id FROM agent_interactions WHERE run_id = ${run.id} AND step_key = 'implement-1' AND status = 'running'`;
+      return row && findSessionProcesses(row.session_id).length && implementCalls > 0
+        ? row.session_id
+        : undefined;
     });
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
@@ -95,16 +130,28 @@ describe('pipeline: crash and resume', () => {
     expect(findSessionProcesses(stalled).length).toBeGreaterThan(0);
 
     const second = await startServer();
-    const status = await until('the run to finish', async () => {
-      const [s] = await sql<{ status: string }[]>`SELECT status FROM scenarios WHERE id = ${scenario.id}`;
-      return s && ['deployed', 'failed', 'cancelled'].includes(s.status) ? s.status : undefined;
-    }, 120_000);
+    const status = await until(
+      'the run to finish',
+      async () => {
+        const [s] = await sql<
+          { status: string }[]
+        >`SELECT status FROM scenarios WHERE id = ${scenario.id}`;
+        return s && ['deployed', 'failed', 'cancelled'].includes(s.status) ? s.status : undefined;
+      },
+      120_000,
+    );
     expect(status).toBe('deployed');
     expect(findSessionProcesses(stalled)).toEqual([]);
     const perStep = await sql<{ step_key: string; n: number }[]>`
       SELECT step_key, count(*)::int AS n FROM agent_interactions WHERE run_id = ${run.id} GROUP BY step_key ORDER BY step_key`;
-    expect(Object.fromEntries(perStep.map((r) => [r.step_key, r.n]))).toEqual({ 'plan-1': 1, 'score-1': 1, 'implement-1': 2 });
-    const [old] = await sql<{ outcome: string }[]>`SELECT outcome FROM agent_interactions WHERE session_id = ${stalled}`;
+    expect(Object.fromEntries(perStep.map((r) => [r.step_key, r.n]))).toEqual({
+      'plan-1': 1,
+      'score-1': 1,
+      'implement-1': 2,
+    });
+    const [old] = await sql<
+      { outcome: string }[]
+    >`SELECT outcome FROM agent_interactions WHERE session_id = ${stalled}`;
     expect(old!.outcome).toBe('crashed');
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));

@@ -10,7 +10,10 @@ import { createFsStore } from '../../core/store/fs.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import { createCampaign } from '../../db/campaigns.ts';
 import { createScenario, getScenario, type Scenario } from '../../db/scenarios.ts';
-import { createScenarioScript, type ScenarioScriptOptions } from '../../runner/model-double/scenario-script.ts';
+import {
+  createScenarioScript,
+  type ScenarioScriptOptions,
+} from '../../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../../runner/model-double/server.ts';
 import type { Script } from '../../runner/model-double/script.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
@@ -36,11 +39,19 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-export async function createPipelineHarness(o: { script?: Script; scriptOptions?: ScenarioScriptOptions; env?: Record<string, string> } = {}): Promise<PipelineHarness> {
+export async function createPipelineHarness(
+  o: { script?: Script; scriptOptions?: ScenarioScriptOptions; env?: Record<string, string> } = {},
+): Promise<PipelineHarness> {
   const db = await createTestDb({ max: 10 });
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-pipe-'));
   chmodSync(dir, 0o755);
-  const config = parseConfig({ DATA_DIR: dir, USAGE_LIMIT_BACKOFF: '2s', RUN_CONCURRENCY: '2', LOG_LEVEL: 'warn', ...o.env });
+  const config = parseConfig({
+    DATA_DIR: dir,
+    USAGE_LIMIT_BACKOFF: '2s',
+    RUN_CONCURRENCY: '2',
+    LOG_LEVEL: 'warn',
+    ...o.env,
+  });
   const store = createFsStore(path.join(dir, 'objects'));
   await store.init();
   const bus = createMemoryBus();
@@ -50,12 +61,29 @@ export async function createPipelineHarness(o: { script?: Script; scriptOptions?
   const log = createLogger(config.LOG_LEVEL);
   const start = () =>
     startPipeline({
-      config, sql: db.sql, store, bus, log, env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, demoModel: false,
-      agentEnv: { ANTHROPIC_BASE_URL: double.baseUrlFor(scriptId), ANTHROPIC_API_KEY: 'sk-ant-test-harness', CLAUDE_CODE_MAX_RETRIES: '1' },
-      retryBackoff: () => 200, pollIntervalMs: 200, cancelPollMs: 200,
+      config,
+      sql: db.sql,
+      store,
+      bus,
+      log,
+      env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
+      demoModel: false,
+      agentEnv: {
+        ANTHROPIC_BASE_URL: double.baseUrlFor(scriptId),
+        ANTHROPIC_API_KEY: 'sk-ant-test-harness',
+        CLAUDE_CODE_MAX_RETRIES: '1',
+      },
+      retryBackoff: () => 200,
+      pollIntervalMs: 200,
+      cancelPollMs: 200,
     });
   const h: PipelineHarness = {
-    db, dir, config, store, bus, double,
+    db,
+    dir,
+    config,
+    store,
+    bus,
+    double,
     pipeline: await start(),
     campaignId: (await createCampaign(db.sql, { name: 'Pipeline tests' }, 'test')).id,
     async restart() {
@@ -63,13 +91,26 @@ export async function createPipelineHarness(o: { script?: Script; scriptOptions?
       h.pipeline = await start();
     },
     newScenario: (overrides = {}) =>
-      createScenario(db.sql, { campaignId: h.campaignId, title: 'Order tracker', request: 'Track orders and send a daily summary.', config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1 }, ...overrides }, 'test'),
+      createScenario(
+        db.sql,
+        {
+          campaignId: h.campaignId,
+          title: 'Order tracker',
+          request: 'Track orders and send a daily summary.',
+          config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1 },
+          ...overrides,
+        },
+        'test',
+      ),
     async waitFor(scenarioId, statuses, timeoutMs = 120_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const s = await getScenario(db.sql, scenarioId);
         if (statuses.includes(s.status)) return s;
-        if (Date.now() > until) throw new Error(`scenario stayed ${s.status} (${s.error ?? ''}), wanted ${statuses.join('/')}`);
+        if (Date.now() > until)
+          throw new Error(
+            `scenario stayed ${s.status} (${s.error ?? ''}), wanted ${statuses.join('/')}`,
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     },

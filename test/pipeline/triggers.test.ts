@@ -20,7 +20,13 @@ function evolvingScript(): ScriptFn {
     if (taskOf(ctx.prompt) === 'implement' && ctx.position === 0) implementations++;
     const turn = base(ctx);
     if (turn.type === 'tool_use' && turn.input.file_path === 'README.md' && implementations >= 2) {
-      return { ...turn, input: { ...turn.input, content: `${String(turn.input.content)}\nRevision ${implementations}.\n` } };
+      return {
+        ...turn,
+        input: {
+          ...turn.input,
+          content: `${String(turn.input.content)}\nRevision ${implementations}.\n`,
+        },
+      };
     }
     return turn;
   };
@@ -29,15 +35,38 @@ function evolvingScript(): ScriptFn {
 describe('triggers: retry from a phase, rollback, webhook, batch', () => {
   let h: PipelineHarness;
   let vrooli: string;
-  let call: (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; json: any }>;
+  let call: (
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; json: any }>;
   const secret = 'webhook-secret-for-tests-0123456789';
 
   beforeAll(async () => {
     vrooli = mkdtempSync('/tmp/sg-vrooli-');
-    h = await createPipelineHarness({ script: evolvingScript(), env: { DEPLOY_TARGET: 'vrooli', VROOLI_ROOT: vrooli, DEPLOY_OVERWRITE: 'true', WEBHOOK_SECRET: secret } });
-    const app = createApp({ config: h.config, sql: h.db.sql, store: h.store, bus: h.bus, meta: { version: 'test', demoModel: false, executor: 'local' }, pipeline: h.pipeline.control });
+    h = await createPipelineHarness({
+      script: evolvingScript(),
+      env: {
+        DEPLOY_TARGET: 'vrooli',
+        VROOLI_ROOT: vrooli,
+        DEPLOY_OVERWRITE: 'true',
+        WEBHOOK_SECRET: secret,
+      },
+    });
+    const app = createApp({
+      config: h.config,
+      sql: h.db.sql,
+      store: h.store,
+      bus: h.bus,
+      meta: { version: 'test', demoModel: false, executor: 'local' },
+      pipeline: h.pipeline.control,
+    });
     call = async (method, url, body, headers = {}) => {
-      const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
+      const init: RequestInit = {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+      };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
       const res = await app.fetch(new Request(`http://test${url}`, init));
       const text = await res.text();
@@ -59,14 +88,22 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
     rmSync(path.join(h.dir, 'runner'), { recursive: true, force: true });
     const retry = await call('POST', `/api/runs/${firstRun}/retry`, { fromPhase: 'validating' });
     expect(retry.status).toBe(202);
-    expect(retry.json).toMatchObject({ trigger: 'retry', fromPhase: 'validating', parentRunId: firstRun });
+    expect(retry.json).toMatchObject({
+      trigger: 'retry',
+      fromPhase: 'validating',
+      parentRunId: firstRun,
+    });
     const after = await h.waitFor(scenario.id, ['deployed', 'failed']);
     expect(after.error).toBeNull();
     expect(after.status).toBe('deployed');
     expect((await getRun(h.db.sql, retry.json.id)).status).toBe('succeeded');
     expect(await listInteractions(h.db.sql, retry.json.id)).toEqual([]);
-    expect((await listValidations(h.db.sql, retry.json.id)).map((v) => [v.phase, v.passed])).toEqual([['validating', true]]);
-    expect((await call('POST', `/api/runs/${firstRun}/retry`, { fromPhase: 'later' })).status).toBe(400);
+    expect(
+      (await listValidations(h.db.sql, retry.json.id)).map((v) => [v.phase, v.passed]),
+    ).toEqual([['validating', true]]);
+    expect((await call('POST', `/api/runs/${firstRun}/retry`, { fromPhase: 'later' })).status).toBe(
+      400,
+    );
   }, 180_000);
 
   it('rolls back to an earlier bundle, byte for byte', async () => {
@@ -77,29 +114,59 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
     expect(readFileSync(path.join(target, 'README.md'), 'utf8')).toMatch(/Revision 2/);
     expect((await getRun(h.db.sql, second)).status).toBe('succeeded');
 
-    const rb = await call('POST', `/api/scenarios/${scenario.id}/rollback`, { artifactId: bundleA!.id });
+    const rb = await call('POST', `/api/scenarios/${scenario.id}/rollback`, {
+      artifactId: bundleA!.id,
+    });
     expect(rb.status).toBe(202);
     expect((await h.waitFor(scenario.id, ['deployed', 'failed'])).status).toBe('deployed');
     for (const f of bundleA!.manifest) {
       const deployed = readFileSync(path.join(target, f.path));
-      expect({ file: f.path, sha256: createHash('sha256').update(deployed).digest('hex') }).toEqual({ file: f.path, sha256: f.sha256 });
+      expect({ file: f.path, sha256: createHash('sha256').update(deployed).digest('hex') }).toEqual(
+        { file: f.path, sha256: f.sha256 },
+      );
     }
     expect(readFileSync(path.join(target, 'README.md'), 'utf8')).not.toMatch(/Revision/);
     expect(await listInteractions(h.db.sql, rb.json.id)).toEqual([]);
-    expect((await call('POST', `/api/scenarios/${scenario.id}/rollback`, { artifactId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+    expect(
+      (
+        await call('POST', `/api/scenarios/${scenario.id}/rollback`, {
+          artifactId: '00000000-0000-4000-8000-000000000000',
+        })
+      ).status,
+    ).toBe(404);
   }, 180_000);
 
   it('starts a run from a correctly signed webhook and refuses missing, wrong, stale and replayed ones', async () => {
-    const count = async () => (await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM runs`)[0]!.n;
-    const body = JSON.stringify({ campaignId: h.campaignId, title: 'From a webhook', request: 'Build a status page.', config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1 } });
+    const count = async () =>
+      (await h.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM runs`)[0]!.n;
+    const body = JSON.stringify({
+      campaignId: h.campaignId,
+      title: 'From a webhook',
+      request: 'Build a status page.',
+      config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1 },
+    });
     const now = Math.floor(Date.now() / 1000);
-    const headers = (ts: number, delivery: string, sig = sign(secret, ts, body)) => ({ 'x-sg-timestamp': String(ts), 'x-sg-signature': sig, 'x-sg-delivery': delivery });
+    const headers = (ts: number, delivery: string, sig = sign(secret, ts, body)) => ({
+      'x-sg-timestamp': String(ts),
+      'x-sg-signature': sig,
+      'x-sg-delivery': delivery,
+    });
     const before = await count();
     const refused = [
       await call('POST', '/api/hooks/generate', body, { 'x-sg-delivery': 'd-missing' }),
-      await call('POST', '/api/hooks/generate', body, headers(now, 'd-wrong', sign('another-secret-0123456789', now, body))),
+      await call(
+        'POST',
+        '/api/hooks/generate',
+        body,
+        headers(now, 'd-wrong', sign('another-secret-0123456789', now, body)),
+      ),
       await call('POST', '/api/hooks/generate', body, headers(now - 301, 'd-stale')),
-      await call('POST', '/api/hooks/generate', body.replace('status page', 'tampered page'), headers(now, 'd-tampered', sign(secret, now, body))),
+      await call(
+        'POST',
+        '/api/hooks/generate',
+        body.replace('status page', 'tampered page'),
+        headers(now, 'd-tampered', sign(secret, now, body)),
+      ),
     ];
     expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401]);
     expect(await count()).toBe(before);
@@ -117,13 +184,22 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
   it('generates and cancels several scenarios in one batch', async () => {
     const a = await h.newScenario({ title: 'Batch one' });
     const b = await h.newScenario({ title: 'Batch two' });
-    const gen = await call('POST', '/api/scenarios/batch', { ids: [a.id, b.id], action: 'generate' });
+    const gen = await call('POST', '/api/scenarios/batch', {
+      ids: [a.id, b.id],
+      action: 'generate',
+    });
     expect(gen.json.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true]);
     const again = await call('POST', '/api/scenarios/batch', { ids: [a.id], action: 'generate' });
     expect(again.json.results[0]).toMatchObject({ ok: false, error: { status: 409 } });
-    const cancel = await call('POST', '/api/scenarios/batch', { ids: [a.id, b.id], action: 'cancel' });
+    const cancel = await call('POST', '/api/scenarios/batch', {
+      ids: [a.id, b.id],
+      action: 'cancel',
+    });
     const cancelled = cancel.json.results.filter((r: { ok: boolean }) => r.ok).length;
     expect(cancelled).toBeGreaterThanOrEqual(1);
-    for (const id of [a.id, b.id]) expect(['cancelled', 'deployed']).toContain((await h.waitFor(id, ['cancelled', 'deployed', 'failed'])).status);
+    for (const id of [a.id, b.id])
+      expect(['cancelled', 'deployed']).toContain(
+        (await h.waitFor(id, ['cancelled', 'deployed', 'failed'])).status,
+      );
   }, 180_000);
 });

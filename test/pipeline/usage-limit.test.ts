@@ -33,7 +33,12 @@ describe('pipeline: a usage limit puts the run to sleep, durably', () => {
     // It did not wake before the back-off was over.
     expect(Date.now()).toBeGreaterThanOrEqual(sleeping.wakeAt!.getTime());
     expect(Date.now() - t0).toBeLessThan(60_000);
-    const implement = (await listInteractions(h.db.sql, run.id)).filter((i) => i.promptTemplate === 'implement');
-    expect(implement.map((i) => [i.stepKey, i.outcome])).toEqual([['implement-1', 'usage_limit'], ['implement-1~1', 'success']]);
+    const implement = (await listInteractions(h.db.sql, run.id)).filter(
+      (i) => i.promptTemplate === 'implement',
+    );
+    expect(implement.map((i) => [i.stepKey, i.outcome])).toEqual([
+      ['implement-1', 'usage_limit'],
+      ['implement-1~1', 'success'],
+    ]);
   }, 180_000);
 });

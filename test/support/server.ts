@@ -16,7 +16,11 @@ export interface Server {
 }
 
 export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'start'], { cwd: ROOT, env: { PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'start'], {
+    cwd: ROOT,
+    env: { PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -27,7 +31,10 @@ export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise
     return done;
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL within ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', () => {
       const m = out.match(/running at (http:\/\/\S+)/);
       if (m) {
@@ -43,8 +50,16 @@ export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise
 }
 
 /** Runs a CLI command to its end; resolves with exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (child: ChildProcess) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onStart?: (child: ChildProcess) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   onStart?.(child);
   let stdout = '';
   let stderr = '';

@@ -6,7 +6,11 @@ export interface SseMessage {
   comment?: string;
 }
 
-export function readSse(res: Response): { next(timeoutMs?: number): Promise<SseMessage>; take(n: number, timeoutMs?: number): Promise<SseMessage[]>; close(): Promise<void> } {
+export function readSse(res: Response): {
+  next(timeoutMs?: number): Promise<SseMessage>;
+  take(n: number, timeoutMs?: number): Promise<SseMessage[]>;
+  close(): Promise<void>;
+} {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

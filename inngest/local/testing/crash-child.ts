@@ -10,6 +10,10 @@ import { crashFunction } from './crash-function.ts';
 const [url, schema] = process.argv.slice(2);
 if (!url || !schema) throw new Error('usage: crash-child.ts <database url> <schema>');
 const sql = connect(url, { schema, max: 3 });
-const executor = createLocalExecutor({ sql, functions: [crashFunction(sql, { hang: true })], pollIntervalMs: 50 });
+const executor = createLocalExecutor({
+  sql,
+  functions: [crashFunction(sql, { hang: true })],
+  pollIntervalMs: 50,
+});
 await executor.start();
 await executor.send({ name: 'test/crashy', data: {}, id: 'crash-1' });

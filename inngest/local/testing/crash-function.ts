@@ -6,7 +6,10 @@ import type { FunctionSpec } from '../../spec.ts';
  * The function of the crash test: three steps, each appending a row to `crash_log` when it
  * executes. With `hang`, step b never finishes (the child process is killed inside it).
  */
-export function crashFunction(sql: Sql, o: { hang: boolean }): FunctionSpec<Record<string, unknown>, string> {
+export function crashFunction(
+  sql: Sql,
+  o: { hang: boolean },
+): FunctionSpec<Record<string, unknown>, string> {
   const log = async (step: string): Promise<void> => {
     await sql`INSERT INTO crash_log (step, pid) VALUES (${step}, ${process.pid})`;
   };

@@ -10,7 +10,15 @@ export function spec<TResult>(
   handler: (ctx: HandlerContext<Record<string, unknown>>) => Promise<TResult>,
   extra: Partial<FunctionSpec<Record<string, unknown>, TResult>> = {},
 ): FunctionSpec<Record<string, unknown>, TResult> {
-  return { id, name: id, trigger: { event: `test/${id}` }, schema: v.record(v.string(), v.unknown()), retries: 0, handler, ...extra };
+  return {
+    id,
+    name: id,
+    trigger: { event: `test/${id}` },
+    schema: v.record(v.string(), v.unknown()),
+    retries: 0,
+    handler,
+    ...extra,
+  };
 }
 
 export interface Harness {
@@ -28,7 +36,12 @@ export async function harness(): Promise<Harness> {
   return {
     db,
     executor(o) {
-      const ex = createLocalExecutor({ retryBackoff: () => 5, pollIntervalMs: 50, ...o, sql: db.sql });
+      const ex = createLocalExecutor({
+        retryBackoff: () => 5,
+        pollIntervalMs: 50,
+        ...o,
+        sql: db.sql,
+      });
       started.push(ex);
       return ex;
     },
@@ -53,7 +66,10 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
 }
 
 /** Polls `check` until it returns a value other than undefined/false. */
-export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -38,7 +38,13 @@ export async function startFakeInngest(): Promise<FakeInngest> {
       } catch {
         // keep the raw text
       }
-      received.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      received.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      });
       res.setHeader('content-type', 'application/json');
       if (req.method === 'POST' && url.pathname === '/fn/register') {
         res.end(JSON.stringify({ ok: true, modified: true }));
@@ -60,7 +66,10 @@ export async function startFakeInngest(): Promise<FakeInngest> {
     events: () =>
       received
         .filter((r) => r.path.startsWith('/e/'))
-        .map((r) => ({ key: decodeURIComponent(r.path.slice(3)), events: r.body as Array<{ name: string; data: unknown; id?: string }> })),
+        .map((r) => ({
+          key: decodeURIComponent(r.path.slice(3)),
+          events: r.body as Array<{ name: string; data: unknown; id?: string }>,
+        })),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -13,7 +13,10 @@ import { createCampaign } from '../../../db/campaigns.ts';
 import { createScenario, type Scenario } from '../../../db/scenarios.ts';
 import { createClaudeCodeAgent } from '../../../runner/claude/adapter.ts';
 import { buildAgentEnv } from '../../../runner/env.ts';
-import { createScenarioScript, type ScenarioScriptOptions } from '../../../runner/model-double/scenario-script.ts';
+import {
+  createScenarioScript,
+  type ScenarioScriptOptions,
+} from '../../../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../../../runner/model-double/server.ts';
 import { createTestDb, type TestDb } from '../../../test/support/db.ts';
 import type { PipelineDeps } from '../../pipeline/deps.ts';
@@ -32,15 +35,27 @@ export interface StageDeps {
   double: ModelDouble;
   deps: PipelineDeps;
   campaignId: string;
-  newScenario(config?: { planningIterations?: number; implementationIterations?: number; validationFixes?: number }): Promise<Scenario>;
+  newScenario(config?: {
+    planningIterations?: number;
+    implementationIterations?: number;
+    validationFixes?: number;
+  }): Promise<Scenario>;
   close(): Promise<void>;
 }
 
-export async function createStageDeps(o: { env?: Record<string, string>; script?: ScenarioScriptOptions } = {}): Promise<StageDeps> {
+export async function createStageDeps(
+  o: { env?: Record<string, string>; script?: ScenarioScriptOptions } = {},
+): Promise<StageDeps> {
   const db = await createTestDb({ max: 5 });
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-serve-'));
   chmodSync(dir, 0o755);
-  const config = parseConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', RUN_CONCURRENCY: '3', CAMPAIGN_CONCURRENCY: '1', ...o.env });
+  const config = parseConfig({
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    RUN_CONCURRENCY: '3',
+    CAMPAIGN_CONCURRENCY: '1',
+    ...o.env,
+  });
   const store = createFsStore(path.join(dir, 'objects'));
   await store.init();
   const bus = createMemoryBus();
@@ -48,21 +63,54 @@ export async function createStageDeps(o: { env?: Record<string, string>; script?
   double.register('serve', createScenarioScript(o.script));
   const runnerRoot = path.join(dir, 'runner');
   mkdirSync(runnerRoot, { recursive: true });
-  const baseEnv = buildAgentEnv({ PATH: process.env.PATH, LANG: 'C.UTF-8' }, config.AGENT_ENV_ALLOWLIST);
+  const baseEnv = buildAgentEnv(
+    { PATH: process.env.PATH, LANG: 'C.UTF-8' },
+    config.AGENT_ENV_ALLOWLIST,
+  );
   const deps: PipelineDeps = {
-    sql: db.sql, store, config, runnerRoot, runnerId: 'serve-test',
+    sql: db.sql,
+    store,
+    config,
+    runnerRoot,
+    runnerId: 'serve-test',
     reporter: createReporter({ db: db.sql, bus }),
     log: createLogger(config.LOG_LEVEL),
     agent: createClaudeCodeAgent(),
-    agentEnv: () => ({ ...baseEnv, ANTHROPIC_BASE_URL: double.baseUrlFor('serve'), ANTHROPIC_API_KEY: 'sk-ant-serve-test', CLAUDE_CODE_MAX_RETRIES: '1' }),
+    agentEnv: () => ({
+      ...baseEnv,
+      ANTHROPIC_BASE_URL: double.baseUrlFor('serve'),
+      ANTHROPIC_API_KEY: 'sk-ant-serve-test',
+      CLAUDE_CODE_MAX_RETRIES: '1',
+    }),
     sessions: createLimiter(2),
     cancelPollMs: 200,
   };
   const campaignId = (await createCampaign(db.sql, { name: 'Served mode' }, 'test')).id;
   return {
-    db, dir, config, store, bus, double, deps, campaignId,
+    db,
+    dir,
+    config,
+    store,
+    bus,
+    double,
+    deps,
+    campaignId,
     newScenario: (cfg = {}) =>
-      createScenario(db.sql, { campaignId, title: 'Order tracker', request: 'Track orders and send a daily summary.', config: { planningIterations: 1, implementationIterations: 1, validationFixes: 1, ...cfg } }, 'test'),
+      createScenario(
+        db.sql,
+        {
+          campaignId,
+          title: 'Order tracker',
+          request: 'Track orders and send a daily summary.',
+          config: {
+            planningIterations: 1,
+            implementationIterations: 1,
+            validationFixes: 1,
+            ...cfg,
+          },
+        },
+        'test',
+      ),
     async close() {
       await double.close();
       await bus.close();

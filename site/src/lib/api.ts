@@ -34,7 +34,9 @@ export class ApiError extends Error {
 
   /** True when the endpoint does not exist on this server (yet). */
   get missing(): boolean {
-    return this.status === 404 && (this.problem === null || /No API route/.test(this.problem.detail));
+    return (
+      this.status === 404 && (this.problem === null || /No API route/.test(this.problem.detail))
+    );
   }
 }
 
@@ -48,7 +50,8 @@ export interface RequestOptions {
 /** Appends a query object to a path, skipping empty values. */
 export function withQuery(path: string, query: RequestOptions['query'] = {}): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const s = params.toString();
   return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
 }
@@ -79,7 +82,8 @@ async function problemOf(res: Response): Promise<ApiError> {
   let problem: Problem | null = null;
   try {
     const parsed = JSON.parse(text) as Partial<Problem>;
-    if (parsed && typeof parsed === 'object' && typeof parsed.status === 'number') problem = parsed as Problem;
+    if (parsed && typeof parsed === 'object' && typeof parsed.status === 'number')
+      problem = parsed as Problem;
   } catch {
     // not JSON: keep the status line
   }
@@ -92,7 +96,9 @@ async function request(path: string, options: RequestOptions): Promise<Response>
   let res = await send(path, options);
   // A refused token: ask (once per dialog) and retry until the user gives up.
   while (res.status === 401) {
-    await auth.ask(auth.token ? 'The saved access token was refused.' : 'This server needs an access token.');
+    await auth.ask(
+      auth.token ? 'The saved access token was refused.' : 'This server needs an access token.',
+    );
     res = await send(path, options);
   }
   if (!res.ok) throw await problemOf(res);

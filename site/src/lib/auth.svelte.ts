@@ -40,7 +40,8 @@ class Auth {
 
   cancel(): void {
     this.asking = false;
-    for (const w of this.#waiters.splice(0)) w.reject(new Error('An access token is needed to use this server.'));
+    for (const w of this.#waiters.splice(0))
+      w.reject(new Error('An access token is needed to use this server.'));
   }
 
   forget(): void {

@@ -23,7 +23,9 @@ class Campaigns {
 
   async load(): Promise<void> {
     try {
-      this.items = (await api<{ items: Campaign[] }>('/api/campaigns', { query: { archived: 'false' } })).items;
+      this.items = (
+        await api<{ items: Campaign[] }>('/api/campaigns', { query: { archived: 'false' } })
+      ).items;
       this.error = '';
     } catch (e) {
       this.error = messageOf(e);
@@ -33,7 +35,9 @@ class Campaigns {
   }
 
   async loadArchived(): Promise<void> {
-    this.archived = (await api<{ items: Campaign[] }>('/api/campaigns', { query: { archived: 'true' } })).items;
+    this.archived = (
+      await api<{ items: Campaign[] }>('/api/campaigns', { query: { archived: 'true' } })
+    ).items;
   }
 
   byId(id: string): Campaign | undefined {

@@ -9,10 +9,13 @@ const SLOTS = 10;
 const subscribers = Array.from({ length: SLOTS }, (_, slot) =>
   createSubscriber((update) => {
     let timer: ReturnType<typeof setInterval> | undefined;
-    const start = setTimeout(() => {
-      update();
-      timer = setInterval(update, 1000);
-    }, slot * (1000 / SLOTS));
+    const start = setTimeout(
+      () => {
+        update();
+        timer = setInterval(update, 1000);
+      },
+      slot * (1000 / SLOTS),
+    );
     return () => {
       clearTimeout(start);
       clearInterval(timer);

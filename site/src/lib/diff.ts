@@ -31,7 +31,8 @@ export function diffLines(before: string, after: string): DiffLine[] {
   const out: DiffLine[] = [];
   for (let i = 0; i < start; i++) out.push({ op: 'same', text: a[i]!, a: i + 1, b: i + 1 });
   out.push(...middle(a, b, start, endA, start, endB));
-  for (let i = endA, j = endB; i < a.length; i++, j++) out.push({ op: 'same', text: a[i]!, a: i + 1, b: j + 1 });
+  for (let i = endA, j = endB; i < a.length; i++, j++)
+    out.push({ op: 'same', text: a[i]!, a: i + 1, b: j + 1 });
   return out;
 }
 
@@ -42,7 +43,14 @@ function splitLines(s: string): string[] {
   return lines;
 }
 
-function middle(a: string[], b: string[], a0: number, a1: number, b0: number, b1: number): DiffLine[] {
+function middle(
+  a: string[],
+  b: string[],
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+): DiffLine[] {
   const n = a1 - a0;
   const m = b1 - b0;
   const out: DiffLine[] = [];
@@ -56,7 +64,10 @@ function middle(a: string[], b: string[], a0: number, a1: number, b0: number, b1
   const lcs = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * w + j] = a[a0 + i] === b[b0 + j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+      lcs[i * w + j] =
+        a[a0 + i] === b[b0 + j]
+          ? lcs[(i + 1) * w + j + 1]! + 1
+          : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
     }
   }
   let i = 0;

@@ -8,10 +8,14 @@ const TERMINAL = new Set(['deployed', 'failed', 'cancelled']);
 const RUNNING = new Set(['queued', 'planning', 'implementing', 'validating', 'deploying']);
 
 /** Short text for an agent event: the server's message, else the tool and its argument. */
-export function describeAgent(detail: AgentDetail | undefined, message: string | null | undefined): string {
+export function describeAgent(
+  detail: AgentDetail | undefined,
+  message: string | null | undefined,
+): string {
   if (message) return firstLine(message);
   if (!detail) return '';
-  if (detail.kind === 'tool_use') return `${detail.tool ?? 'Tool'} ${detail.summary ?? toolArgument(detail.input)}`.trim();
+  if (detail.kind === 'tool_use')
+    return `${detail.tool ?? 'Tool'} ${detail.summary ?? toolArgument(detail.input)}`.trim();
   return firstLine(detail.text ?? detail.summary ?? '');
 }
 
@@ -65,15 +69,24 @@ export function applyEvent(s: Scenario, ev: LiveEvent): boolean {
     s.startedAt ??= ev.at;
   }
   if (ev.phase && !TERMINAL.has(s.status)) s.phase = ev.phase;
-  if (typeof ev.iteration === 'number' && ev.iteration > 0 && !TERMINAL.has(s.status)) s.iteration = ev.iteration;
-  if (typeof ev.progress === 'number') s.progress = Math.max(s.progress, Math.min(100, ev.progress));
+  if (typeof ev.iteration === 'number' && ev.iteration > 0 && !TERMINAL.has(s.status))
+    s.iteration = ev.iteration;
+  if (typeof ev.progress === 'number')
+    s.progress = Math.max(s.progress, Math.min(100, ev.progress));
   if (typeof ev.totalCostUsd === 'number') s.costUsd = ev.totalCostUsd;
   else if (typeof ev.costUsd === 'number') s.costUsd = ev.costUsd;
-  else if (ev.type === 'agent' && ev.detail?.kind === 'result' && typeof ev.detail.costUsd === 'number') s.costUsd = Number(s.costUsd) + ev.detail.costUsd;
+  else if (
+    ev.type === 'agent' &&
+    ev.detail?.kind === 'result' &&
+    typeof ev.detail.costUsd === 'number'
+  )
+    s.costUsd = Number(s.costUsd) + ev.detail.costUsd;
   if (ev.runId) s.currentRunId = ev.runId;
   if (ev.lastAction) s.lastAction = ev.lastAction;
-  else if (ev.type === 'agent' && ev.detail?.kind === 'tool_use') s.lastAction = describeAgent(ev.detail, ev.message);
-  else if (ev.type === 'agent' && ev.detail?.kind === 'api_retry') s.lastAction = 'waiting for the API';
+  else if (ev.type === 'agent' && ev.detail?.kind === 'tool_use')
+    s.lastAction = describeAgent(ev.detail, ev.message);
+  else if (ev.type === 'agent' && ev.detail?.kind === 'api_retry')
+    s.lastAction = 'waiting for the API';
   return true;
 }
 

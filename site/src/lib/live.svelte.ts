@@ -11,7 +11,14 @@ import type { LiveEvent, LiveEventType, SnapshotData } from './types.ts';
  */
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unavailable' | 'closed';
 
-const EVENT_TYPES: LiveEventType[] = ['progress', 'agent', 'log', 'status', 'snapshot', 'heartbeat'];
+const EVENT_TYPES: LiveEventType[] = [
+  'progress',
+  'agent',
+  'log',
+  'status',
+  'snapshot',
+  'heartbeat',
+];
 /**
  * Streams that answered with an error before ever opening (no such endpoint, or the token was
  * refused), by path and token: not tried again this page load unless the token changes.

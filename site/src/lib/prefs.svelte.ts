@@ -6,7 +6,10 @@ const KEY = 'sg.dashboard.v1';
 
 export const STATUS_FILTERS = {
   all: { label: 'Any status', statuses: '' },
-  active: { label: 'In progress', statuses: 'queued,planning,implementing,validating,deploying,sleeping' },
+  active: {
+    label: 'In progress',
+    statuses: 'queued,planning,implementing,validating,deploying,sleeping',
+  },
   draft: { label: 'Draft', statuses: 'draft' },
   deployed: { label: 'Deployed', statuses: 'deployed' },
   failed: { label: 'Failed', statuses: 'failed' },
@@ -35,7 +38,13 @@ export interface DashboardPrefs {
   archived: boolean;
 }
 
-const DEFAULTS: DashboardPrefs = { campaign: 'all', status: 'all', q: '', sort: '-created', archived: false };
+const DEFAULTS: DashboardPrefs = {
+  campaign: 'all',
+  status: 'all',
+  q: '',
+  sort: '-created',
+  archived: false,
+};
 
 function load(): DashboardPrefs {
   try {

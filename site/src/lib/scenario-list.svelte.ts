@@ -12,7 +12,20 @@ export const PAGE_SIZE = 200;
 /** Most cards redrawn in one animation frame; more wait for the next (each shows its latest). */
 const CARDS_PER_FRAME = 25;
 /** The columns live events change, copied from a card's shadow to the card. */
-const LIVE_FIELDS = ['status', 'phase', 'iteration', 'progress', 'lastAction', 'costUsd', 'eventSeq', 'startedAt', 'finishedAt', 'deployedAt', 'error', 'currentRunId'] as const;
+const LIVE_FIELDS = [
+  'status',
+  'phase',
+  'iteration',
+  'progress',
+  'lastAction',
+  'costUsd',
+  'eventSeq',
+  'startedAt',
+  'finishedAt',
+  'deployedAt',
+  'error',
+  'currentRunId',
+] as const;
 
 class ScenarioList {
   items = $state<Scenario[]>([]);
@@ -63,8 +76,10 @@ class ScenarioList {
       const all: Scenario[] = [];
       let total = 0;
       // The API pages at most 200; a refresh of more cards takes several pages.
-      for (let got = 0; got < limit; ) {
-        const page = await api<Page<Scenario>>('/api/scenarios', { query: { ...this.#query, limit: Math.min(PAGE_SIZE, limit - got), offset: offset + got } });
+      for (let got = 0; got < limit;) {
+        const page = await api<Page<Scenario>>('/api/scenarios', {
+          query: { ...this.#query, limit: Math.min(PAGE_SIZE, limit - got), offset: offset + got },
+        });
         all.push(...page.items);
         total = page.total;
         got += page.items.length;

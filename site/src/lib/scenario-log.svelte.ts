@@ -29,7 +29,13 @@ export class ScenarioLog {
   #scheduled = false;
 
   add(ev: LiveEvent): void {
-    if (ev.type === 'heartbeat' || ev.type === 'snapshot' || typeof ev.seq !== 'number' || this.#seen.has(ev.seq)) return;
+    if (
+      ev.type === 'heartbeat' ||
+      ev.type === 'snapshot' ||
+      typeof ev.seq !== 'number' ||
+      this.#seen.has(ev.seq)
+    )
+      return;
     this.#seen.add(ev.seq);
     this.#pending.push({
       seq: ev.seq,
@@ -53,7 +59,9 @@ export class ScenarioLog {
     const batch = this.#pending.splice(0);
     if (!batch.length) return;
     const last = this.entries.at(-1)?.seq ?? -Infinity;
-    let next = batch.every((e, i) => e.seq > (i ? batch[i - 1]!.seq : last)) ? this.entries.concat(batch) : [...this.entries, ...batch].sort((a, b) => a.seq - b.seq);
+    let next = batch.every((e, i) => e.seq > (i ? batch[i - 1]!.seq : last))
+      ? this.entries.concat(batch)
+      : [...this.entries, ...batch].sort((a, b) => a.seq - b.seq);
     if (next.length > MAX_LOG) {
       this.dropped += next.length - MAX_LOG;
       next = next.slice(next.length - MAX_LOG);

@@ -43,11 +43,21 @@ export const STEP_STATUS: Record<string, StatusLook> = {
 };
 
 /** The look of any status string, with a neutral fallback for ones the site does not know. */
-export function lookOf(table: Record<string, StatusLook>, status: string | null | undefined): StatusLook {
+export function lookOf(
+  table: Record<string, StatusLook>,
+  status: string | null | undefined,
+): StatusLook {
   return (status && table[status]) || { label: status ?? 'Unknown', icon: 'info', tone: 'neutral' };
 }
 
-const ACTIVE = new Set<string>(['queued', 'planning', 'implementing', 'validating', 'deploying', 'sleeping']);
+const ACTIVE = new Set<string>([
+  'queued',
+  'planning',
+  'implementing',
+  'validating',
+  'deploying',
+  'sleeping',
+]);
 
 /** True while a run is in flight for the scenario. */
 export function isActive(status: string): boolean {
@@ -68,5 +78,8 @@ export const CAMPAIGN_COLOR_HEX: Record<string, string> = {
 };
 
 export function campaignColor(color: string): string {
-  return CAMPAIGN_COLOR_HEX[color] ?? (/^#[0-9a-fA-F]{6}$/.test(color) ? color : CAMPAIGN_COLOR_HEX.blue!);
+  return (
+    CAMPAIGN_COLOR_HEX[color] ??
+    (/^#[0-9a-fA-F]{6}$/.test(color) ? color : CAMPAIGN_COLOR_HEX.blue!)
+  );
 }

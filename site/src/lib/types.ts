@@ -2,11 +2,47 @@
  * The API's shapes as the dashboard reads them (see functions/ for the server's side). Kept
  * here rather than imported so the site builds on its own.
  */
-export type CampaignColor = 'blue' | 'purple' | 'green' | 'orange' | 'red' | 'teal' | 'pink' | 'gray' | 'yellow';
-export type CampaignIcon = 'folder' | 'headset' | 'edit' | 'file-text' | 'tool' | 'activity' | 'rocket' | 'star' | 'box' | 'zap' | 'globe' | 'cpu';
+export type CampaignColor =
+  'blue' | 'purple' | 'green' | 'orange' | 'red' | 'teal' | 'pink' | 'gray' | 'yellow';
+export type CampaignIcon =
+  | 'folder'
+  | 'headset'
+  | 'edit'
+  | 'file-text'
+  | 'tool'
+  | 'activity'
+  | 'rocket'
+  | 'star'
+  | 'box'
+  | 'zap'
+  | 'globe'
+  | 'cpu';
 
-export const CAMPAIGN_COLORS: CampaignColor[] = ['blue', 'purple', 'green', 'orange', 'red', 'teal', 'pink', 'gray', 'yellow'];
-export const CAMPAIGN_ICONS: CampaignIcon[] = ['folder', 'headset', 'edit', 'file-text', 'tool', 'activity', 'rocket', 'star', 'box', 'zap', 'globe', 'cpu'];
+export const CAMPAIGN_COLORS: CampaignColor[] = [
+  'blue',
+  'purple',
+  'green',
+  'orange',
+  'red',
+  'teal',
+  'pink',
+  'gray',
+  'yellow',
+];
+export const CAMPAIGN_ICONS: CampaignIcon[] = [
+  'folder',
+  'headset',
+  'edit',
+  'file-text',
+  'tool',
+  'activity',
+  'rocket',
+  'star',
+  'box',
+  'zap',
+  'globe',
+  'cpu',
+];
 
 export interface Meta {
   version: string;
@@ -41,14 +77,46 @@ export type Complexity = 'simple' | 'intermediate' | 'advanced';
 export const COMPLEXITIES: Complexity[] = ['simple', 'intermediate', 'advanced'];
 
 /** Iteration counts [planning, implementation, validation fixes] the server defaults to (core/domain.ts). */
-export const ITERATION_DEFAULTS: Record<Complexity, [number, number, number]> = { simple: [2, 1, 2], intermediate: [3, 2, 3], advanced: [4, 3, 5] };
+export const ITERATION_DEFAULTS: Record<Complexity, [number, number, number]> = {
+  simple: [2, 1, 2],
+  intermediate: [3, 2, 3],
+  advanced: [4, 3, 5],
+};
 
 export type Phase = 'planning' | 'implementing' | 'validating' | 'deploying';
 export const PHASES: Phase[] = ['planning', 'implementing', 'validating', 'deploying'];
 
-export type ScenarioStatus = 'draft' | 'queued' | 'planning' | 'implementing' | 'validating' | 'deploying' | 'sleeping' | 'deployed' | 'failed' | 'cancelled';
-export const SCENARIO_STATUSES: ScenarioStatus[] = ['draft', 'queued', 'planning', 'implementing', 'validating', 'deploying', 'sleeping', 'deployed', 'failed', 'cancelled'];
-export const ACTIVE_STATUSES: ScenarioStatus[] = ['queued', 'planning', 'implementing', 'validating', 'deploying', 'sleeping'];
+export type ScenarioStatus =
+  | 'draft'
+  | 'queued'
+  | 'planning'
+  | 'implementing'
+  | 'validating'
+  | 'deploying'
+  | 'sleeping'
+  | 'deployed'
+  | 'failed'
+  | 'cancelled';
+export const SCENARIO_STATUSES: ScenarioStatus[] = [
+  'draft',
+  'queued',
+  'planning',
+  'implementing',
+  'validating',
+  'deploying',
+  'sleeping',
+  'deployed',
+  'failed',
+  'cancelled',
+];
+export const ACTIVE_STATUSES: ScenarioStatus[] = [
+  'queued',
+  'planning',
+  'implementing',
+  'validating',
+  'deploying',
+  'sleeping',
+];
 
 export interface GenerationConfig {
   planningIterations: number;
@@ -195,7 +263,19 @@ export interface SessionBudget {
 }
 
 export interface Settings {
-  defaults: { profile?: string; model?: string; iterations?: Partial<Record<Complexity, Pick<GenerationConfig, 'planningIterations' | 'implementationIterations' | 'validationFixes'>>> } & Record<string, unknown>;
+  defaults: {
+    profile?: string;
+    model?: string;
+    iterations?: Partial<
+      Record<
+        Complexity,
+        Pick<
+          GenerationConfig,
+          'planningIterations' | 'implementationIterations' | 'validationFixes'
+        >
+      >
+    >;
+  } & Record<string, unknown>;
   budgets?: Partial<Record<Complexity, SessionBudget>>;
   concurrency: { global: number; perCampaign: number };
   deploy?: { target: string; externalValidator: boolean };
@@ -213,7 +293,16 @@ export type LiveEventType = 'progress' | 'agent' | 'log' | 'status' | 'snapshot'
 
 /** The agent's normalised event (runner/agent/port.ts), carried by `agent` events. */
 export interface AgentDetail {
-  kind: 'init' | 'text' | 'tool_use' | 'tool_result' | 'permission_denied' | 'api_retry' | 'rate_limit' | 'result' | string;
+  kind:
+    | 'init'
+    | 'text'
+    | 'tool_use'
+    | 'tool_result'
+    | 'permission_denied'
+    | 'api_retry'
+    | 'rate_limit'
+    | 'result'
+    | string;
   text?: string;
   tool?: string;
   summary?: string;
@@ -246,7 +335,20 @@ export interface LiveEvent {
 }
 
 /** A card's live columns, as the campaign stream's snapshot sends them. */
-export type ScenarioSnapshot = Pick<Scenario, 'id' | 'status' | 'phase' | 'iteration' | 'progress' | 'lastAction' | 'costUsd' | 'eventSeq' | 'startedAt' | 'finishedAt' | 'error'> & { campaignId?: string };
+export type ScenarioSnapshot = Pick<
+  Scenario,
+  | 'id'
+  | 'status'
+  | 'phase'
+  | 'iteration'
+  | 'progress'
+  | 'lastAction'
+  | 'costUsd'
+  | 'eventSeq'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'error'
+> & { campaignId?: string };
 
 /** `snapshot` data: the campaign stream sends `scenarios`, the scenario stream `scenario` and `log`. */
 export interface SnapshotData {

@@ -72,7 +72,10 @@ export async function sessionTimings(sql: Sql, runIds: string[]): Promise<Sessio
 
 /** The most intervals open at one instant. */
 export function peakOverlap(intervals: Array<[Date, Date]>): number {
-  const edges = intervals.flatMap(([a, b]): Array<[number, number]> => [[a.getTime(), 1], [b.getTime(), -1]]);
+  const edges = intervals.flatMap(([a, b]): Array<[number, number]> => [
+    [a.getTime(), 1],
+    [b.getTime(), -1],
+  ]);
   edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let open = 0;
   let peak = 0;
@@ -89,7 +92,9 @@ export function gapPerStepMs(steps: StepTiming[]): number[] {
   const byRun = new Map<string, StepTiming[]>();
   for (const s of steps) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
   return [...byRun.values()].map((list) => {
-    const spans = list.map((s) => [s.startedAt.getTime(), s.finishedAt.getTime()] as const).sort((a, b) => a[0] - b[0]);
+    const spans = list
+      .map((s) => [s.startedAt.getTime(), s.finishedAt.getTime()] as const)
+      .sort((a, b) => a[0] - b[0]);
     let covered = 0;
     let [from, to] = spans[0]!;
     for (const [a, b] of spans.slice(1)) {

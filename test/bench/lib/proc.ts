@@ -27,7 +27,10 @@ export function childrenCpuMs(): number {
 /** The numeric fields of /proc/<pid>/stat after the parenthesised command name (field 3 first). */
 function statFields(pid: number | 'self'): number[] | null {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ').map(Number);
+    return readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ')
+      .map(Number);
   } catch {
     return null;
   }

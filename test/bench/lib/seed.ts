@@ -13,13 +13,50 @@ export interface Seeded {
   scenarios: number;
 }
 
-const WORDS = ['order', 'invoice', 'tracker', 'crm', 'inventory', 'survey', 'booking', 'chat', 'report', 'ledger', 'notes', 'metrics'];
-const STATUSES: ScenarioStatus[] = ['draft', 'draft', 'deployed', 'deployed', 'deployed', 'failed', 'cancelled'];
+const WORDS = [
+  'order',
+  'invoice',
+  'tracker',
+  'crm',
+  'inventory',
+  'survey',
+  'booking',
+  'chat',
+  'report',
+  'ledger',
+  'notes',
+  'metrics',
+];
+const STATUSES: ScenarioStatus[] = [
+  'draft',
+  'draft',
+  'deployed',
+  'deployed',
+  'deployed',
+  'failed',
+  'cancelled',
+];
 
-export async function seedScenarios(sql: Sql, campaigns: number, perCampaign: number): Promise<Seeded> {
+export async function seedScenarios(
+  sql: Sql,
+  campaigns: number,
+  perCampaign: number,
+): Promise<Seeded> {
   const ids: string[] = [];
   for (let c = 0; c < campaigns; c++) {
-    ids.push((await createCampaign(sql, { name: `Bench campaign ${c + 1}`, description: 'Seeded by test/bench/api.ts', category: 'bench' }, 'bench')).id);
+    ids.push(
+      (
+        await createCampaign(
+          sql,
+          {
+            name: `Bench campaign ${c + 1}`,
+            description: 'Seeded by test/bench/api.ts',
+            category: 'bench',
+          },
+          'bench',
+        )
+      ).id,
+    );
   }
   const now = Date.now();
   const rows = ids.flatMap((campaignId, c) =>
@@ -34,7 +71,10 @@ export async function seedScenarios(sql: Sql, campaigns: number, perCampaign: nu
         campaign_id: campaignId,
         slug: `bench-${WORDS[n % WORDS.length]}-${i}`,
         title: title.charAt(0).toUpperCase() + title.slice(1),
-        request: `Build a ${title} that stores records in postgres, caches hot lookups in redis and sends a daily summary. `.repeat(3),
+        request:
+          `Build a ${title} that stores records in postgres, caches hot lookups in redis and sends a daily summary. `.repeat(
+            3,
+          ),
         complexity,
         category: WORDS[n % 5]!,
         target_format: 'vrooli-2025-08-07',
@@ -42,7 +82,8 @@ export async function seedScenarios(sql: Sql, campaigns: number, perCampaign: nu
         status,
         progress: status === 'deployed' ? 100 : status === 'draft' ? 0 : n % 90,
         cost_usd: status === 'draft' ? 0 : (n % 500) / 100,
-        error: status === 'failed' ? 'The scenario is still invalid after 2 fix(es): 1 error(s).' : null,
+        error:
+          status === 'failed' ? 'The scenario is still invalid after 2 fix(es): 1 error(s).' : null,
         archived: n % 20 === 19,
         created_by: 'bench',
         created_at: created,

@@ -13,5 +13,8 @@ export function round(n: number, digits = 1): number {
 
 /** Median of an unsorted list. */
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
