@@ -70,7 +70,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     );
 
   const demo = o.demoModel
-    ? await startModelDouble({ defaultScript: createScenarioScript() })
+    ? await startModelDouble({ defaultScript: createScenarioScript(), maxRecorded: 20 })
     : undefined;
   const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
   const agentEnv = (): Record<string, string> => ({

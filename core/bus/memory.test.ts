@@ -63,3 +63,21 @@ describe('memory bus', () => {
     await bus.close();
   });
 });
+
+describe('memory bus: idle topics', () => {
+  it('drops the buffer of a topic nobody uses, and reports the gap', async () => {
+    const bus = createMemoryBus({ idleTopicMs: 20 });
+    const first = await bus.publish('scenario:a', { n: 1 });
+    await bus.publish('scenario:a', { n: 2 });
+    const watched = await bus.publish('scenario:w', { n: 1 });
+    const stop = await bus.subscribe('scenario:w', () => {});
+    await new Promise((r) => setTimeout(r, 40));
+    await bus.publish('scenario:b', { n: 1 });
+    expect(await bus.replay('scenario:a')).toEqual({ events: [], gap: true });
+    expect((await bus.replay('scenario:a', first)).gap).toBe(true);
+    // A topic with a subscriber keeps its buffer.
+    expect((await bus.replay('scenario:w')).events.map((e) => e.id)).toEqual([watched]);
+    await stop();
+    await bus.close();
+  });
+});

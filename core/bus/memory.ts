@@ -14,6 +14,13 @@ export interface MemoryBusOptions {
   maxPerTopic?: number;
   /** Called when a subscriber's callback throws; by default the error is written to stderr. */
   onSubscriberError?: (error: unknown, event: BusEvent) => void;
+  /**
+   * A topic nobody listens to and nobody published to for this long has its buffer dropped
+   * (replay then reports a gap, and readers fall back to the durable log). Keeps a long-lived
+   * server's memory bounded by the active scenarios, not by every scenario ever run.
+   * Default 15 minutes.
+   */
+  idleTopicMs?: number;
 }
 
 interface Subscriber {
@@ -25,6 +32,7 @@ interface Subscriber {
 
 interface Topic {
   events: BusEvent[];
+  lastPublishAt: number;
   /** Id of the newest event dropped by the retention bound, if any was. */
   lastDroppedId: string | undefined;
   subscribers: Set<Subscriber>;
@@ -78,11 +86,29 @@ export function createMemoryBus(options: MemoryBusOptions = {}): ProgressBus {
   const nextId = idClock();
   const topics = new Map<string, Topic>();
   let closed = false;
+  const idleMs = options.idleTopicMs ?? 15 * 60_000;
+  // A monotonic clock for idleness (ids use the wall clock; the two never mix).
+  let lastSweep = performance.now();
+  const sweep = (now: number): void => {
+    if (now - lastSweep < Math.min(idleMs, 60_000)) return;
+    lastSweep = now;
+    for (const t of topics.values()) {
+      if (t.subscribers.size === 0 && t.events.length > 0 && now - t.lastPublishAt >= idleMs) {
+        t.lastDroppedId = t.events.at(-1)!.id;
+        t.events = [];
+      }
+    }
+  };
 
   const topicOf = (name: string): Topic => {
     let t = topics.get(name);
     if (!t) {
-      t = { events: [], lastDroppedId: undefined, subscribers: new Set() };
+      t = {
+        events: [],
+        lastPublishAt: performance.now(),
+        lastDroppedId: undefined,
+        subscribers: new Set(),
+      };
       topics.set(name, t);
     }
     return t;
@@ -134,6 +160,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): ProgressBus {
         payload: JSON.parse(encodePayload(payload)) as unknown,
       };
       const t = topicOf(topic);
+      t.lastPublishAt = performance.now();
+      sweep(t.lastPublishAt);
       t.events.push(event);
       if (t.events.length > max)
         t.lastDroppedId = t.events.splice(0, t.events.length - max).at(-1)!.id;
