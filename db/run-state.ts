@@ -15,15 +15,17 @@ export async function enterPhase(
   phase: Phase,
   iteration = 0,
 ): Promise<boolean> {
-  const rows = await db`
-    UPDATE runs SET status = 'running', phase = ${phase}, wake_at = NULL, started_at = coalesce(started_at, now())
-     WHERE id = ${runId} AND status IN ${db(LIVE)} RETURNING scenario_id`;
-  if (!rows.length) return false;
-  await db`
-    UPDATE scenarios SET status = ${phase}, phase = ${phase}, iteration = ${iteration}, updated_at = now(),
-           started_at = coalesce(started_at, now())
-     WHERE id = ${rows[0]!.scenario_id as string} AND current_run_id = ${runId}`;
-  return true;
+  // One statement: a cancel can never land between the run's update and the scenario's.
+  const [row] = await db<{ n: number }[]>`
+    WITH r AS (
+      UPDATE runs SET status = 'running', phase = ${phase}, wake_at = NULL, started_at = coalesce(started_at, now())
+       WHERE id = ${runId} AND status IN ${db(LIVE)} RETURNING scenario_id),
+    s AS (
+      UPDATE scenarios SET status = ${phase}, phase = ${phase}, iteration = ${iteration}, updated_at = now(),
+             started_at = coalesce(started_at, now())
+        FROM r WHERE scenarios.id = r.scenario_id AND scenarios.current_run_id = ${runId} RETURNING 1)
+    SELECT (SELECT count(*) FROM r)::int AS n`;
+  return (row?.n ?? 0) > 0;
 }
 
 /** Run sleeps until `wakeAt` (usage limit). */
@@ -33,13 +35,15 @@ export async function markSleeping(
   wakeAt: Date,
   reason: string,
 ): Promise<boolean> {
-  const rows = await db`
-    UPDATE runs SET status = 'sleeping', wake_at = ${wakeAt} WHERE id = ${runId} AND status IN ${db(LIVE)} RETURNING scenario_id`;
-  if (!rows.length) return false;
-  await db`
-    UPDATE scenarios SET status = 'sleeping', last_action = ${reason}, updated_at = now()
-     WHERE id = ${rows[0]!.scenario_id as string} AND current_run_id = ${runId}`;
-  return true;
+  const [row] = await db<{ n: number }[]>`
+    WITH r AS (
+      UPDATE runs SET status = 'sleeping', wake_at = ${wakeAt}
+       WHERE id = ${runId} AND status IN ${db(LIVE)} RETURNING scenario_id),
+    s AS (
+      UPDATE scenarios SET status = 'sleeping', last_action = ${reason}, updated_at = now()
+        FROM r WHERE scenarios.id = r.scenario_id AND scenarios.current_run_id = ${runId} RETURNING 1)
+    SELECT (SELECT count(*) FROM r)::int AS n`;
+  return (row?.n ?? 0) > 0;
 }
 
 export interface RunEnd {

@@ -11,7 +11,7 @@ import { verifySignature } from '../signature.ts';
 
 /**
  * POST /api/hooks/generate: other systems start a generation. Verified by an HMAC signature over
- * timestamp and body with WEBHOOK_SECRET; refused (401, nothing started) when the signature is
+ * timestamp, delivery id and body with WEBHOOK_SECRET; refused (401, nothing started) when the signature is
  * missing or wrong, the timestamp is older than 5 minutes, or the delivery id was seen before.
  * Not behind the access token: the signature is the credential.
  */
@@ -32,15 +32,19 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!secret)
       throw new AppError('not_found', 'The webhook is disabled: set WEBHOOK_SECRET to enable it.');
     const raw = await c.req.text();
-    const check = verifySignature(
-      secret,
-      { signature: c.req.header('x-sg-signature'), timestamp: c.req.header('x-sg-timestamp') },
-      raw,
-    );
-    if (!check.ok) throw new AppError('unauthorized', `Webhook refused: ${check.reason}.`);
     const delivery = c.req.header('x-sg-delivery');
     if (!delivery || !/^[A-Za-z0-9._:-]{1,200}$/.test(delivery))
       throw new AppError('unauthorized', 'Webhook refused: missing or malformed X-SG-Delivery id.');
+    const check = verifySignature(
+      secret,
+      {
+        signature: c.req.header('x-sg-signature'),
+        timestamp: c.req.header('x-sg-timestamp'),
+        delivery,
+      },
+      raw,
+    );
+    if (!check.ok) throw new AppError('unauthorized', `Webhook refused: ${check.reason}.`);
     let json: unknown;
     try {
       json = JSON.parse(raw);

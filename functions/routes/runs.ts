@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { AppError, NotFoundError } from '../../core/errors.ts';
+import { AppError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import { RUN_STATUSES } from '../../core/domain.ts';
 import { getArtifact, listArtifacts } from '../../db/artifacts.ts';
 import { listInteractions } from '../../db/interactions.ts';
@@ -98,7 +98,14 @@ export function runRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/artifacts/:id/files/*', async (c) => {
     const artifact = await getArtifact(sql, readId(c));
-    const file = decodeURIComponent(c.req.path.replace(/^.*?\/files\//, ''));
+    let file: string;
+    try {
+      file = decodeURIComponent(c.req.path.replace(/^.*?\/files\//, ''));
+    } catch {
+      throw new InvalidInputError([
+        { field: 'params.path', message: 'must be a correctly percent-encoded path' },
+      ]);
+    }
     if (!artifact.manifest.some((m) => m.path === file)) throw new NotFoundError('File', file);
     const body = await readBundleFile(store, artifact.objectKey, file);
     return c.body(new Uint8Array(body), 200, {
@@ -142,7 +149,13 @@ export function runRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/scenarios/:id/archive', async (c) => {
     const id = readId(c);
     const s = await getScenario(sql, id);
-    const archive = (await listArtifacts(sql, { scenarioId: id, kind: 'archive' })).at(-1);
+    // The archive of the latest run that deployed (a failed or cancelled deploy may have left one).
+    const succeeded = new Set(
+      (await listRuns(sql, { scenarioId: id, statuses: ['succeeded'], limit: 1 })).map((r) => r.id),
+    );
+    const archive = (await listArtifacts(sql, { scenarioId: id, kind: 'archive' }))
+      .filter((a) => succeeded.has(a.runId))
+      .at(-1);
     if (!archive) throw new NotFoundError('Deployed archive of scenario', id);
     const body = await store.stream(archive.objectKey);
     return c.body(Readable.toWeb(body) as ReadableStream, 200, {

@@ -14,7 +14,9 @@ import { tracked } from '../pipeline/agent-step.ts';
 import { scratchDir } from '../pipeline/check.ts';
 import { loadRunContext, percent } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
-import { enter } from '../pipeline/phase.ts';
+import { enter, runIsOver } from '../pipeline/phase.ts';
+import { isCancelRequested } from '../../db/runs.ts';
+import { currentRunSignal } from '../local/signal.ts';
 import type { FunctionSpec } from '../spec.ts';
 
 /**
@@ -75,6 +77,12 @@ export function createDeployScenario(
               sha256: archive.sha256,
             });
             let location = archive.key;
+            // The archive is harmless; a checkout or a command is not: check once more that the run is live.
+            if (
+              deps.config.DEPLOY_TARGET !== 'archive' &&
+              (await isCancelRequested(deps.sql, ctx.runId))
+            )
+              throw runIsOver();
             if (deps.config.DEPLOY_TARGET === 'vrooli') {
               location = (
                 await deployToVrooliCheckout({
@@ -93,6 +101,7 @@ export function createDeployScenario(
                   name: ctx.slug,
                   timeoutMs: 10 * 60_000,
                   env: process.env,
+                  ...(currentRunSignal() ? { signal: currentRunSignal()! } : {}),
                 })
               ).location;
             }

@@ -37,16 +37,43 @@ export interface Stages {
 
 const ORDER = ['planning', 'implementing', 'validating', 'deploying'] as const;
 
-/** The plan, the last bundle and the last bundle that passed validation of an earlier run. */
-async function restoreFrom(
-  deps: PipelineDeps,
-  sourceRunId: string,
-): Promise<{ planKey?: string; bundleKey?: string; validBundleKey?: string }> {
-  const plan = await chosenPlan(deps.sql, sourceRunId);
-  const bundles = await listArtifacts(deps.sql, { runId: sourceRunId, kind: 'bundle' });
+interface Restored {
+  planKey?: string;
+  bundleKey?: string;
+  validBundleKey?: string;
+}
+
+/**
+ * The plan, the last bundle and the last bundle that passed validation of an earlier run: from
+ * the keys it recorded when it finished, else from its own rows; what a run does not have (a
+ * retry or rollback that skipped phases) is looked up in the run it came from, and so on.
+ */
+async function restoreFrom(deps: PipelineDeps, sourceRunId: string): Promise<Restored> {
+  const out: Restored = {};
+  let runId: string | null = sourceRunId;
+  for (
+    let depth = 0;
+    runId && depth < 20 && !(out.planKey && out.bundleKey && out.validBundleKey);
+    depth++
+  ) {
+    const [run]: Array<{ facts: { keys?: Restored }; parentRunId: string | null }> = await deps.sql`
+      SELECT facts, parent_run_id AS "parentRunId" FROM runs WHERE id = ${runId}`;
+    if (!run) break;
+    const own = { ...(await ownKeys(deps, runId)), ...(run.facts.keys ?? {}) };
+    out.planKey ??= own.planKey;
+    out.bundleKey ??= own.bundleKey;
+    out.validBundleKey ??= own.validBundleKey;
+    runId = run.parentRunId;
+  }
+  return out;
+}
+
+async function ownKeys(deps: PipelineDeps, runId: string): Promise<Restored> {
+  const plan = await chosenPlan(deps.sql, runId);
+  const bundles = await listArtifacts(deps.sql, { runId, kind: 'bundle' });
   // Attempt k validated the build's last bundle (k = 1) or fix k−1's bundle; every validator must have passed.
   const [passed] = await deps.sql<{ attempt: number }[]>`
-    SELECT attempt FROM validation_results WHERE run_id = ${sourceRunId} AND phase = 'validating'
+    SELECT attempt FROM validation_results WHERE run_id = ${runId} AND phase = 'validating'
      GROUP BY attempt HAVING bool_and(passed) ORDER BY attempt DESC LIMIT 1`;
   const valid = !passed
     ? undefined
@@ -119,7 +146,11 @@ export function createGenerateScenario(
         await step.run('finish', async () => {
           await finishRun(deps.sql, ref.runId, {
             status: 'succeeded',
-            facts: { rollbackOf: bundleKey, deploy: deployed },
+            facts: {
+              rollbackOf: bundleKey,
+              deploy: deployed,
+              keys: { ...restored, bundleKey, validBundleKey: bundleKey },
+            },
           });
           await deps.reporter.report({
             scenarioId: ref.scenarioId,
@@ -151,7 +182,10 @@ export function createGenerateScenario(
               status: 'failed',
               failureClass: 'validation_failed',
               error: `The scenario is still invalid after ${validated!.fixes} fix(es): ${validated!.errorCount} error(s).`,
-              facts: await runFacts(deps.sql, ref.runId, validated),
+              facts: {
+                ...(await runFacts(deps.sql, ref.runId, validated)),
+                keys: { planKey, bundleKey: validated!.bundleKey },
+              },
             });
             await deps.reporter.report({
               scenarioId: ref.scenarioId,
@@ -177,7 +211,12 @@ export function createGenerateScenario(
         'finish',
         { phase: 'deploying', name: 'record the outcome' },
         async () => {
-          const facts = { ...(await runFacts(deps.sql, ref.runId, validated)), deploy: deployed };
+          const facts = {
+            ...(await runFacts(deps.sql, ref.runId, validated)),
+            deploy: deployed,
+            // What later retries and rollbacks of this run restore from.
+            keys: { planKey, bundleKey, validBundleKey: bundleKey },
+          };
           await finishRun(deps.sql, ref.runId, { status: 'succeeded', facts });
           await deps.reporter.report({
             scenarioId: ref.scenarioId,

@@ -1,6 +1,6 @@
 import { NonRetriableError } from '../errors.ts';
 import { markSleeping } from '../../db/run-state.ts';
-import { enter } from './phase.ts';
+import { enter, runIsOver } from './phase.ts';
 import type { Phase } from '../../core/domain.ts';
 import { stepFinished, stepStarted } from '../../db/steps.ts';
 import type { AgentOutcome } from '../../runner/agent/port.ts';
@@ -100,12 +100,13 @@ export async function agentStep<T>(
     const r = await tracked(step, deps, ctx, id, meta, () => fn(id));
     if (r.kind === 'ok') return r.value;
     await step.run(`${id}:sleep-mark`, async () => {
-      await markSleeping(
+      const asleep = await markSleeping(
         deps.sql,
         ctx.runId,
         new Date(r.wakeAt),
         `usage limit: sleeping until ${r.wakeAt}`,
       );
+      if (!asleep) throw runIsOver();
       await stepStarted(deps.sql, {
         runId: ctx.runId,
         stepKey: `${id}:sleep`,
