@@ -55,6 +55,7 @@ export async function startApp(
       bus: services.bus,
       meta: { version, demoModel, executor: pipeline.engine.kind },
       pipeline: pipeline.control,
+      log,
       ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
       ...(existsSync(siteDir) ? { siteDir } : {}),
     });

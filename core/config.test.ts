@@ -58,3 +58,27 @@ describe('config', () => {
     }
   });
 });
+
+describe('secretsOf', () => {
+  it('lists configured secrets and passwords inside URLs, never short or empty values', async () => {
+    const { secretsOf } = await import('./config.ts');
+    const c = parseConfig({
+      ACCESS_TOKEN: 'token-0123456789abcdef',
+      WEBHOOK_SECRET: 'hook-0123456789abcdef',
+      DATABASE_URL: 'postgres://u:p%40ss-word@db:5432/x',
+      REDIS_URL: 'redis://:redispass1@r:6379',
+      HOST: '0.0.0.0',
+    });
+    expect(
+      secretsOf(c, { ANTHROPIC_API_KEY: 'sk-ant-xyz-123', CLAUDE_CODE_OAUTH_TOKEN: '' }).sort(),
+    ).toEqual(
+      [
+        'hook-0123456789abcdef',
+        'p@ss-word',
+        'redispass1',
+        'sk-ant-xyz-123',
+        'token-0123456789abcdef',
+      ].sort(),
+    );
+  });
+});

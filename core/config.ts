@@ -304,3 +304,29 @@ export function settingsTable(): string {
   );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
+
+/**
+ * Every secret value the app knows of (configured keys and tokens, passwords inside URLs, agent
+ * credentials): logs, transcripts, events and error messages are redacted against this list.
+ */
+export function secretsOf(config: Config, env: Record<string, string | undefined>): string[] {
+  const out = [
+    config.ACCESS_TOKEN,
+    config.WEBHOOK_SECRET,
+    config.S3_SECRET_KEY,
+    config.INNGEST_SIGNING_KEY,
+    config.INNGEST_EVENT_KEY,
+    env.ANTHROPIC_API_KEY,
+    env.CLAUDE_CODE_OAUTH_TOKEN,
+  ];
+  for (const url of [config.DATABASE_URL, config.REDIS_URL]) {
+    if (!url) continue;
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password) out.push(password);
+    } catch {
+      /* validated at parse time */
+    }
+  }
+  return out.filter((s): s is string => typeof s === 'string' && s.length >= 6);
+}

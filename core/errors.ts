@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'bad_request'
   | 'invalid_input'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ProgressBus } from './bus/port.ts';
-import type { Config } from './config.ts';
+import { secretsOf, type Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createLimiter } from './limiter.ts';
 import { createReporter, type ProgressReporter } from './progress.ts';
@@ -94,6 +94,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     runnerRoot,
     runnerId,
     agentEnv,
+    secrets: secretsOf(o.config, o.env),
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
     agent:
       o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),

@@ -22,7 +22,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) console.error(`[error] ${c.req.method} ${c.req.path}:`, err);
+    if (problem.status >= 500) {
+      const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      if (deps.log) deps.log.error(`${c.req.method} ${c.req.path}: ${detail}`);
+      else console.error(`[error] ${c.req.method} ${c.req.path}:`, err);
+    }
     return problemResponse(c, problem);
   });
 

@@ -1,4 +1,5 @@
 import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
 import type { ProgressBus } from '../core/bus/port.ts';
 import type { ObjectStore } from '../core/store/port.ts';
 import type { Sql } from '../db/client.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   bus: ProgressBus;
   meta: { version: string; demoModel: boolean; executor: 'local' | 'inngest' };
   pipeline?: PipelineControl;
+  /** Where unexpected errors are written (redacting secrets); console.error when absent. */
+  log?: Logger;
   /** The /api/inngest handler when an Inngest server drives the pipeline. */
   inngest?: InngestHandler;
   /** Folder of the built SPA; absent in API-only tests. */

@@ -1,5 +1,5 @@
 import { lstatSync, realpathSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../core/errors.ts';
 
@@ -105,5 +105,22 @@ export async function createSessionDirs(
   const home = path.join(root, 'home');
   await mkdir(workspace, { recursive: true, mode: 0o700 });
   await mkdir(home, { recursive: true, mode: 0o700 });
+  await writeAgentSettings(home);
   return { root, workspace, home, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * The agent's own settings in its HOME: reads outside the working directory are refused (Claude
+ * Code's `permissions.blockReadsOutsideWorkingDirectories`), so a prompt cannot make the agent
+ * read the server's files or /proc/<pid>/environ. Writes outside are already refused by the
+ * `acceptEdits` permission mode; Bash needs explicit rules.
+ */
+export async function writeAgentSettings(home: string): Promise<void> {
+  await mkdir(path.join(home, '.claude'), { recursive: true, mode: 0o700 });
+  const settings = { permissions: { blockReadsOutsideWorkingDirectories: true } };
+  await writeFile(
+    path.join(home, '.claude', 'settings.json'),
+    JSON.stringify(settings, null, 2) + '\n',
+    { mode: 0o600 },
+  );
 }

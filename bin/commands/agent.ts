@@ -9,6 +9,7 @@ import { createClaudeCodeAgent } from '../../runner/claude/adapter.ts';
 import { buildAgentEnv, credentialHint } from '../../runner/env.ts';
 import { createRedactor, secretValues } from '../../runner/redact.ts';
 import type { CliCommand, CliIo } from '../command.ts';
+import { writeAgentSettings } from '../../runner/workspace.ts';
 
 const usage = `Usage: scenario-gen agent --prompt-file F --workspace DIR [--model M] [--max-turns N] [--json]
 
@@ -119,6 +120,7 @@ export const command: CliCommand = {
       const timeoutMs = positiveInt('timeout-s', values['timeout-s'], 1800) * 1000;
       const idleTimeoutMs = positiveInt('idle-timeout-s', values['idle-timeout-s'], 300) * 1000;
       home = await mkdtemp(path.join(tmpdir(), 'scenario-gen-agent-home-'));
+      await writeAgentSettings(home);
       const agent = createClaudeCodeAgent(config.CLAUDE_BIN ? { binary: config.CLAUDE_BIN } : {});
       const outcome = redactor.value(
         await agent.run(

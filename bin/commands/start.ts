@@ -1,4 +1,4 @@
-import { parseConfig } from '../../core/config.ts';
+import { parseConfig, secretsOf } from '../../core/config.ts';
 import { createLogger } from '../../core/log.ts';
 import { startApp } from '../../core/app.ts';
 import type { CliCommand } from '../command.ts';
@@ -11,11 +11,7 @@ export const command: CliCommand = {
     'scenario-gen start\n\nStarts the app and prints its URL. Settings come from the environment (see README).\nStop it with Ctrl-C.',
   async run(_args, io) {
     const config = parseConfig(io.env);
-    const log = createLogger(config.LOG_LEVEL, [
-      config.ACCESS_TOKEN ?? '',
-      io.env.ANTHROPIC_API_KEY ?? '',
-      io.env.CLAUDE_CODE_OAUTH_TOKEN ?? '',
-    ]);
+    const log = createLogger(config.LOG_LEVEL, secretsOf(config, io.env));
     const app = await startApp(config, log, io.env);
     const demo = app.demoModel
       ? 'No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n'

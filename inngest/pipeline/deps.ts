@@ -19,6 +19,8 @@ export interface PipelineDeps {
   runnerRoot: string;
   runnerId: string;
   log: Logger;
+  /** Values to redact from transcripts, events and stored outcomes (configured secrets). */
+  secrets: string[];
   /** Caps the agent sessions running at once in this runner. */
   sessions: Limiter;
   /** How often a running session checks whether its run was cancelled (ms). */

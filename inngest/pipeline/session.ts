@@ -114,7 +114,7 @@ export async function runStageSession<T>(
             agent: deps.agent,
             store: deps.store,
             recorder: createDbInteractionRecorder(deps.sql),
-            secrets: [],
+            secrets: deps.secrets,
             transcriptCapBytes: deps.config.TRANSCRIPT_CAP_BYTES,
             // Pid files let a restarted runner stop this session's processes even without the database.
             tracker: createPidFileTracker(deps.runnerRoot, deps.runnerId),

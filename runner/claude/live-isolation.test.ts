@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAgentEnv } from '../env.ts';
-import { bash, text, write } from '../model-double/script.ts';
+import { bash, read, text, write } from '../model-double/script.ts';
 import {
   CANARY_KEY,
   startLiveHarness,
@@ -35,6 +35,16 @@ describe.concurrent('session isolation', { timeout: 180_000 }, () => {
     expect(o.permissionDenials).toEqual([{ tool: 'Write', path: outside }]);
     expect(s.events.some((e) => e.kind === 'permission_denied' && e.tool === 'Write')).toBe(true);
     expect(existsSync(outside)).toBe(false);
+    expect(h.leftovers(s)).toEqual([]);
+  });
+
+  it('a scripted Read outside the workspace is refused (the session HOME blocks it)', async () => {
+    const s = await h.session([read('/etc/hostname'), text('done')], { allowedTools: ['Read'] });
+    const o = await h.run(s);
+    expect(o.class).toBe('success');
+    expect(s.events.some((e) => e.kind === 'permission_denied' && e.tool === 'Read')).toBe(true);
+    const result = s.events.find((e) => e.kind === 'tool_result');
+    expect(result).toMatchObject({ isError: true });
     expect(h.leftovers(s)).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import { sessionEnvMarker } from '../claude/markers.ts';
 import { createClaudeCodeAgent, type ClaudeCodeAgentOptions } from '../claude/adapter.ts';
 import { startModelDouble, type ModelDouble } from '../model-double/server.ts';
 import type { Script } from '../model-double/script.ts';
+import { writeAgentSettings } from '../workspace.ts';
 
 /**
  * Test support: the real Claude Code CLI against a model double, with per-session temporary
@@ -85,6 +86,7 @@ export async function startLiveHarness(
       const workspace = path.join(dir, 'ws');
       const home = path.join(dir, 'home');
       await Promise.all([mkdir(workspace), mkdir(home)]);
+      await writeAgentSettings(home);
       const { env: envOverride, ...rest } = overrides;
       const request: AgentSessionRequest = {
         sessionId: randomUUID(),

@@ -18,7 +18,7 @@ describe('live progress over SSE', () => {
     t = await createTestApp({ SSE_HEARTBEAT: '200ms' }, { bus });
     const app = createApp(t.deps);
     fetchApp = async (path, headers = {}) =>
-      app.fetch(new Request(`http://test${path}`, { headers }));
+      app.fetch(new Request(`http://127.0.0.1${path}`, { headers }));
     reporter = createReporter({ db: t.db.sql, bus });
     campaignId = (await t.call('POST', '/api/campaigns', { name: 'Live' })).json.id;
     scenarioId = (

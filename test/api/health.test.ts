@@ -48,3 +48,36 @@ describe('health, readiness and access control', () => {
     expect((await locked.call('POST', '/api/campaigns', { name: 'x' })).status).toBe(401);
   });
 });
+
+describe('loopback-only without a token', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('refuses other host names and cross-site origins (DNS rebinding, forms from other sites)', async () => {
+    expect(
+      (await t.call('GET', '/api/campaigns', undefined, { host: 'evil.example:3000' })).status,
+    ).toBe(403);
+    const cross = await t.call(
+      'POST',
+      '/api/campaigns',
+      { name: 'x' },
+      { origin: 'http://evil.example' },
+    );
+    expect(cross.status).toBe(403);
+    expect(cross.type).toContain('application/problem+json');
+    expect(
+      (
+        await t.call('GET', '/api/campaigns', undefined, {
+          host: 'localhost:3000',
+          origin: 'http://localhost:5173',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await t.call('GET', '/api/campaigns', undefined, { host: '[::1]:3000' })).status).toBe(
+      200,
+    );
+  });
+});

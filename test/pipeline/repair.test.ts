@@ -107,7 +107,9 @@ describe('analytics after runs', () => {
       const s = await h.newScenario();
       await h.pipeline.control.generate(s.id, 'test');
       expect((await h.waitFor(s.id, ['deployed', 'failed'])).status).toBe('deployed');
-      const res = await app.fetch(new Request(`http://t/api/analytics?campaign=${h.campaignId}`));
+      const res = await app.fetch(
+        new Request(`http://127.0.0.1/api/analytics?campaign=${h.campaignId}`),
+      );
       const a = (await res.json()) as {
         summary: Record<string, unknown>;
         patterns: Array<{ ruleId: string; occurrences: number }>;

@@ -68,7 +68,7 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
         headers: { 'content-type': 'application/json', ...headers },
       };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      const res = await app.fetch(new Request(`http://test${url}`, init));
+      const res = await app.fetch(new Request(`http://127.0.0.1${url}`, init));
       const text = await res.text();
       return { status: res.status, json: text ? JSON.parse(text) : undefined };
     };

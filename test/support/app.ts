@@ -52,7 +52,7 @@ export async function createTestApp(
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
       }
-      const res = await app.fetch(new Request(`http://test${url}`, init));
+      const res = await app.fetch(new Request(`http://127.0.0.1${url}`, init));
       const text = await res.text();
       let json: unknown = undefined;
       try {

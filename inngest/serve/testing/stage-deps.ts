@@ -83,6 +83,7 @@ export async function createStageDeps(
       CLAUDE_CODE_MAX_RETRIES: '1',
     }),
     sessions: createLimiter(2),
+    secrets: [],
     cancelPollMs: 200,
   };
   const campaignId = (await createCampaign(db.sql, { name: 'Served mode' }, 'test')).id;
