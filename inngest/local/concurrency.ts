@@ -44,6 +44,11 @@ export class Slots {
     return keys.every((k) => (this.counts.get(k) ?? 0) < this.limit(k));
   }
 
+  /** The keys among `keys` that are at their limit (why a run does not fit). */
+  full(keys: string[]): string[] {
+    return keys.filter((k) => (this.counts.get(k) ?? 0) >= this.limit(k));
+  }
+
   take(keys: string[]): void {
     for (const k of keys) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
   }

@@ -175,6 +175,7 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
   }
 
   async function fill(): Promise<void> {
+    const blocked = new Set<string>();
     for (const due of await store.dueRuns(
       sql,
       [...functions.keys()],
@@ -182,8 +183,14 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
       100 + inflight.size,
     )) {
       if (!running || stopping || inflight.size >= cap) break;
-      // FIFO per key: a run that does not fit waits; later runs under other keys may pass it.
-      if (inflight.has(due.id) || !slots.fits(due.concurrencyKeys)) continue;
+      // FIFO per key: a run that does not fit waits, and so does every later run under the same
+      // full key in this pass — even if a slot frees while this pass awaits a claim; later runs
+      // under other keys may pass it.
+      if (inflight.has(due.id) || due.concurrencyKeys.some((k) => blocked.has(k))) continue;
+      if (!slots.fits(due.concurrencyKeys)) {
+        for (const k of slots.full(due.concurrencyKeys)) blocked.add(k);
+        continue;
+      }
       const run = await store.claimRun(sql, due.id, new Date(now()));
       if (run) launch(run);
     }
