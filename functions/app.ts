@@ -33,41 +33,29 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Inngest signs its own requests (and dev mode is loopback-only): no token, no body limit.
   if (deps.inngest) mountInngest(app, deps.inngest);
 
+  const sizeLimit = bodyLimit({
+    maxSize: deps.config.MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(
+        'payload_too_large',
+        `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`,
+      );
+    },
+  });
+
   // Webhooks carry their own credential (an HMAC signature), so they sit before the token check.
   const hooks = new Hono<AppEnv>();
   hooks.use('*', async (c, next) => {
     c.set('actor', 'webhook');
     await next();
   });
-  hooks.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(
-          'payload_too_large',
-          `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
-  );
+  hooks.use('*', sizeLimit);
   hooks.route('/', hookRoutes(deps));
   app.route('/api/hooks', hooks);
 
   const api = new Hono<AppEnv>();
   api.use('*', accessControl(deps.config.ACCESS_TOKEN));
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(
-          'payload_too_large',
-          `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`,
-        );
-      },
-    }),
-  );
+  api.use('*', sizeLimit);
   api.route('/', healthRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', runRoutes(deps));
