@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { takeSseMessages } from './sse.ts';
 
 /**
  * The terminal client's HTTP side: JSON calls to a running server (problem documents become
@@ -78,21 +79,12 @@ export function createClient(baseUrl: string, token?: string): Client {
           let buffer = '';
           for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
             buffer += decoder.decode(chunk, { stream: true });
-            let i: number;
-            while ((i = buffer.indexOf('\n\n')) >= 0) {
-              const block = buffer.slice(0, i);
-              buffer = buffer.slice(i + 2);
-              let event = 'message';
-              let id: string | undefined;
-              const data: string[] = [];
-              for (const line of block.split('\n')) {
-                if (line.startsWith('event:')) event = line.slice(6).trim();
-                else if (line.startsWith('id:')) id = line.slice(3).trim();
-                else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-              }
-              if (!data.length) continue;
-              if (id) lastId = id;
-              yield { event, ...(id ? { id } : {}), data: JSON.parse(data.join('\n')) as unknown };
+            const { messages, rest } = takeSseMessages(buffer);
+            buffer = rest;
+            for (const m of messages) {
+              if (m.data === undefined) continue;
+              if (m.id) lastId = m.id;
+              yield { event: m.event, ...(m.id ? { id: m.id } : {}), data: m.data };
             }
           }
         } catch (e) {

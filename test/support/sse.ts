@@ -1,3 +1,5 @@
+import { takeSseMessages } from '../../bin/sse.ts';
+
 /** A minimal SSE reader for tests: parses a streaming Response into messages. */
 export interface SseMessage {
   event: string;
@@ -23,21 +25,10 @@ export function readSse(res: Response): {
         const { value, done: d } = await reader.read();
         if (d) break;
         buffer += decoder.decode(value, { stream: true });
-        let idx: number;
-        while ((idx = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, idx);
-          buffer = buffer.slice(idx + 2);
-          const msg: SseMessage = { event: 'message', data: undefined };
-          const dataLines: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) msg.comment = line.slice(1).trim();
-            else if (line.startsWith('event:')) msg.event = line.slice(6).trim();
-            else if (line.startsWith('id:')) msg.id = line.slice(3).trim();
-            else if (line.startsWith('data:')) dataLines.push(line.slice(5).trimStart());
-          }
-          if (dataLines.length) msg.data = JSON.parse(dataLines.join('\n'));
-          else if (msg.comment !== undefined) msg.event = 'comment';
-          queue.push(msg);
+        const { messages, rest } = takeSseMessages(buffer);
+        buffer = rest;
+        if (messages.length) {
+          queue.push(...(messages as SseMessage[]));
           waiters.splice(0).forEach((w) => w());
         }
       }
