@@ -295,6 +295,20 @@ describe('dashboard', () => {
     await checkPage('dashboard-archived-campaigns');
   });
 
+  it('deletes an empty campaign (and offers no delete for one with scenarios)', async () => {
+    const scratch = (
+      await apiCall<Campaign>(app.url, 'POST', '/api/campaigns', { name: 'Scratch' })
+    ).json;
+    await page.reload();
+    await page.getByRole('tab', { name: /Scratch/ }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete campaign' }).click();
+    await eventually(() => page.getByRole('tab', { name: /Scratch/ }).count()).toBe(0);
+    expect((await apiCall(app.url, 'GET', `/api/campaigns/${scratch.id}`)).status).toBe(404);
+    await page.getByRole('tab', { name: /Support desk/ }).click();
+    expect(await page.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+  });
+
   it('opens a scenario page and the settings page', async () => {
     await page.getByRole('tab', { name: /Support desk/ }).click();
     await page.getByRole('link', { name: 'Ticket triage' }).click();

@@ -62,6 +62,13 @@ class Campaigns {
     this.archived = [updated, ...this.archived.filter((c) => c.id !== id)];
   }
 
+  /** Deletes an empty campaign (the API refuses one that still holds scenarios). */
+  async remove(id: string): Promise<void> {
+    await api<void>(`/api/campaigns/${id}`, { method: 'DELETE' });
+    this.items = this.items.filter((c) => c.id !== id);
+    this.archived = this.archived.filter((c) => c.id !== id);
+  }
+
   async unarchive(id: string): Promise<void> {
     const updated = await api<Campaign>(`/api/campaigns/${id}/unarchive`, { method: 'POST' });
     this.archived = this.archived.filter((c) => c.id !== id);
