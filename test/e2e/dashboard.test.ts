@@ -309,6 +309,28 @@ describe('dashboard', () => {
     expect(await page.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
   });
 
+  it('shows when a run sleeping on a usage limit wakes, counting down', async () => {
+    const s = (
+      await apiCall<{ id: string }>(app.url, 'POST', '/api/scenarios', {
+        campaignId: campaign.id,
+        title: 'Sleepy',
+        request: 'Waits for its usage limit.',
+      })
+    ).json;
+    const wakeAt = new Date(Date.now() + 10 * 60_000);
+    const [run] = await app.sql<{ id: string }[]>`
+      INSERT INTO runs (scenario_id, number, status, wake_at) VALUES (${s.id}, 1, 'sleeping', ${wakeAt}) RETURNING id`;
+    await app.sql`UPDATE scenarios SET status = 'queued', current_run_id = ${run!.id} WHERE id = ${s.id}`;
+    await app.sql`UPDATE scenarios SET status = 'sleeping' WHERE id = ${s.id}`;
+    await page.goto(`${app.url}/scenarios/${s.id}`);
+    const countdown = page.locator('[data-countdown]');
+    await countdown.waitFor();
+    expect(await countdown.textContent()).toMatch(/^\(in (9|10) min \d\d s\)$/);
+    await app.sql`UPDATE runs SET status = 'cancelled', wake_at = NULL, finished_at = now() WHERE id = ${run!.id}`;
+    await app.sql`UPDATE scenarios SET status = 'cancelled' WHERE id = ${s.id}`;
+    await page.goto(app.url);
+  });
+
   it('opens a scenario page and the settings page', async () => {
     await page.getByRole('tab', { name: /Support desk/ }).click();
     await page.getByRole('link', { name: 'Ticket triage' }).click();
