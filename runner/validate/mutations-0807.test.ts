@@ -1,9 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFixture, readJson, type FixtureCopy } from './testkit.ts';
-import type { ValidationReport } from './types.ts';
-import { validateScenario } from './validate.ts';
+import { fixtureMutator, ruleIds, type FixtureCopy, type Json } from './testkit.ts';
 
 /**
  * Variations of a valid 2025-08-07 fixture (campaign-content-studio), each judged by the
@@ -12,27 +10,15 @@ import { validateScenario } from './validate.ts';
 
 const BASE = '2025-08-07_campaign-content-studio';
 const PROFILE = 'vrooli-2025-08-07';
-const copies: FixtureCopy[] = [];
-afterAll(() => copies.forEach((c) => c.cleanup()));
-
-type Json = Record<string, any>;
 const SJ = '.vrooli/service.json';
+const m = fixtureMutator(PROFILE);
+afterAll(() => m.cleanup());
 
-async function mutate(
-  change: (c: FixtureCopy, sj: Json) => Json | void,
-  fixture = BASE,
-): Promise<ValidationReport> {
-  const copy = copyFixture(fixture);
-  copies.push(copy);
-  const file = path.join(copy.dir, SJ);
-  const sj = readJson(file) as Json;
-  const out = change(copy, sj);
-  if (out !== undefined) writeFileSync(file, JSON.stringify(out, null, 2));
-  return validateScenario({ dir: copy.dir, profile: PROFILE });
-}
+/** Edits a copy of the base (or `fixture`); a returned service.json is written back. */
+const mutate = (change: (c: FixtureCopy, sj: Json) => Json | void, fixture = BASE) =>
+  m.mutate(fixture, change);
 
-const rules = (r: ValidationReport, severity = 'error') =>
-  r.findings.filter((f) => f.severity === severity).map((f) => f.ruleId);
+const rules = ruleIds;
 
 describe('2025-08-07 mutations', () => {
   it('the unchanged base is valid', async () => {

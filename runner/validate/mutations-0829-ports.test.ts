@@ -1,37 +1,21 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFixture, readJson, type FixtureCopy } from './testkit.ts';
+import { fixtureMutator, ruleIds, type FixtureCopy, type Json } from './testkit.ts';
 import type { ValidationReport } from './types.ts';
-import { validateScenario } from './validate.ts';
 
 /** Variations of the ports of valid 2025-08-29 fixtures (simple-test, make-it-vegan). */
 
 const PROFILE = 'vrooli-2025-08-29';
 const SIMPLE = '2025-08-29_simple-test';
 const VEGAN = '2025-08-29_make-it-vegan';
-const SJ = '.vrooli/service.json';
-const copies: FixtureCopy[] = [];
-afterAll(() => copies.forEach((c) => c.cleanup()));
+const m = fixtureMutator(PROFILE);
+afterAll(() => m.cleanup());
 
-type Json = Record<string, any>;
-
-async function mutate(
-  fixture: string,
-  change: (sj: Json, c: FixtureCopy) => void,
-  name?: string,
-): Promise<ValidationReport> {
-  const copy = copyFixture(fixture, name);
-  copies.push(copy);
-  const file = path.join(copy.dir, SJ);
-  const sj = readJson(file) as Json;
-  change(sj, copy);
-  writeFileSync(file, JSON.stringify(sj, null, 2));
-  return validateScenario({ dir: copy.dir, profile: PROFILE });
-}
+/** Edits the copy's service.json in place (it is always written back) and validates. */
+const mutate = (fixture: string, change: (sj: Json, c: FixtureCopy) => void, name?: string) =>
+  m.mutate(fixture, (c, sj) => (change(sj, c), sj), name);
 
 const errors = (r: ValidationReport) => r.findings.filter((f) => f.severity === 'error');
-const errorRules = (r: ValidationReport) => errors(r).map((f) => f.ruleId);
+const errorRules = (r: ValidationReport) => ruleIds(r);
 describe('2025-08-29 mutations: ports', () => {
   describe('ports', () => {
     it('two equal fixed ports', async () => {

@@ -1,34 +1,20 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFixture, readJson, type FixtureCopy } from './testkit.ts';
+import { fixtureMutator, ruleIds, type FixtureCopy, type Json } from './testkit.ts';
 import type { ValidationReport } from './types.ts';
-import { validateScenario } from './validate.ts';
 
 /** Variations of the valid 2026-01-09 fixture (fall-foliage-explorer) under the optional profile. */
 
 const BASE = '2026-01-09_fall-foliage-explorer';
-const SJ = '.vrooli/service.json';
-const copies: FixtureCopy[] = [];
-afterAll(() => copies.forEach((c) => c.cleanup()));
+const m = fixtureMutator('vrooli-2026-01-09');
+afterAll(() => m.cleanup());
 
-type Json = Record<string, any>;
+/** Edits the copy's service.json in place (it is always written back) and validates. */
+const mutate = (change: (sj: Json, c: FixtureCopy) => void, name?: string) =>
+  m.mutate(BASE, (c, sj) => (change(sj, c), sj), name);
 
-async function mutate(
-  change: (sj: Json, c: FixtureCopy) => void,
-  name?: string,
-): Promise<ValidationReport> {
-  const copy = copyFixture(BASE, name);
-  copies.push(copy);
-  const file = path.join(copy.dir, SJ);
-  const sj = readJson(file) as Json;
-  change(sj, copy);
-  writeFileSync(file, JSON.stringify(sj, null, 2));
-  return validateScenario({ dir: copy.dir, profile: 'vrooli-2026-01-09' });
-}
-
-const errorRules = (r: ValidationReport) =>
-  r.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId);
+const errorRules = (r: ValidationReport) => ruleIds(r);
 
 describe('2026-01-09 mutations', () => {
   it('the unchanged base is valid', async () => {

@@ -7,10 +7,13 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
+import type { ValidationReport } from './types.ts';
+import { validateScenario } from './validate.ts';
 
 /**
  * Test helpers around the real Vrooli fixtures in ../shared/fixtures/vrooli. They throw (never
@@ -79,3 +82,37 @@ export function copyFixture(fixture: string, name = realName(fixture)): FixtureC
 export function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
+
+/** service.json as mutation tests edit it. */
+export type Json = Record<string, any>;
+
+/**
+ * Mutation tests' one helper: copies a fixture, lets `change` edit the copy (the service.json it
+ * returns, if any, is written back), and validates it with `profile`. `cleanup` removes every
+ * copy made.
+ */
+export function fixtureMutator(profile: string): {
+  mutate(
+    fixture: string,
+    change: (copy: FixtureCopy, sj: Json) => Json | void,
+    name?: string,
+  ): Promise<ValidationReport>;
+  cleanup(): void;
+} {
+  const copies: FixtureCopy[] = [];
+  return {
+    async mutate(fixture, change, name) {
+      const copy = copyFixture(fixture, name);
+      copies.push(copy);
+      const file = path.join(copy.dir, '.vrooli/service.json');
+      const out = change(copy, readJson(file) as Json);
+      if (out !== undefined) writeFileSync(file, JSON.stringify(out, null, 2));
+      return validateScenario({ dir: copy.dir, profile });
+    },
+    cleanup: () => copies.forEach((c) => c.cleanup()),
+  };
+}
+
+/** Rule ids of a report's findings of one severity. */
+export const ruleIds = (r: ValidationReport, severity = 'error'): string[] =>
+  r.findings.filter((f) => f.severity === severity).map((f) => f.ruleId);
