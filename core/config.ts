@@ -174,6 +174,14 @@ const FIELDS = {
     'Environment variables passed to agent processes (comma list). Nothing else from the server environment reaches them.',
     'PATH,LANG,ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,ANTHROPIC_BASE_URL,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy,CLAUDE_CODE_MAX_RETRIES',
   ),
+  AGENT_USER: f(
+    v.pipe(
+      v.string(),
+      v.regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a user name (a-z, 0-9, _ and -, at most 32)'),
+    ),
+    "When the server runs as root: the unprivileged user that agent sessions, the external validator and deploy commands run as (created on first start when missing). It owns only each session's workspace and HOME.",
+    'scenario-agent',
+  ),
   AGENT_MODEL: f(
     text,
     'Default model for agent sessions (a scenario may override it).',

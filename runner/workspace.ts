@@ -2,6 +2,7 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../core/errors.ts';
+import { sandboxSettings } from './boundary/sandbox.ts';
 
 /**
  * Per-session directories under the runner's data root, and the path checks that keep a
@@ -87,10 +88,14 @@ export interface SessionDirs {
   remove(): Promise<void>;
 }
 
-/** Creates a fresh workspace and HOME for one session (mode 0700). */
+/**
+ * Creates a fresh workspace and HOME for one session (mode 0700). When the session runs as the
+ * agent user, hand `root` over to it (boundary/handover.ts) once its files are in place.
+ */
 export async function createSessionDirs(
   dataRoot: string,
   ids: { scenarioSlug: string; sessionId: string },
+  settings: AgentSettingsOptions = {},
 ): Promise<SessionDirs> {
   assertSlug(ids.scenarioSlug, 'scenarioSlug');
   if (!UUID_RE.test(ids.sessionId))
@@ -105,19 +110,31 @@ export async function createSessionDirs(
   const home = path.join(root, 'home');
   await mkdir(workspace, { recursive: true, mode: 0o700 });
   await mkdir(home, { recursive: true, mode: 0o700 });
-  await writeAgentSettings(home);
+  await writeAgentSettings(home, settings);
   return { root, workspace, home, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+export interface AgentSettingsOptions {
+  /** Turn on Claude Code's Bash sandbox (only where boundary/sandbox.ts found it working). */
+  sandbox?: boolean;
 }
 
 /**
  * The agent's own settings in its HOME: reads outside the working directory are refused (Claude
  * Code's `permissions.blockReadsOutsideWorkingDirectories`), so a prompt cannot make the agent
- * read the server's files or /proc/<pid>/environ. Writes outside are already refused by the
- * `acceptEdits` permission mode; Bash needs explicit rules.
+ * read the server's files or /proc/<pid>/environ. Writes outside are refused by the
+ * `acceptEdits` permission mode as long as no bare write tool is pre-approved (claude/args.ts
+ * refuses those); Bash needs explicit rules, and runs in Claude Code's sandbox where it works.
  */
-export async function writeAgentSettings(home: string): Promise<void> {
+export async function writeAgentSettings(
+  home: string,
+  options: AgentSettingsOptions = {},
+): Promise<void> {
   await mkdir(path.join(home, '.claude'), { recursive: true, mode: 0o700 });
-  const settings = { permissions: { blockReadsOutsideWorkingDirectories: true } };
+  const settings = {
+    permissions: { blockReadsOutsideWorkingDirectories: true },
+    ...(options.sandbox ? { sandbox: sandboxSettings() } : {}),
+  };
   await writeFile(
     path.join(home, '.claude', 'settings.json'),
     JSON.stringify(settings, null, 2) + '\n',

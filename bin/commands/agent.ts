@@ -9,6 +9,7 @@ import { createClaudeCodeAgent } from '../../runner/claude/adapter.ts';
 import { buildAgentEnv, credentialHint } from '../../runner/env.ts';
 import { createRedactor, secretValues } from '../../runner/redact.ts';
 import type { CliCommand, CliIo } from '../command.ts';
+import { handOver, setUpBoundary } from '../../runner/boundary/index.ts';
 import { writeAgentSettings } from '../../runner/workspace.ts';
 
 const usage = `Usage: scenario-gen agent --prompt-file F --workspace DIR [--model M] [--max-turns N] [--json]
@@ -120,7 +121,14 @@ export const command: CliCommand = {
       const timeoutMs = positiveInt('timeout-s', values['timeout-s'], 1800) * 1000;
       const idleTimeoutMs = positiveInt('idle-timeout-s', values['idle-timeout-s'], 300) * 1000;
       home = await mkdtemp(path.join(tmpdir(), 'scenario-gen-agent-home-'));
+      const boundary = await setUpBoundary(config.AGENT_USER);
       await writeAgentSettings(home);
+      if (boundary.runAs) {
+        // The session runs as the agent user, which must own what it works in.
+        await handOver(home, boundary.runAs);
+        await handOver(workspace, boundary.runAs);
+        io.stderr(`the session runs as ${boundary.runAs.user}, which now owns ${workspace}\n`);
+      }
       const agent = createClaudeCodeAgent(config.CLAUDE_BIN ? { binary: config.CLAUDE_BIN } : {});
       const outcome = redactor.value(
         await agent.run(
@@ -135,6 +143,7 @@ export const command: CliCommand = {
             idleTimeoutMs,
             signal: io.signal,
             env,
+            ...(boundary.runAs ? { runAs: boundary.runAs } : {}),
           },
           (e) => {
             const line = describe(e);

@@ -101,6 +101,7 @@ export function createDeployScenario(
                   name: ctx.slug,
                   timeoutMs: 10 * 60_000,
                   env: process.env,
+                  ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
                   ...(currentRunSignal() ? { signal: currentRunSignal()! } : {}),
                 })
               ).location;

@@ -58,6 +58,7 @@ export async function checkDir(
       layout: getProfile(ctx.profile).deployPath(ctx.slug),
       timeoutMs: 5 * 60_000,
       env: process.env,
+      ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
       ...(deps.config.VROOLI_ROOT
         ? { seed: { from: deps.config.VROOLI_ROOT, paths: ['scripts'] } }
         : {}),

@@ -5,6 +5,7 @@ import type { ObjectStore } from '../../core/store/port.ts';
 import type { Sql } from '../../db/client.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
 import type { Limiter } from '../../core/limiter.ts';
+import type { RunAs } from '../../runner/boundary/identity.ts';
 
 /** What the stage functions need, built once at boot and closed over by the function specs. */
 export interface PipelineDeps {
@@ -23,6 +24,12 @@ export interface PipelineDeps {
   secrets: string[];
   /** Caps the agent sessions running at once in this runner. */
   sessions: Limiter;
+  /**
+   * The operating-system boundary: the user agent sessions, the external validator and deploy
+   * commands run as (absent when the server is not root), and whether Claude Code's Bash sandbox
+   * works here.
+   */
+  boundary: { runAs?: RunAs; sandbox: boolean };
   /** How often a running session checks whether its run was cancelled (ms). */
   cancelPollMs?: number;
 }

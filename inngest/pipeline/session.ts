@@ -6,6 +6,7 @@ import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
 import { createPidFileTracker } from '../../runner/orphans.ts';
 import { runAgentSession } from '../../runner/session.ts';
+import { handOver } from '../../runner/boundary/handover.ts';
 import { createSessionDirs } from '../../runner/workspace.ts';
 import { renderTemplate, type TemplateName } from '../../prompts/render.ts';
 import { currentRunSignal } from '../local/signal.ts';
@@ -37,9 +38,6 @@ export interface StageSessionResult<T> {
   outcome: AgentOutcome;
   inspected?: T;
 }
-
-/** Only file tools: the agent writes the scenario; it runs nothing on the runner's machine. */
-export const STAGE_TOOLS = ['Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS'];
 
 export function describeEvent(e: AgentEvent): { message: string; lastAction?: string } | undefined {
   switch (e.kind) {
@@ -89,10 +87,13 @@ export async function runStageSession<T>(
 ): Promise<StageSessionResult<T>> {
   const { ctx } = s;
   const sessionId = randomUUID();
+  // No sandbox settings: pipeline sessions get no Bash, the only tool Claude Code's sandbox confines.
   const dirs = await createSessionDirs(deps.runnerRoot, { scenarioSlug: ctx.slug, sessionId });
   const cancel = cancelSignal(deps, ctx.runId);
   try {
     if (s.restoreBundleKey) await unpackBundle(deps.store, s.restoreBundleKey, dirs.workspace);
+    // The agent user owns the session's workspace and HOME, and nothing else.
+    await handOver(dirs.root, deps.boundary.runAs, (line) => deps.log.info(line));
     const prompt = renderTemplate(s.template, s.vars as never);
     const b = ctx.budget.session;
     if (deps.sessions.active >= deps.sessions.max) {
@@ -145,7 +146,9 @@ export async function runStageSession<T>(
               maxTurns: b.maxTurns,
               maxBudgetUsd: b.maxBudgetUsd,
               ...(s.jsonSchema ? { jsonSchema: s.jsonSchema } : {}),
-              allowedTools: STAGE_TOOLS,
+              // Nothing is pre-approved: acceptEdits allows writes inside the workspace only, the
+              // session HOME's settings refuse reads outside it, and Bash is not offered.
+              ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
               timeoutMs: b.timeoutMs,
               idleTimeoutMs: b.idleTimeoutMs,
               signal: cancel.signal,
@@ -164,10 +167,37 @@ export async function runStageSession<T>(
         ),
       cancel.signal,
     );
+    await reportDenials(deps, s, result.outcome);
     const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
     return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
   } finally {
     cancel.dispose();
     await dirs.remove();
   }
+}
+
+/** Refused tool calls are a finding on the session: a warning in the run's log, with each path. */
+async function reportDenials<T>(
+  deps: PipelineDeps,
+  s: StageSession<T>,
+  outcome: AgentOutcome,
+): Promise<void> {
+  const denials = outcome.permissionDenials;
+  if (denials.length === 0) return;
+  const list = denials.map((d) => `${d.tool}${d.path ? ` ${d.path}` : ''}`);
+  await deps.reporter.report({
+    scenarioId: s.ctx.scenarioId,
+    runId: s.ctx.runId,
+    kind: 'log',
+    level: 'warn',
+    phase: s.phase,
+    iteration: s.iteration,
+    step: s.stepKey,
+    message:
+      `${denials.length} tool call(s) outside the workspace refused: ${list.join(', ')}`.slice(
+        0,
+        1000,
+      ),
+    data: { detail: { permissionDenials: denials, sessionId: outcome.sessionId } },
+  });
 }

@@ -20,7 +20,11 @@ export interface AgentSessionRequest {
   maxBudgetUsd?: number;
   /** JSON Schema of a structured answer; the outcome then carries `structuredOutput`. */
   jsonSchema?: Record<string, unknown>;
-  /** Tool permission rules, e.g. `Write`, `Edit`, `Bash(npm test:*)`. */
+  /**
+   * Tools pre-approved, as path- or command-scoped rules (`Read(./**)`, `Bash(npm test:*)`).
+   * Bare write tools are refused: they would approve writes anywhere. Without a rule, writes are
+   * allowed inside the workspace only.
+   */
   allowedTools?: string[];
   disallowedTools?: string[];
   /** Wall-clock limit for the whole session. */
@@ -30,6 +34,8 @@ export interface AgentSessionRequest {
   signal?: AbortSignal;
   /** The child's complete environment, already allow-listed (HOME is set from `home`). */
   env: Record<string, string>;
+  /** The unprivileged user the agent runs as (it must own `workspace` and `home`). */
+  runAs?: { uid: number; gid: number };
 }
 
 /** Token counts of a session. */

@@ -72,6 +72,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
         extendEnv: false,
         input: req.prompt,
         detached: true,
+        ...(req.runAs ? { uid: req.runAs.uid, gid: req.runAs.gid } : {}),
         buffer: false,
         reject: false,
         cleanup: false,

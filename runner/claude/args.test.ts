@@ -21,7 +21,7 @@ describe('buildClaudeArgs', () => {
       maxBudgetUsd: 1.5,
       appendSystemPrompt: '-x starts with a dash',
       jsonSchema: { type: 'object' },
-      allowedTools: ['Write', 'Bash(npm test:*)'],
+      allowedTools: ['Write(./src/**)', 'Bash(npm test:*)'],
       disallowedTools: ['WebFetch'],
     });
     expect(args).toEqual([
@@ -44,7 +44,7 @@ describe('buildClaudeArgs', () => {
       '--disallowedTools',
       'WebFetch',
       '--allowedTools',
-      'Write',
+      'Write(./src/**)',
       'Bash(npm test:*)',
     ]);
     expect(args).not.toContain('--not-a-flag');
@@ -53,11 +53,11 @@ describe('buildClaudeArgs', () => {
   });
 
   it('removes Bash unless an explicit Bash rule allows it', () => {
-    expect(buildClaudeArgs({ ...base, allowedTools: ['Write'] }).slice(-4)).toEqual([
+    expect(buildClaudeArgs({ ...base, allowedTools: ['Read'] }).slice(-4)).toEqual([
       '--disallowedTools',
       'Bash',
       '--allowedTools',
-      'Write',
+      'Read',
     ]);
     expect(buildClaudeArgs(base).slice(-2)).toEqual(['--disallowedTools', 'Bash']);
   });
@@ -65,6 +65,15 @@ describe('buildClaudeArgs', () => {
   it.each([
     [{ allowedTools: ['Bash'] }, /Bash is only allowed through explicit rules/],
     [{ allowedTools: ['--evil'] }, /not a tool rule/],
+    // Bare write tools pre-approve writes anywhere; scopes must stay inside the workspace.
+    [{ allowedTools: ['Write'] }, /Write may only be pre-approved for paths inside/],
+    [{ allowedTools: ['Edit'] }, /Edit may only be pre-approved/],
+    [{ allowedTools: ['MultiEdit'] }, /MultiEdit may only be pre-approved/],
+    [{ allowedTools: ['NotebookEdit'] }, /NotebookEdit may only be pre-approved/],
+    [{ allowedTools: ['Write(//srv/**)'] }, /Write may only be pre-approved/],
+    [{ allowedTools: ['Write(~/x)'] }, /Write may only be pre-approved/],
+    [{ allowedTools: ['Edit(./../x)'] }, /Edit may only be pre-approved/],
+    [{ allowedTools: ['Edit(./a/../../x)'] }, /Edit may only be pre-approved/],
     [{ sessionId: 'abc' }, /uuid/],
     [{ model: '--x' }, /model/],
     [{ maxTurns: 0 }, /maxTurns/],

@@ -14,14 +14,32 @@ const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:[\]-]{0,99}$/;
 /** A tool name, optionally with a rule in parentheses: `Write`, `Bash(npm test:*)`, `mcp__x__y`. */
 const RULE_RE = /^[A-Za-z][A-Za-z0-9_]*(\([^()\n]{1,200}\))?$/;
 
+/**
+ * Tools that write files. A bare name in `--allowedTools` pre-approves every write anywhere, which
+ * switches off acceptEdits' rule that writes stay in the working directory (measured, 2.1.331).
+ */
+const WRITE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+/** A path scope inside the working directory: `./…` with no `..` segment. */
+const insideScope = (scope: string): boolean =>
+  scope.startsWith('./') && !scope.split(/[\\/]/).includes('..');
+
 function checkRules(field: string, rules: string[] | undefined): string[] {
   const issues: string[] = [];
   for (const r of rules ?? []) {
-    if (!RULE_RE.test(r))
+    if (!RULE_RE.test(r)) {
       issues.push(`${field}: not a tool rule: ${JSON.stringify(r).slice(0, 80)}`);
-    if (field === 'allowedTools' && r === 'Bash')
+      continue;
+    }
+    if (field !== 'allowedTools') continue;
+    if (r === 'Bash')
       issues.push(
         'allowedTools: Bash is only allowed through explicit rules such as Bash(npm test:*)',
+      );
+    const tool = r.replace(/\(.*$/, '');
+    const scope = /\((.*)\)$/.exec(r)?.[1];
+    if (WRITE_TOOLS.has(tool) && (scope === undefined || !insideScope(scope)))
+      issues.push(
+        `allowedTools: ${tool} may only be pre-approved for paths inside the workspace, such as ${tool}(./src/**); writes inside the workspace need no rule`,
       );
   }
   return issues;

@@ -41,7 +41,7 @@ describe.concurrent('Claude Code outcomes against the model double', { timeout: 
         maxTurns: 5,
         maxBudgetUsd: 5,
         appendSystemPrompt: '-- be brief',
-        allowedTools: ['Write', 'Edit', 'Bash(npm test:*)'],
+        allowedTools: ['Write(./**)', 'Edit(./**)', 'Bash(npm test:*)'],
         disallowedTools: ['WebFetch', 'WebSearch'],
       },
     );

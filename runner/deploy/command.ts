@@ -1,4 +1,6 @@
 import { AppError } from '../../core/errors.ts';
+import { handOver } from '../boundary/handover.ts';
+import type { RunAs } from '../boundary/identity.ts';
 import { runBounded } from '../validate/external/spawn.ts';
 import { DEFAULT_ENV_ALLOW } from '../validate/external/run.ts';
 import { assertScenarioName, type CommandDeployResult } from './types.ts';
@@ -16,6 +18,8 @@ export interface CommandDeployOptions {
   envAllow?: readonly string[];
   maxOutputBytes?: number;
   signal?: AbortSignal;
+  /** The agent user the command runs as; it is given `scenarioDir` (a scratch copy) first. */
+  runAs?: RunAs;
 }
 
 /**
@@ -37,12 +41,14 @@ export async function deployWithCommand(
     const value = options.env?.[key];
     if (value !== undefined) env[key] = value;
   }
+  await handOver(options.scenarioDir, options.runAs);
   const run = await runBounded({
     command,
     cwd: options.cwd ?? options.scenarioDir,
     env,
     timeoutMs: options.timeoutMs,
     killStragglers: false,
+    ...(options.runAs ? { runAs: options.runAs } : {}),
     ...(options.maxOutputBytes === undefined ? {} : { maxBytes: options.maxOutputBytes }),
     ...(options.signal ? { signal: options.signal } : {}),
   });

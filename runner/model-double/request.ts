@@ -44,8 +44,10 @@ export function isMainRequest(body: MessagesBody): boolean {
 const CWD_RE = /Primary working directory: ([^\n]+)/;
 
 function findCwd(body: MessagesBody): string | undefined {
+  // CLI 2.1.33x states the environment in a reminder inside the first user message; earlier
+  // versions put it in the system prompt.
   const texts: string[] = [textOf(body.system)];
-  for (const m of body.messages) if (m.role === 'system') texts.push(textOf(m.content));
+  for (const m of body.messages) if (m.role !== 'assistant') texts.push(textOf(m.content));
   for (const t of texts) {
     const hit = CWD_RE.exec(t);
     if (hit?.[1]) return hit[1].trim();

@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../../core/store/port.ts';
 import { createCampaign } from '../../../db/campaigns.ts';
 import { createScenario, type Scenario } from '../../../db/scenarios.ts';
 import { createClaudeCodeAgent } from '../../../runner/claude/adapter.ts';
+import { setUpBoundary } from '../../../runner/boundary/index.ts';
 import { buildAgentEnv } from '../../../runner/env.ts';
 import {
   createScenarioScript,
@@ -83,6 +84,7 @@ export async function createStageDeps(
       CLAUDE_CODE_MAX_RETRIES: '1',
     }),
     sessions: createLimiter(2),
+    boundary: await setUpBoundary(config.AGENT_USER),
     secrets: [],
     cancelPollMs: 200,
   };

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../../core/errors.ts';
+import { handOver } from '../../boundary/handover.ts';
+import type { RunAs } from '../../boundary/identity.ts';
 import { copyPath, copyScenarioTree } from '../../deploy/copy.ts';
 import { lexicalRelative } from '../paths.ts';
 import type { Finding } from '../types.ts';
@@ -42,6 +44,8 @@ export interface ExternalValidatorOptions {
   /** Bytes of raw output kept. Default 256 KiB; every line is parsed regardless. */
   maxOutputBytes?: number;
   signal?: AbortSignal;
+  /** The agent user the command runs as; it is given the isolated root and nothing else. */
+  runAs?: RunAs;
 }
 
 export interface ExternalValidatorResult {
@@ -104,6 +108,7 @@ export async function runExternalValidator(
     }
     const home = path.join(root, '.home');
     await mkdir(home, { recursive: true });
+    await handOver(root, options.runAs);
     const command = options.command.map((a) => fill(a, { name: options.name, root, dir }));
     const parser = new TaggedOutputParser({ name: options.name });
     const run = await runBounded({
@@ -114,6 +119,7 @@ export async function runExternalValidator(
       ...(options.maxOutputBytes === undefined ? {} : { maxBytes: options.maxOutputBytes }),
       onLine: (line) => parser.push(line),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.runAs ? { runAs: options.runAs } : {}),
     });
     const verdict = judgeExternal({
       findings: parser.finish().findings,

@@ -19,6 +19,8 @@ export interface BoundedRunOptions {
   /** End what the command left running in its process group once it exits. Default true. */
   killStragglers?: boolean;
   signal?: AbortSignal;
+  /** The unprivileged user the command runs as (model-written code never runs as the server's). */
+  runAs?: { uid: number; gid: number };
 }
 
 export interface BoundedRunResult {
@@ -61,6 +63,7 @@ export async function runBounded(options: BoundedRunOptions): Promise<BoundedRun
     stdin: 'ignore',
     detached: true,
     cleanup: true,
+    ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
   let output = '';

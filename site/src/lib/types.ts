@@ -253,6 +253,8 @@ export interface Interaction {
   outputTokens: number | null;
   costUsd: number | null;
   durationMs: number | null;
+  /** Tool calls the agent's permissions refused (writes or reads outside its workspace). */
+  permissionDenials: Array<{ tool: string; path?: string }>;
 }
 
 export interface SessionBudget {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureTraversable } from './embedded.ts';
+import { ensureTraversable } from '../core/traverse.ts';
 
 describe('ensureTraversable', () => {
   it.skipIf(process.getuid?.() !== 0)(
