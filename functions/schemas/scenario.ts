@@ -5,6 +5,7 @@ import {
   ITERATION_LIMITS,
   SCENARIO_STATUSES,
 } from '../../core/domain.ts';
+import { ModelName } from '../../core/model-name.ts';
 import { SORTS } from '../../db/scenarios.ts';
 import { freeText, kebab, queryBool, queryInt, requiredText, uuid } from './common.ts';
 
@@ -25,12 +26,7 @@ export const GenerationConfigInput = v.strictObject({
   planningIterations: v.optional(iterations),
   implementationIterations: v.optional(iterations),
   validationFixes: v.optional(iterations),
-  model: v.optional(
-    v.pipe(
-      v.string('must be a string'),
-      v.regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be a model name (letters, digits, . _ : -)'),
-    ),
-  ),
+  model: v.optional(ModelName),
   maxBudgetUsd: v.optional(
     v.pipe(
       v.number('must be a number'),

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../core/errors.ts';
+import { MODEL_NAME_RE } from '../../core/model-name.ts';
 import type { AgentSessionRequest } from '../agent/port.ts';
 
 /**
@@ -10,7 +11,8 @@ import type { AgentSessionRequest } from '../agent/port.ts';
  */
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:[\]-]{0,99}$/;
+/** The one rule for model names; the API checks the same one at the edge. */
+const MODEL_RE = MODEL_NAME_RE;
 /** A tool name, optionally with a rule in parentheses: `Write`, `Bash(npm test:*)`, `mcp__x__y`. */
 const RULE_RE = /^[A-Za-z][A-Za-z0-9_]*(\([^()\n]{1,200}\))?$/;
 
