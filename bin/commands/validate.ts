@@ -7,7 +7,9 @@ import type { CliCommand, CliIo } from '../command.ts';
 
 const usage = `Usage: scenario-gen validate DIR [--profile P] [--json] [--name NAME]
 
-Validates the scenario folder DIR against a target-format profile and prints the findings.
+Checks the structure of the scenario folder DIR against a target-format profile (service.json,
+referenced files, data files, lifecycle steps) and prints the findings. It reads files and does
+not run the scenario: a pass means "structurally valid".
 
 Options:
   --profile P   Rule set to apply (default ${DEFAULT_PROFILE_ID}). Known profiles:
@@ -18,7 +20,7 @@ ${listProfiles()
   --name NAME   The scenario's name (default: DIR's folder name).
   --help        Show this help.
 
-Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
+Exit codes: 0 structurally valid, 1 not structurally valid, 2 usage or internal error.
 `;
 
 function fail(io: CliIo, message: string): number {
@@ -29,7 +31,7 @@ function fail(io: CliIo, message: string): number {
 /** `scenario-gen validate DIR [--profile P] [--json] [--name NAME]`. */
 export const command: CliCommand = {
   name: 'validate',
-  summary: 'Validate a scenario folder against a target-format profile.',
+  summary: "Check a scenario folder's structure against a target-format profile.",
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     let parsed;

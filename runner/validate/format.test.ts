@@ -43,7 +43,7 @@ describe('formatters', () => {
       '[ERROR]   Referenced file not found: initialization/storage/schema.sql',
     );
     expect(text.trimEnd().split('\n').at(-1)).toMatch(
-      /^\[ERROR\] {3}Scenario secure-document-processing is invalid \(4 errors, \d+ warnings\)$/,
+      /^\[ERROR\] {3}Scenario secure-document-processing is not structurally valid \(4 errors, \d+ warnings\)$/,
     );
     const back = parseTaggedOutput(text);
     // Every error finding plus the verdict line; hints fold into their finding.
@@ -58,7 +58,7 @@ describe('formatters', () => {
     const valid = await report('2025-08-29_simple-test', 'vrooli-2025-08-29');
     const ok = formatTagged(valid);
     expect(ok.trimEnd().split('\n').at(-1)).toBe(
-      '[SUCCESS] Scenario simple-test is valid (0 errors, 2 warnings)',
+      '[SUCCESS] Scenario simple-test is structurally valid (0 errors, 2 warnings)',
     );
     expect(judgeExternal({ findings: parseTaggedOutput(ok).findings, exitCode: 0 }).passed).toBe(
       true,

@@ -41,6 +41,7 @@ function plural(n: number, word: string): string {
 /**
  * The report as tagged lines: a header, every finding (errors first, then warnings, then info;
  * each group in rule order) and a verdict line — `[SUCCESS]` when valid, `[ERROR]` when not.
+ * The verdict says "structurally valid": these rules read files, they do not run the scenario.
  */
 export function formatTagged(report: ValidationReport): string {
   const lines = [
@@ -52,8 +53,8 @@ export function formatTagged(report: ValidationReport): string {
   const tally = `${plural(report.counts.error, 'error')}, ${plural(report.counts.warning, 'warning')}`;
   lines.push(
     report.valid
-      ? `${TAGS.success}Scenario ${report.scenario.name} is valid (${tally})`
-      : `${TAGS.error}Scenario ${report.scenario.name} is invalid (${tally})`,
+      ? `${TAGS.success}Scenario ${report.scenario.name} is structurally valid (${tally})`
+      : `${TAGS.error}Scenario ${report.scenario.name} is not structurally valid (${tally})`,
   );
   return `${lines.join('\n')}\n`;
 }
