@@ -30,7 +30,7 @@ describe('scenario-gen validate', () => {
     const r = await cli([fixture('2025-08-07_campaign-content-studio')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^\[INFO\] {4}Validating scenario campaign-content-studio with profile vrooli-2025-08-07 \(rules 1\.0\.0\)\n/,
+      /^\[INFO\] {4}Validating scenario campaign-content-studio with profile vrooli-2025-08-07 \(rules 1\.1\.0\)\n/,
     );
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(
       /^\[SUCCESS\] Scenario campaign-content-studio is structurally valid \(/,

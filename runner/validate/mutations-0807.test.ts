@@ -133,8 +133,8 @@ describe('2025-08-07 mutations', () => {
       'resources.none-enabled',
     ],
     [
-      'flat resources',
-      (sj: Json) => (sj.resources = { postgres: { enabled: true } }),
+      'a resource outside any category, with initialization',
+      (sj: Json) => (sj.resources = { postgres: { enabled: true, initialization: { data: [] } } }),
       'resources.category',
     ],
     ['resources missing', (sj: Json) => delete sj.resources, 'resources.missing'],

@@ -1,12 +1,14 @@
 import { FindingList } from '../findings.ts';
-import { checkReferences } from '../rules/files.ts';
+import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkDocs, checkSymlinks } from '../rules/layout.ts';
 import { checkJsonPlaceholders } from '../rules/placeholders.ts';
 import { deploymentRefs } from '../rules/references.ts';
-import { checkCategorisedResources } from '../rules/resources.ts';
+import { checkCategorisedResources } from '../rules/resources-categorised.ts';
 import { checkServiceBlock } from '../rules/service.ts';
 import { loadServiceJson } from '../rules/service-json.ts';
 import type { Profile, ScenarioContext } from '../types.ts';
+
+const DATA: DataPolicy = { trailingComma: 'warning', missing: 'error' };
 
 /**
  * The format of 2025-08-07, the era of the seed plan (scenario-generator-v1):
@@ -14,11 +16,14 @@ import type { Profile, ScenarioContext } from '../types.ts';
  * `initialization/…` files, `deployment.initialization.phases[].tasks[]`, README.md and test.sh.
  *
  * Stricter than Vrooli's own script of that date, which printed "Referenced file not found"
- * and still exited 0: here a missing referenced file is an error.
+ * and still exited 0: here a missing referenced file is an error. Rules 1.1.0 follow what the
+ * injection engine and startup scripts load: any category holding resources, an
+ * `initialization` array (which the engine skips) as an error, references by name and under
+ * `config`, files deployment/startup.sh loads, and every JSON file under initialization/.
  */
 export const vrooli20250807: Profile = {
   id: 'vrooli-2025-08-07',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Vrooli scenarios of August 2025: .vrooli/service.json, resources grouped by category, initialization files and deployment phases.',
   deployPath: (name) => `scripts/scenarios/core/${name}`,
@@ -32,12 +37,12 @@ export const vrooli20250807: Profile = {
     if (sj) {
       checkServiceBlock(ctx, list, sj, { nameMismatch: 'warning', requireType: true });
       checkJsonPlaceholders(list, sj.file, sj.value);
-      const refs = [
-        ...checkCategorisedResources(list, sj.file, sj.value),
-        ...deploymentRefs(sj.value),
-      ];
-      await checkReferences(ctx, list, sj.file, refs, { trailingComma: 'warning' });
-    }
+      const res = checkCategorisedResources(list, sj.file, sj.value, {
+        arrayInitialization: 'error',
+      });
+      const files = [...res.files, ...deploymentRefs(sj.value)];
+      await checkScenarioData(ctx, list, sj.file, { files, names: res.names }, DATA);
+    } else await checkScenarioData(ctx, list, null, NO_REFS, DATA);
     await checkDocs(ctx, list);
     return list.items;
   },

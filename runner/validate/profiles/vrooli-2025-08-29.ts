@@ -1,6 +1,6 @@
 import { FindingList } from '../findings.ts';
+import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkValue, semverString } from '../rules/fields.ts';
-import { checkReferences } from '../rules/files.ts';
 import { checkDocs, checkSymlinks } from '../rules/layout.ts';
 import { checkLifecycle } from '../rules/lifecycle.ts';
 import { checkJsonPlaceholders } from '../rules/placeholders.ts';
@@ -11,21 +11,25 @@ import { checkServiceBlock } from '../rules/service.ts';
 import { loadServiceJson } from '../rules/service-json.ts';
 import type { Profile, ScenarioContext } from '../types.ts';
 
+// Vrooli's script of this date parsed JSON strictly, so trailing commas are errors here.
+const DATA: DataPolicy = { trailingComma: 'error', missing: 'error' };
+
 /**
  * The format of 2025-08-29: top-level `version` and a `service` object (its name equal to the
  * folder's), flat `resources.<name>`, `ports`, and `lifecycle` phases with step arrays — what
- * Vrooli then checked with JSON Schema before running anything.
+ * Vrooli then checked with JSON Schema before running anything. Rules 1.1.0 add the data-file
+ * rules (references by name and under `config`, startup imports, every JSON file under
+ * initialization/).
  */
 export const vrooli20250829: Profile = {
   id: 'vrooli-2025-08-29',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Vrooli scenarios of late August 2025: version + service, flat resources, ports and lifecycle (setup/develop/test/stop steps).',
   deployPath: (name) => `scenarios/${name}`,
   async check(ctx: ScenarioContext) {
     const list = new FindingList();
     await checkSymlinks(ctx, list);
-    // Vrooli's script of this date parsed JSON strictly, so trailing commas are errors here.
     const sj = await loadServiceJson(ctx, list, {
       rootLocation: 'warning',
       trailingComma: 'error',
@@ -42,9 +46,10 @@ export const vrooli20250829: Profile = {
       checkJsonPlaceholders(list, sj.file, sj.value);
       checkPorts(list, sj.file, sj.value);
       checkLifecycle(list, sj.file, sj.value);
-      const refs = [...checkFlatResources(list, sj.file, sj.value), ...deploymentRefs(sj.value)];
-      await checkReferences(ctx, list, sj.file, refs, { trailingComma: 'error' });
-    }
+      const res = checkFlatResources(list, sj.file, sj.value);
+      const files = [...res.files, ...deploymentRefs(sj.value)];
+      await checkScenarioData(ctx, list, sj.file, { files, names: res.names }, DATA);
+    } else await checkScenarioData(ctx, list, null, NO_REFS, DATA);
     await checkDocs(ctx, list);
     return list.items;
   },

@@ -1,7 +1,7 @@
 import { FindingList } from '../findings.ts';
 import { isObject } from '../json.ts';
 import { checkValue, semverString } from '../rules/fields.ts';
-import { checkReferences } from '../rules/files.ts';
+import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkSymlinks } from '../rules/layout.ts';
 import { checkLifecycle } from '../rules/lifecycle.ts';
 import { checkJsonPlaceholders, MUSTACHE_PLACEHOLDER, PLACEHOLDER } from '../rules/placeholders.ts';
@@ -16,16 +16,21 @@ import {
 } from '../rules/structure.ts';
 import type { Profile, ScenarioContext } from '../types.ts';
 
+// Vrooli's own structure check of this era ignored references, and scenarios it passed
+// (fall-foliage-explorer) list workflows they no longer ship: a missing one is a warning.
+const DATA: DataPolicy = { trailingComma: 'error', missing: 'warning' };
+
 /**
  * The current layout (2026-01-09): api/, cli/, ui/, docs/, requirements/, PRD.md, Makefile,
  * `.vrooli/testing.json`, resources under `dependencies.resources`, health checks in the
  * lifecycle — the existence rules of Vrooli's test-genie structure phase, plus the checks
  * shared with the earlier formats (ports, lifecycle steps, placeholders, and referenced files,
- * where a missing one is only a warning). Optional profile: not yet used by the pipeline.
+ * where a missing one is only a warning). Rules 1.1.0 add the data-file rules, with missing
+ * references as warnings. Optional profile: not yet used by the pipeline.
  */
 export const vrooli20260109: Profile = {
   id: 'vrooli-2026-01-09',
-  version: '1.0.0',
+  version: '1.1.0',
   description:
     'Vrooli scenarios of 2026: api/cli/ui/docs/requirements folders, PRD.md, Makefile, .vrooli/testing.json, dependencies.resources and health checks.',
   deployPath: (name) => `scenarios/${name}`,
@@ -50,17 +55,15 @@ export const vrooli20260109: Profile = {
       const refs =
         isObject(deps) && deps['resources'] !== undefined
           ? checkFlatResources(list, sj.file, { resources: deps['resources'] })
-          : [];
+          : NO_REFS;
       // checkFlatResources reports paths as $.resources; here they live under $.dependencies.
-      for (const r of refs)
-        r.jsonPath = r.jsonPath.replace(/^\$\.resources/, '$.dependencies.resources');
-      // Vrooli's own structure check of this era ignored these references, and scenarios it
-      // passed (fall-foliage-explorer) list workflows they no longer ship: a warning, not an error.
-      await checkReferences(ctx, list, sj.file, refs, {
-        trailingComma: 'error',
-        missingFile: 'warning',
+      const moved = <T extends { jsonPath: string }>(r: T): T => ({
+        ...r,
+        jsonPath: r.jsonPath.replace(/^\$\.resources/, '$.dependencies.resources'),
       });
-    }
+      const files = refs.files.map(moved);
+      await checkScenarioData(ctx, list, sj.file, { files, names: refs.names.map(moved) }, DATA);
+    } else await checkScenarioData(ctx, list, null, NO_REFS, DATA);
     await checkVrooliJsonFiles(ctx, list);
     return list.items;
   },

@@ -6,6 +6,7 @@ import type { ScenarioContext, Severity } from '../types.ts';
 import { checkJsonPlaceholders, checkTextPlaceholders } from './placeholders.ts';
 import type { FileRef } from './references.ts';
 import { MAX_JSON_BYTES } from './service-json.ts';
+import { templateInStrings, templateOutsideStrings } from './templates.ts';
 
 /** Files are checked this many at a time: enough to hide latency, few enough to spare descriptors. */
 const CONCURRENCY = 32;
@@ -80,7 +81,8 @@ function sqlIsEmpty(text: string): boolean {
  * Checks every referenced path: inside the scenario, present, of the right kind; JSON files
  * parse, SQL files are not empty, neither holds an unfilled template placeholder. Missing
  * `file` references are errors; a missing deployment `script` or `config` is a warning, because
- * scenarios Vrooli ran listed such tasks without shipping them.
+ * scenarios Vrooli ran listed such tasks without shipping them. Returns the paths whose content
+ * was checked, so other rules do not check them again.
  */
 export async function checkReferences(
   ctx: ScenarioContext,
@@ -88,7 +90,8 @@ export async function checkReferences(
   file: string,
   refs: readonly FileRef[],
   policy: FileCheckPolicy,
-): Promise<void> {
+): Promise<Set<string>> {
+  const checked = new Set<string>();
   const outcomes = await mapLimit(dedupe(refs), CONCURRENCY, (r) => inspect(ctx, r));
   for (const { ref, resolved, isDir, text } of outcomes) {
     const where = { file, jsonPath: ref.jsonPath };
@@ -127,16 +130,38 @@ export async function checkReferences(
       continue;
     }
     if (text === null) continue;
+    checked.add(resolved.rel);
     if (/\.json$/i.test(resolved.rel)) {
       const parsed = parseJsonLenient(text);
       if (!parsed.ok) {
-        list.error('file.json-invalid', `Invalid JSON in ${resolved.rel}: ${parsed.error}`, {
-          file: resolved.rel,
-          hint: text.includes('{{')
-            ? 'The file looks like an unrendered template ({{ … }} outside strings); write the final JSON.'
-            : 'Fix the JSON syntax.',
-        });
+        if (templateOutsideStrings(text)) {
+          list.error(
+            'json.template-syntax',
+            `${resolved.rel} holds unrendered template syntax ({{ … }} outside strings), so it is not JSON.`,
+            {
+              file: resolved.rel,
+              hint: 'Nothing in Vrooli renders templates in data files: write the final JSON.',
+            },
+          );
+        } else {
+          list.error('file.json-invalid', `Invalid JSON in ${resolved.rel}: ${parsed.error}`, {
+            file: resolved.rel,
+            hint: 'Fix the JSON syntax.',
+          });
+        }
         continue;
+      }
+      const jinja = templateInStrings(parsed.value);
+      if (jinja) {
+        list.error(
+          'json.template-syntax',
+          `${resolved.rel} holds unrendered template syntax (${jinja.snippet}).`,
+          {
+            file: resolved.rel,
+            jsonPath: jinja.at,
+            hint: 'Nothing in Vrooli renders templates in data files: write the final value.',
+          },
+        );
       }
       if (parsed.trailingCommaLines.length > 0) {
         list.add({
@@ -157,4 +182,5 @@ export async function checkReferences(
       checkTextPlaceholders(list, resolved.rel, text);
     }
   }
+  return checked;
 }

@@ -1,9 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FindingList } from '../findings.ts';
-import { symlinkEscapes, walkTree } from '../paths.ts';
+import { symlinkEscapes } from '../paths.ts';
 import type { ScenarioContext } from '../types.ts';
 import { checkTextPlaceholders } from './placeholders.ts';
+import { scenarioTree } from './tree.ts';
 
 /**
  * Folder-level rules shared by the profiles: the documentation and test entry point Vrooli's
@@ -43,7 +44,7 @@ export async function checkDocs(ctx: ScenarioContext, list: FindingList): Promis
 
 /** Every symlink in the scenario must point inside it; one pointing out is an error. */
 export async function checkSymlinks(ctx: ScenarioContext, list: FindingList): Promise<void> {
-  const { entries, truncated } = await walkTree(ctx.dir);
+  const { entries, truncated } = await scenarioTree(ctx);
   if (truncated)
     list.warning(
       'tree.too-large',

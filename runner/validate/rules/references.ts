@@ -19,8 +19,8 @@ export interface FileRef {
   jsonPath: string;
 }
 
-/** A bare string in an initialization list counts as a file when it looks like `dir/name.ext`. */
-const PATH_LIKE = /^[^\s:]+\/[^\s:]*\.[A-Za-z0-9]+$/;
+/** A bare string in a reference list counts as a file when it looks like `dir/name.ext`. */
+export const PATH_LIKE = /^[^\s:]+\/[^\s:]*\.[A-Za-z0-9]+$/;
 
 /**
  * Collects the files one resource's `initialization` value references: every `file` member at

@@ -1,16 +1,29 @@
 import type { FindingList } from '../findings.ts';
 import { isObject, jsonPath, typeName } from '../json.ts';
 import { initializationRefs, type FileRef } from './references.ts';
+import { resourceListRefs, type NameRef } from './resource-refs.ts';
 
 /**
- * The two resource layouts: categorised (2025-08-07: `resources.storage.postgres`) and flat
- * (2025-08-29: `resources.postgres`). Both return the file references of enabled resources.
+ * Resource entries shared by both layouts, and the flat layout (2025-08-29: `resources.postgres`).
+ * The categorised layout is in resources-categorised.ts. Both return the references of enabled
+ * resources.
  */
 
-export const CATEGORIES = ['storage', 'ai', 'automation', 'agents', 'execution'] as const;
-const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
+/** What enabled resources reference: files by path, and files by name. */
+export interface ResourceRefs {
+  files: FileRef[];
+  names: NameRef[];
+}
 
-function checkEnabledFlag(
+/**
+ * Vrooli's resource categories of August 2025 (the folders under scripts/resources/, where its
+ * injection engine looked resources up), plus the five the seed plan names.
+ */
+export const CATEGORIES = ['storage', 'ai', 'automation', 'agents', 'execution', 'search'] as const;
+export const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
+
+/** Warns about a missing `enabled` flag, or reports one that is not a boolean. */
+export function checkEnabledFlag(
   list: FindingList,
   file: string,
   res: Record<string, unknown>,
@@ -20,25 +33,32 @@ function checkEnabledFlag(
     list.warning(
       'resources.enabled-missing',
       `${at.join('.')} has no "enabled" flag; it counts as disabled.`,
-      {
-        file,
-        jsonPath: jsonPath(at),
-        hint: 'Add "enabled": true or false.',
-      },
+      { file, jsonPath: jsonPath(at), hint: 'Add "enabled": true or false.' },
     );
   } else if (typeof res['enabled'] !== 'boolean') {
     list.error(
       'resources.enabled',
       `${at.join('.')}.enabled must be true or false, not ${typeName(res['enabled'])}.`,
-      {
-        file,
-        jsonPath: jsonPath([...at, 'enabled']),
-      },
+      { file, jsonPath: jsonPath([...at, 'enabled']) },
     );
   }
 }
 
-function resourcesObject(
+/** Adds an enabled resource's references (initialization files, lists, names) to `refs`. */
+export function collectResourceRefs(
+  refs: ResourceRefs,
+  res: Record<string, unknown>,
+  at: (string | number)[],
+): void {
+  if (res['initialization'] !== undefined)
+    refs.files.push(...initializationRefs(res['initialization'], [...at, 'initialization']));
+  const lists = resourceListRefs(res, at);
+  refs.files.push(...lists.files);
+  refs.names.push(...lists.names);
+}
+
+/** The `resources` object, or null (with a finding) when it is missing or not an object. */
+export function resourcesObject(
   list: FindingList,
   file: string,
   value: unknown,
@@ -61,77 +81,15 @@ function resourcesObject(
 }
 
 /**
- * Categorised resources: every key a known category, every entry an object with an `enabled`
- * flag, at least one enabled. Returns the initialization references of enabled resources.
- */
-export function checkCategorisedResources(
-  list: FindingList,
-  file: string,
-  sj: Record<string, unknown>,
-): FileRef[] {
-  const resources = resourcesObject(list, file, sj['resources']);
-  if (!resources) return [];
-  const refs: FileRef[] = [];
-  let enabled = 0;
-  for (const [category, group] of Object.entries(resources)) {
-    if (!CATEGORY_SET.has(category)) {
-      list.error(
-        'resources.category',
-        `resources.${category} is not a resource category (${CATEGORIES.join(', ')}).`,
-        {
-          file,
-          jsonPath: jsonPath(['resources', category]),
-          hint: `Group resources by category, e.g. resources.storage.postgres.`,
-        },
-      );
-      continue;
-    }
-    if (!isObject(group)) {
-      list.error(
-        'resources.shape',
-        `resources.${category} must be an object, not ${typeName(group)}.`,
-        {
-          file,
-          jsonPath: jsonPath(['resources', category]),
-        },
-      );
-      continue;
-    }
-    for (const [name, res] of Object.entries(group)) {
-      const at = ['resources', category, name];
-      if (!isObject(res)) {
-        list.error('resources.shape', `${at.join('.')} must be an object, not ${typeName(res)}.`, {
-          file,
-          jsonPath: jsonPath(at),
-        });
-        continue;
-      }
-      checkEnabledFlag(list, file, res, at);
-      if (res['enabled'] !== true) continue;
-      enabled++;
-      if (res['initialization'] !== undefined)
-        refs.push(...initializationRefs(res['initialization'], [...at, 'initialization']));
-    }
-  }
-  if (enabled === 0) {
-    list.error('resources.none-enabled', 'No resource is enabled.', {
-      file,
-      jsonPath: '$.resources',
-      hint: 'Enable at least one resource, e.g. resources.storage.postgres.enabled = true.',
-    });
-  }
-  return refs;
-}
-
-/**
- * Flat resources: `resources.<name>` objects. A key that looks like a 2025-08-07 category
- * holding resource objects is flagged as the older layout. Returns enabled resources' references.
+ * Flat resources: `resources.<name>` objects. A key holding resource objects but no `enabled`
+ * flag of its own is flagged as the older categorised layout.
  */
 export function checkFlatResources(
   list: FindingList,
   file: string,
   sj: Record<string, unknown>,
-): FileRef[] {
+): ResourceRefs {
+  const refs: ResourceRefs = { files: [], names: [] };
   const value = sj['resources'];
   if (value === undefined) {
     list.warning(
@@ -139,11 +97,10 @@ export function checkFlatResources(
       'No resources object: the scenario uses no local resources.',
       { file, jsonPath: '$.resources' },
     );
-    return [];
+    return refs;
   }
   const resources = resourcesObject(list, file, value);
-  if (!resources) return [];
-  const refs: FileRef[] = [];
+  if (!resources) return refs;
   for (const [name, res] of Object.entries(resources)) {
     const at = ['resources', name];
     if (!isObject(res)) {
@@ -154,11 +111,11 @@ export function checkFlatResources(
       });
       continue;
     }
-    if (
-      CATEGORY_SET.has(name) &&
+    const looksCategorised =
       res['enabled'] === undefined &&
-      Object.values(res).some(isObject)
-    ) {
+      res['initialization'] === undefined &&
+      Object.values(res).some(isObject);
+    if (looksCategorised && (CATEGORY_SET.has(name) || Object.values(res).every(isObject))) {
       list.warning(
         'resources.categorised',
         `resources.${name} looks like the older categorised layout; this format lists resources flat.`,
@@ -171,9 +128,7 @@ export function checkFlatResources(
       continue;
     }
     checkEnabledFlag(list, file, res, at);
-    if (res['enabled'] === true && res['initialization'] !== undefined) {
-      refs.push(...initializationRefs(res['initialization'], [...at, 'initialization']));
-    }
+    if (res['enabled'] === true) collectResourceRefs(refs, res, at);
   }
   return refs;
 }
