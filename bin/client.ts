@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { takeSseMessages } from './sse.ts';
+import { terminalSafe } from './terminal.ts';
 
 /**
  * The terminal client's HTTP side: JSON calls to a running server (problem documents become
@@ -53,9 +54,12 @@ export function createClient(baseUrl: string, token?: string): Client {
       if (!res.ok) {
         const p = json as ApiError['problem'];
         const fields = p?.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+        // The message is printed as is: server text made terminal-safe once, here.
         throw new ApiError(
           res.status,
-          `${res.status} ${p?.detail ?? res.statusText}${fields ? ` (${fields})` : ''}`,
+          terminalSafe(
+            `${res.status} ${p?.detail ?? res.statusText}${fields ? ` (${fields})` : ''}`,
+          ),
           p,
         );
       }

@@ -1,3 +1,5 @@
+import { terminalSafe } from './terminal.ts';
+
 /** Terminal rendering of a run's progress: a bar, the phase, the iteration and the agent's last action. */
 export interface ProgressState {
   status: string;
@@ -13,7 +15,14 @@ export function bar(percent: number, width = 24): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(p).padStart(3)}%`;
 }
 
-export function progressLine(s: ProgressState, maxWidth = 100): string {
+/** One line for the terminal; every server-provided part is made terminal-safe. */
+export function progressLine(raw: ProgressState, maxWidth = 100): string {
+  const s: ProgressState = {
+    ...raw,
+    status: terminalSafe(raw.status),
+    phase: raw.phase === null ? null : terminalSafe(raw.phase),
+    lastAction: raw.lastAction === null ? null : terminalSafe(raw.lastAction),
+  };
   const final = ['deployed', 'failed', 'cancelled'].includes(s.status);
   const where = s.phase && !final ? `${s.phase}${s.iteration ? ` #${s.iteration}` : ''}` : s.status;
   const label = final || s.status === s.phase || !s.phase ? where : `${s.status} · ${where}`;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ApiError, clientFrom, type Client } from '../client.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { progressLine, type ProgressState } from '../progress.ts';
+import { terminalJson, terminalSafe } from '../terminal.ts';
 
 /**
  * `scenario-gen generate "REQUEST"`: asks a running server to generate a scenario; with --wait
@@ -163,20 +164,24 @@ export const command: CliCommand = {
         `/api/scenarios/${scenario.id}/generate`,
       );
       io.stderr(
-        `Scenario ${scenario.slug} (${scenario.id}), run ${run.number} (${run.id}) started.\n`,
+        terminalSafe(
+          `Scenario ${scenario.slug} (${scenario.id}), run ${run.number} (${run.id}) started.`,
+        ) + '\n',
       );
       if (!o.wait) {
-        if (o.json) io.stdout(JSON.stringify({ scenario, run }, null, 2) + '\n');
-        else io.stdout(`${client.baseUrl}/scenarios/${scenario.id}\n`);
+        if (o.json) io.stdout(terminalJson({ scenario, run }) + '\n');
+        else io.stdout(terminalSafe(`${client.baseUrl}/scenarios/${scenario.id}`) + '\n');
         return 0;
       }
       const end = await follow(client, scenario, io);
-      if (o.json) io.stdout(JSON.stringify(end, null, 2) + '\n');
+      if (o.json) io.stdout(terminalJson(end) + '\n');
       else
         io.stdout(
-          end.status === 'deployed'
-            ? `Deployed ${end.slug}.\n`
-            : `Run ${end.status}${end.error ? `: ${end.error}` : ''}.\n`,
+          terminalSafe(
+            end.status === 'deployed'
+              ? `Deployed ${end.slug}.`
+              : `Run ${end.status}${end.error ? `: ${end.error}` : ''}.`,
+          ) + '\n',
         );
       return end.status === 'deployed' ? 0 : 1;
     } catch (e) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError, clientFrom } from '../client.ts';
 import type { CliCommand } from '../command.ts';
+import { terminalJson, terminalSafe } from '../terminal.ts';
 
 /** `scenario-gen runs`: the most recent runs on a running server. */
 interface Run {
@@ -54,23 +55,25 @@ export const command: CliCommand = {
     try {
       const { items } = await client.call<{ items: Run[] }>('GET', `/api/runs?${q}`);
       if (o.json) {
-        io.stdout(JSON.stringify(items, null, 2) + '\n');
+        io.stdout(terminalJson(items) + '\n');
         return 0;
       }
       if (!items.length) {
         io.stdout('No runs yet. Start one with: scenario-gen generate "…"\n');
         return 0;
       }
-      const rows = items.map((r) => [
-        r.id.slice(0, 8),
-        r.scenarioTitle.slice(0, 32),
-        `#${r.number}`,
-        r.status + (r.failureClass ? ` (${r.failureClass})` : ''),
-        r.phase ?? '-',
-        `$${r.costUsd.toFixed(4)}`,
-        duration(r),
-        r.trigger,
-      ]);
+      const rows = items.map((r) =>
+        [
+          r.id.slice(0, 8),
+          terminalSafe(r.scenarioTitle).slice(0, 32),
+          `#${r.number}`,
+          r.status + (r.failureClass ? ` (${r.failureClass})` : ''),
+          r.phase ?? '-',
+          `$${r.costUsd.toFixed(4)}`,
+          duration(r),
+          r.trigger,
+        ].map(terminalSafe),
+      );
       const head = ['RUN', 'SCENARIO', 'N', 'STATUS', 'PHASE', 'COST', 'TIME', 'TRIGGER'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       for (const r of [head, ...rows])
