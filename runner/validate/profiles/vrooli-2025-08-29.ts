@@ -3,6 +3,7 @@ import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkValue, semverString } from '../rules/fields.ts';
 import { checkDocs, checkSymlinks } from '../rules/layout.ts';
 import { checkLifecycle } from '../rules/lifecycle.ts';
+import { checkLifecycleFiles } from '../rules/lifecycle-files.ts';
 import { checkJsonPlaceholders } from '../rules/placeholders.ts';
 import { checkPorts } from '../rules/ports.ts';
 import { deploymentRefs } from '../rules/references.ts';
@@ -19,11 +20,12 @@ const DATA: DataPolicy = { trailingComma: 'error', missing: 'error' };
  * folder's), flat `resources.<name>`, `ports`, and `lifecycle` phases with step arrays — what
  * Vrooli then checked with JSON Schema before running anything. Rules 1.1.0 add the data-file
  * rules (references by name and under `config`, startup imports, every JSON file under
- * initialization/).
+ * initialization/); 1.2.0 what its lifecycle runs: the folders steps enter and the files they
+ * run, `file_exists` conditions, and the binary `develop` starts against the one `setup` builds.
  */
 export const vrooli20250829: Profile = {
   id: 'vrooli-2025-08-29',
-  version: '1.1.0',
+  version: '1.2.0',
   description:
     'Vrooli scenarios of late August 2025: version + service, flat resources, ports and lifecycle (setup/develop/test/stop steps).',
   deployPath: (name) => `scenarios/${name}`,
@@ -46,6 +48,7 @@ export const vrooli20250829: Profile = {
       checkJsonPlaceholders(list, sj.file, sj.value);
       checkPorts(list, sj.file, sj.value);
       checkLifecycle(list, sj.file, sj.value);
+      await checkLifecycleFiles(ctx, list, sj.file, sj.value, { severity: 'error' });
       const res = checkFlatResources(list, sj.file, sj.value);
       const files = [...res.files, ...deploymentRefs(sj.value)];
       await checkScenarioData(ctx, list, sj.file, { files, names: res.names }, DATA);

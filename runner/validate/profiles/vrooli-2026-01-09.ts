@@ -4,6 +4,7 @@ import { checkValue, semverString } from '../rules/fields.ts';
 import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkSymlinks } from '../rules/layout.ts';
 import { checkLifecycle } from '../rules/lifecycle.ts';
+import { checkLifecycleFiles } from '../rules/lifecycle-files.ts';
 import { checkJsonPlaceholders, MUSTACHE_PLACEHOLDER, PLACEHOLDER } from '../rules/placeholders.ts';
 import { checkPorts } from '../rules/ports.ts';
 import { checkFlatResources } from '../rules/resources.ts';
@@ -26,11 +27,13 @@ const DATA: DataPolicy = { trailingComma: 'error', missing: 'warning' };
  * lifecycle — the existence rules of Vrooli's test-genie structure phase, plus the checks
  * shared with the earlier formats (ports, lifecycle steps, placeholders, and referenced files,
  * where a missing one is only a warning). Rules 1.1.0 add the data-file rules, with missing
- * references as warnings. Optional profile: not yet used by the pipeline.
+ * references as warnings; 1.2.0 the files lifecycle steps use, as warnings too: test-genie's
+ * structure phase, whose verdicts this profile follows, passed scenarios whose setup chmods a file
+ * they do not ship (fall-foliage-explorer). Optional profile: not yet used by the pipeline.
  */
 export const vrooli20260109: Profile = {
   id: 'vrooli-2026-01-09',
-  version: '1.1.0',
+  version: '1.2.0',
   description:
     'Vrooli scenarios of 2026: api/cli/ui/docs/requirements folders, PRD.md, Makefile, .vrooli/testing.json, dependencies.resources and health checks.',
   deployPath: (name) => `scenarios/${name}`,
@@ -51,6 +54,7 @@ export const vrooli20260109: Profile = {
       checkPorts(list, sj.file, sj.value);
       checkLifecycle(list, sj.file, sj.value);
       checkHealthChecks(list, sj.file, sj.value);
+      await checkLifecycleFiles(ctx, list, sj.file, sj.value, { severity: 'warning' });
       const deps = sj.value['dependencies'];
       const refs =
         isObject(deps) && deps['resources'] !== undefined
