@@ -99,7 +99,7 @@ export function scenarioFiles(
           type: 'postgres',
           enabled: true,
           required: true,
-          initialization: [{ type: 'sql', file: 'initialization/storage/schema.sql' }],
+          initialization: { data: [{ type: 'schema', file: 'initialization/storage/schema.sql' }] },
         },
       },
     },
