@@ -17,6 +17,8 @@ export class ApiError extends Error {
   }
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export interface Client {
   baseUrl: string;
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
@@ -37,9 +39,12 @@ export function createClient(baseUrl: string, token?: string): Client {
       try {
         res = await fetch(`${base}${path}`, {
           method,
+          // The server refuses a mutating call that is not JSON, bodiless ones included.
           headers: {
             ...auth,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(body !== undefined || !SAFE_METHODS.has(method.toUpperCase())
+              ? { 'content-type': 'application/json' }
+              : {}),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../core/errors.ts';
 import { accessControl } from './auth.ts';
+import { requireJson } from './json-only.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { problemResponse, toProblem } from './problem.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const api = new Hono<AppEnv>();
   api.use('*', accessControl(deps.config.ACCESS_TOKEN));
+  api.use('*', requireJson);
   api.use('*', sizeLimit);
   api.route('/', healthRoutes(deps));
   api.route('/', eventRoutes(deps));

@@ -2,16 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../core/errors.ts';
 import type { AppEnv } from './deps.ts';
-
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function hostnameOf(value: string): string | undefined {
-  try {
-    return new URL(value.includes('://') ? value : `http://${value}`).hostname;
-  } catch {
-    return undefined;
-  }
-}
+import { assertLoopbackHost, assertLoopbackOrigin } from './origin.ts';
 
 /**
  * When an access token is configured, every API call must carry it: `Authorization: Bearer …`,
@@ -19,25 +10,16 @@ function hostnameOf(value: string): string | undefined {
  * for liveness probes. The actor is `local` until sign-in exists.
  *
  * Without a token the server is loopback-only; then a request must also name a loopback host
- * and, when a browser sends an Origin, come from a loopback page — so a web page on another
- * site (DNS rebinding, cross-site forms) cannot drive the API.
+ * and, when a browser sends an Origin, come from a loopback page (`null` refused) — so a web
+ * page on another site (DNS rebinding, cross-site forms, sandboxed frames) cannot drive the API.
  */
 export function accessControl(token: string | undefined): MiddlewareHandler<AppEnv> {
   const expected = token ? createHash('sha256').update(token).digest() : undefined;
   return async (c, next) => {
     c.set('actor', 'local');
     if (!expected) {
-      const host = hostnameOf(c.req.header('host') ?? new URL(c.req.url).host);
-      const origin = c.req.header('origin');
-      if (!host || !LOOPBACK_NAMES.has(host)) {
-        throw new AppError(
-          'forbidden',
-          'This server answers loopback names only (127.0.0.1, localhost); set ACCESS_TOKEN to serve other hosts.',
-        );
-      }
-      if (origin && origin !== 'null' && !LOOPBACK_NAMES.has(hostnameOf(origin) ?? '')) {
-        throw new AppError('forbidden', 'Cross-site requests are refused.');
-      }
+      assertLoopbackHost(c);
+      assertLoopbackOrigin(c);
       return next();
     }
     if (c.req.path === '/api/health') return next();

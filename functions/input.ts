@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { AppError, InvalidInputError, type FieldIssue } from '../core/errors.ts';
+import { isJsonContentType } from './json-only.ts';
 
 /**
  * Reading request input at the edge: JSON bodies, query strings and path params, each parsed with
@@ -35,8 +36,7 @@ export async function readJson<S extends v.GenericSchema>(
   c: Context,
   schema: S,
 ): Promise<v.InferOutput<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+  if (!isJsonContentType(c.req.header('content-type'))) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json.');
   }
   const text = await c.req.text();

@@ -59,7 +59,10 @@ describe('the embedded demo from the command line', () => {
       if (!runId) await new Promise((r) => setTimeout(r, 100));
     }
     expect(runId).toBeDefined();
-    const cancel = await fetch(`${server.url}/api/runs/${runId}/cancel`, { method: 'POST' });
+    const cancel = await fetch(`${server.url}/api/runs/${runId}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(cancel.status).toBe(200);
     const r = await pending;
     expect(r.stdout).toMatch(/Run cancelled/);

@@ -175,7 +175,7 @@ export async function apiCall<T = unknown>(
 ): Promise<{ status: number; json: T }> {
   const res = await fetch(base + url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? null : JSON.stringify(body),
   });
   const text = await res.text();

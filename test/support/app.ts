@@ -48,10 +48,10 @@ export async function createTestApp(
     deps,
     async call(method, url, body, headers = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      // As the site and the CLI do: every mutating call is JSON, bodiless ones included.
+      if (body !== undefined || !['GET', 'HEAD'].includes(method.toUpperCase()))
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
+      if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
       const res = await app.fetch(new Request(`http://127.0.0.1${url}`, init));
       const text = await res.text();
       let json: unknown = undefined;

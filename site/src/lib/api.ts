@@ -64,11 +64,12 @@ export function tokenUrl(path: string): string {
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (auth.token) headers.authorization = `Bearer ${auth.token}`;
-  const init: RequestInit = { method: options.method ?? 'GET', headers, signal: options.signal };
-  if (options.body !== undefined) {
+  const method = (options.method ?? 'GET').toUpperCase();
+  const init: RequestInit = { method, headers, signal: options.signal };
+  // The server refuses a change that is not JSON, bodiless ones included (no form can fake it).
+  if (options.body !== undefined || !['GET', 'HEAD'].includes(method))
     headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(options.body);
-  }
+  if (options.body !== undefined) init.body = JSON.stringify(options.body);
   try {
     return await fetch(withQuery(path, options.query), init);
   } catch (e) {
