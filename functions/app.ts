@@ -13,7 +13,8 @@ import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
-import { mountInngest } from '../inngest/serve/mount.ts';
+import { INNGEST_PATH, mountInngest } from '../inngest/serve/mount.ts';
+import { inngestGuard } from './inngest-guard.ts';
 
 /**
  * The HTTP app: the JSON API under /api and the SPA everywhere else. Built from its
@@ -31,8 +32,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return problemResponse(c, problem);
   });
 
-  // Inngest signs its own requests (and dev mode is loopback-only): no token, no body limit.
-  if (deps.inngest) mountInngest(app, deps.inngest);
+  // Inngest calls carry no token and large step payloads: no token, no body limit, but the
+  // host and origin rules, JSON, signatures when a key is set, and no stacks (inngest-guard.ts).
+  if (deps.inngest) {
+    app.use(INNGEST_PATH, inngestGuard(deps.config));
+    mountInngest(app, deps.inngest);
+  }
 
   const sizeLimit = bodyLimit({
     maxSize: deps.config.MAX_BODY_BYTES,

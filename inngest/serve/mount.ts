@@ -9,8 +9,9 @@ export type InngestHandler = (c: Context) => Promise<Response>;
 
 /**
  * Mounts the endpoint at /api/inngest for GET, POST and PUT. Register it before the API's
- * middleware (or on an outer app that then routes to the API): Inngest authenticates with request
- * signatures, not our access token, and its step payloads can exceed the API's body limit.
+ * middleware: Inngest authenticates with request signatures, not our access token, and its step
+ * payloads can exceed the API's body limit. It adds no checks of its own; createApp registers the
+ * guard (functions/inngest-guard.ts: host and origin rules, JSON, signatures, no stacks) first.
  * Kept apart from handler.ts so the app does not load the Inngest SDK unless it is served.
  */
 export function mountInngest<E extends Env>(app: Hono<E>, handler: InngestHandler): Hono<E> {

@@ -33,7 +33,7 @@ const log = createLogger('debug', [], (line) => logged.push(line));
 describe('Inngest-served mode: the /api/inngest endpoint', () => {
   let fake: FakeInngest;
   let s: StageDeps;
-  let app: Hono;
+  let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
     fake = await startFakeInngest();
@@ -44,19 +44,16 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
       log,
     });
     expect(mode.functions).toHaveLength(5);
-    // The API as the server builds it (access token, body limit), with the endpoint in front of it.
-    app = new Hono();
-    mountInngest(app, mode.handler);
-    app.route(
-      '/',
-      createApp({
-        config: s.config,
-        sql: s.db.sql,
-        store: s.store,
-        bus: s.bus,
-        meta: { version: 'test', demoModel: false, executor: 'inngest' },
-      }),
-    );
+    // The app as the server builds it: access token and body limit on the API, the endpoint
+    // with its own guard.
+    app = createApp({
+      config: s.config,
+      sql: s.db.sql,
+      store: s.store,
+      bus: s.bus,
+      meta: { version: 'test', demoModel: false, executor: 'inngest' },
+      inngest: mode.handler,
+    });
   });
   afterAll(async () => {
     await s?.close();
