@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { saveArtifact } from '../../db/artifacts.ts';
+import { auditDeploy } from '../../db/deploy-audit.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
 import {
   deployToArchive,
@@ -117,8 +118,20 @@ export function createDeployScenario(
                 lastAction: `deployed to ${deps.config.DEPLOY_TARGET}`,
               },
             });
+            await auditDeploy(deps.sql, {
+              runId: ctx.runId,
+              target: deps.config.DEPLOY_TARGET,
+              location,
+              outcome: 'ok',
+            });
             return { target: deps.config.DEPLOY_TARGET, location, archiveKey: archive.key };
           } catch (e) {
+            await auditDeploy(deps.sql, {
+              runId: ctx.runId,
+              target: deps.config.DEPLOY_TARGET,
+              outcome: 'failed',
+              code: isAppError(e) ? e.code : 'internal',
+            }).catch(() => {});
             // A refused deploy (name taken, command failed) will not succeed on a retry.
             if (isAppError(e, 'conflict') || isAppError(e, 'deploy_error'))
               throw new NonRetriableError(`stage:deploy_failed: ${e.message}`);
