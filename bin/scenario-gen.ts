@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isAppError } from '../core/errors.ts';
+import { redactUrlsIn } from '../core/secrets/redact-url.ts';
 import { COMMANDS, PLANNED } from './commands/index.ts';
 import type { CliIo } from './command.ts';
 
@@ -53,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(
-      `scenario-gen ${name}: ${isAppError(e) ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+      redactUrlsIn(
+        `scenario-gen ${name}: ${isAppError(e) ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+      ),
     );
     return 2;
   }

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { createBus } from './bus/index.ts';
 import type { ProgressBus } from './bus/port.ts';
 import type { Config } from './config.ts';
+import { AppError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { redactUrl, redactUrlsIn } from './secrets/redact-url.ts';
 import { createObjectStore } from './store/index.ts';
 import type { ObjectStore } from './store/port.ts';
 import { connect, type Sql } from '../db/client.ts';
@@ -42,7 +44,9 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     }
     const sql = connect(url, { max: config.DATABASE_POOL_SIZE });
     stops.unshift(() => sql.end({ timeout: 5 }));
-    const applied = await migrate(sql);
+    const applied = await atStart('PostgreSQL', 'DATABASE_URL', config.DATABASE_URL, () =>
+      migrate(sql),
+    );
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`);
     if (created && config.SEED_SAMPLES) await seedSamples(sql);
 
@@ -52,12 +56,11 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     await store.init();
     stops.unshift(() => store.close());
 
-    const bus = config.REDIS_URL
-      ? await createBus({
-          kind: 'redis',
-          url: config.REDIS_URL,
-          maxPerTopic: config.BUS_REPLAY_SIZE,
-        })
+    const redisUrl = config.REDIS_URL;
+    const bus = redisUrl
+      ? await atStart('Redis', 'REDIS_URL', redisUrl, () =>
+          createBus({ kind: 'redis', url: redisUrl, maxPerTopic: config.BUS_REPLAY_SIZE }),
+        )
       : await createBus({ kind: 'memory', maxPerTopic: config.BUS_REPLAY_SIZE });
     stops.unshift(() => bus.close());
 
@@ -74,6 +77,28 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
   } catch (e) {
     for (const s of stops) await s().catch(() => {});
     throw e;
+  }
+}
+
+/**
+ * Runs a service's first use at start; a failure becomes one line naming the setting, with the
+ * URL's credentials masked (drivers' own messages may quote the URL too).
+ */
+async function atStart<T>(
+  service: string,
+  setting: string,
+  url: string | undefined,
+  use: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await use();
+  } catch (e) {
+    const where = url ? ` at ${redactUrl(url)} (${setting})` : ' (embedded)';
+    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    const why = redactUrlsIn(`${e instanceof Error ? e.message : String(e)}${cause}`);
+    throw new AppError('service_unavailable', `Cannot use ${service}${where}: ${why}`, {
+      cause: e,
+    });
   }
 }
 

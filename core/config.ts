@@ -1,6 +1,15 @@
 import path from 'node:path';
 import * as v from 'valibot';
+import { argv, bool, duration, int, list, text, url } from './config-values.ts';
 import { AppError } from './errors.ts';
+import {
+  plainSources,
+  SECRET_NAMES,
+  SECRET_SOURCE_SETTINGS,
+  VAULT_PREFIX,
+  type SecretSources,
+} from './secrets/names.ts';
+import { redactUrl } from './secrets/redact-url.ts';
 
 /**
  * Every setting of the app, parsed once at boot from the environment. A bad value stops
@@ -12,71 +21,6 @@ export interface Setting {
   default: string;
   meaning: string;
 }
-
-const int = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, `an integer from ${min} to ${max}`),
-    v.transform(Number),
-    v.minValue(min, `an integer from ${min} to ${max}`),
-    v.maxValue(max, `an integer from ${min} to ${max}`),
-  );
-const bool = v.pipe(
-  v.picklist(
-    ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'],
-    'one of true/false/1/0/yes/no/on/off',
-  ),
-  v.transform((s) => ['1', 'true', 'yes', 'on'].includes(s)),
-);
-const url = (protocols: string[]) =>
-  v.pipe(
-    v.string(),
-    v.check(
-      (s) => {
-        try {
-          return protocols.includes(new URL(s).protocol);
-        } catch {
-          return false;
-        }
-      },
-      `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
-    ),
-  );
-const text = v.pipe(v.string(), v.minLength(1, 'a non-empty value'));
-const duration = v.pipe(
-  v.string(),
-  v.regex(/^\d+(ms|s|m|h)$/, 'a duration such as 500ms, 30s, 15m or 2h'),
-  v.transform((s) => {
-    const n = Number(s.replace(/[a-z]+$/, ''));
-    const unit = s.replace(/^\d+/, '');
-    return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit]!;
-  }),
-);
-const list = v.pipe(
-  v.string(),
-  v.transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  ),
-);
-/** A command as a JSON array of strings (argv, never a shell line). */
-const argv = v.pipe(
-  v.string(),
-  v.transform((s) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      return null;
-    }
-  }),
-  v.array(
-    v.pipe(v.string(), v.minLength(1)),
-    'a JSON array of strings, e.g. ["./deploy.sh","{name}"]',
-  ),
-  v.minLength(1, 'a JSON array with at least the program'),
-);
 
 interface Field<T> {
   schema: v.GenericSchema<string, T>;
@@ -95,32 +39,26 @@ function f<T>(schema: v.GenericSchema<string, T>, meaning: string, def?: string)
 const FIELDS = {
   HOST: f(
     text,
-    'Address the HTTP server binds. Anything but loopback requires AUTH_MODE=accounts or ACCESS_TOKEN.',
+    'Address the HTTP server binds. Anything but loopback requires ACCESS_TOKEN.',
     '127.0.0.1',
   ),
   PORT: f(int(0, 65535), 'HTTP port (0 picks a free one).', '3000'),
   ACCESS_TOKEN: f(
     v.pipe(v.string(), v.minLength(16, 'at least 16 characters')),
-    'Bearer token every API call must carry (with AUTH_MODE=accounts: a global administrator token).',
+    'Bearer token every API call must carry. Required when HOST is not loopback.',
   ),
-  AUTH_MODE: f(
-    v.picklist(['none', 'accounts'], 'one of none, accounts'),
-    '`none`: one implicit local administrator (loopback, or ACCESS_TOKEN). `accounts`: users, sessions, API tokens and campaign roles.',
-    'none',
-  ),
-  SESSION_TTL: f(duration, 'How long a browser session lasts after sign-in.', '12h'),
   DATA_DIR: f(
     text,
     'Folder for the embedded database, the filesystem object store and runner workspaces.',
     './data',
   ),
   DATABASE_URL: f(
-    url(['postgres:', 'postgresql:']),
+    url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/db'),
     'PostgreSQL connection URL. Unset: an embedded Postgres under DATA_DIR/pg on a free port.',
   ),
   DATABASE_POOL_SIZE: f(int(1, 100), 'Connections in the Postgres pool.', '10'),
   REDIS_URL: f(
-    url(['redis:', 'rediss:']),
+    url(['redis:', 'rediss:'], 'redis://:password@host:6379'),
     'Redis URL for the progress bus (streams + pub/sub). Unset: an in-process bus.',
   ),
   BUS_REPLAY_SIZE: f(
@@ -129,7 +67,7 @@ const FIELDS = {
     '2000',
   ),
   S3_ENDPOINT: f(
-    url(['http:', 'https:']),
+    url(['http:', 'https:'], 'http://127.0.0.1:9000'),
     'S3/MinIO endpoint for artifacts, e.g. http://127.0.0.1:9000. Unset: files under DATA_DIR/objects.',
   ),
   S3_ACCESS_KEY: f(text, 'S3/MinIO access key (with S3_ENDPOINT).'),
@@ -231,7 +169,7 @@ const FIELDS = {
     'Set (1 or a dev server URL) to serve the stage functions to an Inngest dev server at /api/inngest.',
   ),
   INNGEST_BASE_URL: f(
-    url(['http:', 'https:']),
+    url(['http:', 'https:'], 'http://127.0.0.1:8288'),
     'Self-hosted Inngest server URL; with INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY.',
   ),
   INNGEST_SIGNING_KEY: f(text, 'Inngest signing key (served mode).'),
@@ -249,19 +187,42 @@ type Env = Record<string, string | undefined>;
 /** The parsed configuration: typed values, optional ones undefined when unset. */
 export type Config = {
   [K in keyof Parsed]: Fields[K] extends { default: string } ? Parsed[K] : Parsed[K] | undefined;
-} & { dataDir: string; loopback: boolean };
+} & {
+  dataDir: string;
+  loopback: boolean;
+  /** Where each secret came from (env, file, vault, unset); never the values. */
+  secretSources: SecretSources;
+};
 
 /** Settings for documentation: env var, default, meaning. */
-export const SETTINGS: Setting[] = Object.entries(FIELDS).map(([env, field]) => ({
-  env,
-  default: 'default' in field ? (field.default ?? '') : '',
-  meaning: field.meaning,
-}));
+export const SETTINGS: Setting[] = [
+  ...Object.entries(FIELDS).map(([env, field]) => ({
+    env,
+    default: 'default' in field ? (field.default ?? '') : '',
+    meaning: field.meaning,
+  })),
+  ...SECRET_SOURCE_SETTINGS,
+];
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-/** Parses the environment. Throws AppError('config_invalid') with one readable line. */
-export function parseConfig(env: Env, cwd = process.cwd()): Config {
+/** A NAME_FILE or vault: reference is resolved by loadConfig (core/secrets/load.ts) only. */
+function refuseUnresolved(env: Env): void {
+  for (const name of SECRET_NAMES) {
+    if (env[`${name}_FILE`] || env[name]?.startsWith(VAULT_PREFIX))
+      throw new AppError(
+        'config_invalid',
+        `Invalid setting ${name}: files and vault: references are resolved only at start (loadConfig).`,
+      );
+  }
+}
+
+/**
+ * Parses the environment. Throws AppError('config_invalid') with one readable line. `sources`
+ * comes from secret resolution; without it the environment must hold plain values.
+ */
+export function parseConfig(env: Env, cwd = process.cwd(), sources?: SecretSources): Config {
+  if (!sources) refuseUnresolved(env);
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(FIELDS) as [string, Field<unknown>][]) {
     const raw = env[name];
@@ -273,7 +234,9 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     const result = v.safeParse(field.schema, value);
     if (!result.success) {
       const expected = result.issues[0]?.message ?? 'a valid value';
-      const shown = /KEY|TOKEN|SECRET|PASSWORD/.test(name) ? '(hidden)' : JSON.stringify(value);
+      const shown = /KEY|TOKEN|SECRET|PASSWORD/.test(name)
+        ? '(hidden)'
+        : JSON.stringify(redactUrl(value));
       throw new AppError(
         'config_invalid',
         `Invalid setting ${name}=${shown}: expected ${expected}.`,
@@ -284,10 +247,11 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const config = out as Config;
   config.dataDir = path.resolve(cwd, config.DATA_DIR);
   config.loopback = LOOPBACK.has(config.HOST);
-  if (!config.loopback && !config.ACCESS_TOKEN && config.AUTH_MODE !== 'accounts') {
+  config.secretSources = sources ?? plainSources(env);
+  if (!config.loopback && !config.ACCESS_TOKEN) {
     throw new AppError(
       'config_invalid',
-      `Invalid setting HOST=${JSON.stringify(config.HOST)}: binding a non-loopback address requires AUTH_MODE=accounts or ACCESS_TOKEN (at least 16 characters).`,
+      `Invalid setting HOST=${JSON.stringify(config.HOST)}: binding a non-loopback address requires ACCESS_TOKEN (at least 16 characters).`,
     );
   }
   if (config.S3_ENDPOINT && (!config.S3_ACCESS_KEY || !config.S3_SECRET_KEY)) {
@@ -319,28 +283,5 @@ export function settingsTable(): string {
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
-/**
- * Every secret value the app knows of (configured keys and tokens, passwords inside URLs, agent
- * credentials): logs, transcripts, events and error messages are redacted against this list.
- */
-export function secretsOf(config: Config, env: Record<string, string | undefined>): string[] {
-  const out = [
-    config.ACCESS_TOKEN,
-    config.WEBHOOK_SECRET,
-    config.S3_SECRET_KEY,
-    config.INNGEST_SIGNING_KEY,
-    config.INNGEST_EVENT_KEY,
-    env.ANTHROPIC_API_KEY,
-    env.CLAUDE_CODE_OAUTH_TOKEN,
-  ];
-  for (const url of [config.DATABASE_URL, config.REDIS_URL]) {
-    if (!url) continue;
-    try {
-      const password = decodeURIComponent(new URL(url).password);
-      if (password) out.push(password);
-    } catch {
-      /* validated at parse time */
-    }
-  }
-  return out.filter((s): s is string => typeof s === 'string' && s.length >= 6);
-}
+/** Every secret value, for redaction (kept here too for the modules that import it from config). */
+export { secretsOf } from './secrets/values.ts';

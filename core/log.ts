@@ -1,6 +1,8 @@
+import { redactText } from './secrets/redact.ts';
+
 /**
  * A small leveled logger writing one line per entry to stderr. Values listed as secrets are
- * replaced by `[redacted]` before anything is written.
+ * replaced by `[redacted]`, and credentials in URLs masked, before anything is written.
  */
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -17,8 +19,7 @@ export function createLogger(
   secrets: string[] = [],
   write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
 ): Logger {
-  const hidden = secrets.filter((s) => s.length >= 6);
-  const redact = (s: string) => hidden.reduce((acc, sec) => acc.split(sec).join('[redacted]'), s);
+  const redact = (s: string) => redactText(s, secrets);
   const emit = (l: Level) => (msg: string, data?: Record<string, unknown>) => {
     if (ORDER[l] < ORDER[level]) return;
     const extra = data && Object.keys(data).length ? ' ' + JSON.stringify(data) : '';

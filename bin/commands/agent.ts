@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../../core/config.ts';
+import { loadConfig, type Loaded } from '../../core/secrets/load.ts';
 import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
 import { createClaudeCodeAgent } from '../../runner/claude/adapter.ts';
 import { buildAgentEnv, credentialHint } from '../../runner/env.ts';
@@ -100,14 +100,15 @@ export const command: CliCommand = {
       io.stdout(usage);
       return 0;
     }
-    let config;
+    let config: Loaded['config'];
+    let resolved: Loaded['env'];
     try {
-      config = parseConfig(io.env);
+      ({ config, env: resolved } = await loadConfig(io.env));
     } catch (e) {
       io.stderr(`${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
-    const env = buildAgentEnv(io.env, config.AGENT_ENV_ALLOWLIST);
+    const env = buildAgentEnv(resolved, config.AGENT_ENV_ALLOWLIST);
     const redactor = createRedactor(secretValues(env));
     let home: string | undefined;
     try {

@@ -1,4 +1,4 @@
-import { parseConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/secrets/load.ts';
 import { connect } from '../../db/client.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -11,7 +11,7 @@ export const command: CliCommand = {
   usage:
     'scenario-gen migrate\n\nApplies the numbered migrations in db/migrations to DATABASE_URL, or to the embedded\ndatabase under DATA_DIR when DATABASE_URL is unset. Safe to run twice.',
   async run(_args, io) {
-    const config = parseConfig(io.env);
+    const { config } = await loadConfig(io.env);
     const pg = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.dataDir);
     const sql = connect(config.DATABASE_URL ?? pg!.url, { max: 1 });
     try {

@@ -1,6 +1,9 @@
-import { parseConfig, secretsOf } from '../../core/config.ts';
+import { secretsOf } from '../../core/config.ts';
+import { AppError, isAppError } from '../../core/errors.ts';
 import { createLogger } from '../../core/log.ts';
 import { startApp } from '../../core/app.ts';
+import { loadConfig } from '../../core/secrets/load.ts';
+import { redactText } from '../../core/secrets/redact.ts';
 import type { CliCommand } from '../command.ts';
 import { credentialHint } from '../../runner/env.ts';
 
@@ -11,11 +14,17 @@ export const command: CliCommand = {
   usage:
     'scenario-gen start\n\nStarts the app and prints its URL. Settings come from the environment (see README).\nStop it with Ctrl-C.',
   async run(_args, io) {
-    const config = parseConfig(io.env);
-    const log = createLogger(config.LOG_LEVEL, secretsOf(config, io.env));
-    const app = await startApp(config, log, io.env);
+    const { config, env } = await loadConfig(io.env);
+    const secrets = secretsOf(config, env);
+    const log = createLogger(config.LOG_LEVEL, secrets);
+    const app = await startApp(config, log, env).catch((e: unknown) => {
+      // What is printed is one line with no secret in it; the stack goes to the (redacting) log.
+      if (!isAppError(e)) log.error(`start failed: ${(e as Error)?.stack ?? String(e)}`);
+      const message = redactText(e instanceof Error ? e.message : String(e), secrets);
+      throw new AppError(isAppError(e) ? e.code : 'internal', message);
+    });
     // A user logged in to `claude` is told how to make that login usable by agent sessions.
-    const hint = app.demoModel ? credentialHint(io.env, io.env.HOME) : undefined;
+    const hint = app.demoModel ? credentialHint(env, io.env.HOME) : undefined;
     const demo = app.demoModel
       ? `No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n${hint ? `${hint}\n` : ''}`
       : '';

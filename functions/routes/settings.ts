@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { COMPLEXITIES, DEFAULT_CONFIG } from '../../core/domain.ts';
+import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { analytics } from '../../db/analytics.ts';
 import { getSetting, putSetting } from '../../db/settings.ts';
 import { uuid } from '../schemas/common.ts';
@@ -13,7 +14,8 @@ import { readJson, readQuery } from '../input.ts';
 /**
  * GET /api/settings: defaults for new scenarios, per-complexity session budgets (defaults merged
  * with the stored overrides), the concurrency the server started with (read-only), and the
- * prompt templates with their versions (read-only). PATCH /api/settings changes the budgets.
+ * prompt templates with their versions (read-only), and where each secret setting came from
+ * (env, file, vault, unset; never a value). PATCH /api/settings changes the budgets.
  * GET /api/profiles lists the target formats; GET /api/analytics the success metrics.
  */
 const range = (min: number, max: number, integer = true) => {
@@ -63,6 +65,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
         target: deps.config.DEPLOY_TARGET,
         externalValidator: Boolean(deps.config.EXTERNAL_VALIDATOR),
       },
+      secrets: SECRET_NAMES.map((name) => ({ name, source: deps.config.secretSources[name] })),
       templates: listTemplates().map((t) => ({
         name: t.name,
         version: t.version,

@@ -1,6 +1,7 @@
 import type { Inngest } from 'inngest';
 import * as v from 'valibot';
 import { AppError, InvalidInputError } from '../../core/errors.ts';
+import { redactUrl, redactUrlsIn } from '../../core/secrets/redact-url.ts';
 import type { Engine } from '../engine.ts';
 import type { AnyFunctionSpec, PipelineEvent } from '../spec.ts';
 import { toInngestEvent } from './steps.ts';
@@ -41,7 +42,7 @@ export function createInngestEngine(client: Inngest, specs: AnyFunctionSpec[]): 
       } catch (e) {
         throw new AppError(
           'internal',
-          `Could not send ${list.map((x) => x.name).join(', ')} to the Inngest server at ${client.eventBaseUrl}: ${(e as Error).message}`,
+          `Could not send ${list.map((x) => x.name).join(', ')} to the Inngest server at ${redactUrl(String(client.eventBaseUrl))}: ${redactUrlsIn((e as Error).message)}`,
           { cause: e },
         );
       }

@@ -352,6 +352,14 @@ describe('dashboard', () => {
     expect(await page.locator(`li[data-template="${first.name}"] summary`).textContent()).toContain(
       `version ${first.version}`,
     );
+    // Where each secret came from, never its value.
+    const secrets = page.getByRole('region', { name: 'Secret sources' });
+    await eventually(() => secrets.locator('tr[data-secret="DATABASE_URL"] td').textContent()).toBe(
+      'environment variable',
+    );
+    expect(await secrets.locator('tr[data-secret="ACCESS_TOKEN"] td').textContent()).toBe(
+      'not set',
+    );
 
     // Session limits: the API's message beside the cell, then a saved value.
     await page.getByLabel('Max turns, simple').fill('500');

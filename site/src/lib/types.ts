@@ -281,8 +281,13 @@ export interface Settings {
   budgets?: Partial<Record<Complexity, SessionBudget>>;
   concurrency: { global: number; perCampaign: number };
   deploy?: { target: string; externalValidator: boolean };
+  /** Where each secret setting came from; never its value. */
+  secrets?: { name: string; source: SecretSource }[];
   templates: { name: string; version: string; placeholders?: string[]; text: string }[];
 }
+
+/** Where a secret setting's value came from (core/secrets/names.ts). */
+export type SecretSource = 'env' | 'file' | 'vault' | 'unset';
 
 export interface Profile {
   id: string;
