@@ -23,7 +23,11 @@ describe('config', () => {
     ],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud": expected one of debug, info, warn, error/],
     [{ USAGE_LIMIT_BACKOFF: '10 minutes' }, /USAGE_LIMIT_BACKOFF.*a duration/],
-    [{ HOST: '0.0.0.0' }, /HOST="0.0.0.0": binding a non-loopback address requires ACCESS_TOKEN/],
+    [
+      { HOST: '0.0.0.0' },
+      /HOST="0.0.0.0": binding a non-loopback address requires AUTH_MODE=accounts or ACCESS_TOKEN/,
+    ],
+    [{ AUTH_MODE: 'open' }, /AUTH_MODE="open": expected one of none, accounts/],
     [{ ACCESS_TOKEN: 'short' }, /ACCESS_TOKEN=\(hidden\): expected at least 16 characters/],
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, /S3_ACCESS_KEY and S3_SECRET_KEY/],
     [
@@ -42,6 +46,13 @@ describe('config', () => {
     });
     expect(c.loopback).toBe(false);
     expect(c.DEPLOY_COMMAND).toEqual(['./d.sh', '{dir}']);
+  });
+
+  it('accepts a non-loopback host in accounts mode; none stays the default', () => {
+    expect(parseConfig({}).AUTH_MODE).toBe('none');
+    const c = parseConfig({ HOST: '0.0.0.0', AUTH_MODE: 'accounts' });
+    expect(c.AUTH_MODE).toBe('accounts');
+    expect(c.SESSION_TTL).toBe(12 * 3_600_000);
   });
 
   it('documents every setting', () => {

@@ -39,14 +39,20 @@ function f<T>(schema: v.GenericSchema<string, T>, meaning: string, def?: string)
 const FIELDS = {
   HOST: f(
     text,
-    'Address the HTTP server binds. Anything but loopback requires ACCESS_TOKEN.',
+    'Address the HTTP server binds. Anything but loopback requires AUTH_MODE=accounts or ACCESS_TOKEN.',
     '127.0.0.1',
   ),
   PORT: f(int(0, 65535), 'HTTP port (0 picks a free one).', '3000'),
   ACCESS_TOKEN: f(
     v.pipe(v.string(), v.minLength(16, 'at least 16 characters')),
-    'Bearer token every API call must carry. Required when HOST is not loopback.',
+    'Bearer token every API call must carry (with AUTH_MODE=accounts: a global administrator token).',
   ),
+  AUTH_MODE: f(
+    v.picklist(['none', 'accounts'], 'one of none, accounts'),
+    '`none`: one implicit local administrator (loopback, or ACCESS_TOKEN). `accounts`: users, sessions, API tokens and campaign roles.',
+    'none',
+  ),
+  SESSION_TTL: f(duration, 'How long a browser session lasts after sign-in.', '12h'),
   DATA_DIR: f(
     text,
     'Folder for the embedded database, the filesystem object store and runner workspaces.',
@@ -248,10 +254,10 @@ export function parseConfig(env: Env, cwd = process.cwd(), sources?: SecretSourc
   config.dataDir = path.resolve(cwd, config.DATA_DIR);
   config.loopback = LOOPBACK.has(config.HOST);
   config.secretSources = sources ?? plainSources(env);
-  if (!config.loopback && !config.ACCESS_TOKEN) {
+  if (!config.loopback && !config.ACCESS_TOKEN && config.AUTH_MODE !== 'accounts') {
     throw new AppError(
       'config_invalid',
-      `Invalid setting HOST=${JSON.stringify(config.HOST)}: binding a non-loopback address requires ACCESS_TOKEN (at least 16 characters).`,
+      `Invalid setting HOST=${JSON.stringify(config.HOST)}: binding a non-loopback address requires AUTH_MODE=accounts or ACCESS_TOKEN (at least 16 characters).`,
     );
   }
   if (config.S3_ENDPOINT && (!config.S3_ACCESS_KEY || !config.S3_SECRET_KEY)) {

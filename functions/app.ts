@@ -1,11 +1,19 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../core/errors.ts';
-import { accessControl } from './auth.ts';
+import { createLinkSigner } from '../core/auth/signed-link.ts';
+import { authenticate } from './access/authenticate.ts';
+import { auditFailures } from './access/audit-failures.ts';
+import { authorize } from './access/authorize.ts';
+import { requestContext } from './access/context.ts';
 import { requireJson } from './json-only.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { problemResponse, toProblem } from './problem.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { downloadRoutes } from './routes/downloads.ts';
+import { userRoutes } from './routes/users.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -31,6 +39,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
     return problemResponse(c, problem);
   });
+
+  // Every request gets an id and is audited with its client address.
+  app.use('*', requestContext());
 
   // Inngest calls carry no token and large step payloads: no token, no body limit, but the
   // host and origin rules, JSON, signatures when a key is set, and no stacks (inngest-guard.ts).
@@ -60,9 +71,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/hooks', hooks);
 
   const api = new Hono<AppEnv>();
-  api.use('*', accessControl(deps.config.ACCESS_TOKEN));
+  // Who is asking (401 without credentials in accounts mode), then — once the body is bounded —
+  // whether they may (functions/access/policies.ts).
+  const links = createLinkSigner();
+  api.use('*', auditFailures(deps.sql));
+  api.use('*', authenticate({ config: deps.config, sql: deps.sql, links }));
   api.use('*', requireJson);
   api.use('*', sizeLimit);
+  api.use('*', authorize(deps.sql));
+  api.route('/auth', authRoutes(deps));
+  api.route('/', userRoutes(deps));
+  api.route('/', auditRoutes(deps));
+  api.route('/', downloadRoutes(deps, links));
   api.route('/', healthRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', runRoutes(deps));

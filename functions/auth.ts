@@ -2,11 +2,13 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../core/errors.ts';
 import type { AppEnv } from './deps.ts';
+import { isStreamPath } from './access/policies.ts';
 import { assertLoopbackHost, assertLoopbackOrigin } from './origin.ts';
 
 /**
  * When an access token is configured, every API call must carry it: `Authorization: Bearer …`,
- * or `?access_token=…` for EventSource streams, which cannot set headers. /api/health stays open
+ * or `?access_token=…` on EventSource streams only (they cannot set headers; a token in any other
+ * URL would end up in histories and logs). /api/health stays open
  * for liveness probes. The actor is `local` until sign-in exists.
  *
  * Without a token the server is loopback-only; then a request must also name a loopback host
@@ -24,7 +26,10 @@ export function accessControl(token: string | undefined): MiddlewareHandler<AppE
     }
     if (c.req.path === '/api/health') return next();
     const header = c.req.header('authorization') ?? '';
-    const given = header.match(/^Bearer\s+(.+)$/i)?.[1] ?? c.req.query('access_token') ?? '';
+    const given =
+      header.match(/^Bearer\s+(.+)$/i)?.[1] ??
+      (isStreamPath(c.req.path) ? c.req.query('access_token') : undefined) ??
+      '';
     const digest = createHash('sha256').update(given).digest();
     if (!given || !timingSafeEqual(digest, expected)) {
       throw new AppError(

@@ -1,3 +1,4 @@
+import type { Principal } from '../core/auth/roles.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import type { ProgressBus } from '../core/bus/port.ts';
@@ -45,5 +46,11 @@ export interface AppDeps {
 
 /** Hono variables set by middleware. */
 export interface AppEnv {
-  Variables: { actor: string };
+  Variables: {
+    actor: string;
+    /** Who the request acts for (functions/access/authenticate.ts). */
+    principal: Principal;
+    /** Set when a valid signed download link stands in for credentials. */
+    signedLink: boolean;
+  };
 }

@@ -27,6 +27,7 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   invalid_transition: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
 };
 
 const TITLES: Partial<Record<ErrorCode, string>> = {
@@ -39,6 +40,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   invalid_transition: 'Invalid state change',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
 };
 
 /** Builds the problem document for an error. */

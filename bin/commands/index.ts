@@ -4,10 +4,21 @@ import { command as generate } from './generate.ts';
 import { command as runs } from './runs.ts';
 import { command as migrate } from './migrate.ts';
 import { command as start } from './start.ts';
+import { command as token } from './token.ts';
+import { command as user } from './user.ts';
 import { command as validate } from './validate.ts';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [start, migrate, generate, runs, validate, agent];
+export const COMMANDS: CliCommand[] = [
+  start,
+  migrate,
+  user,
+  token,
+  generate,
+  runs,
+  validate,
+  agent,
+];
 
 /** Commands planned but not yet built, shown in `--help` so users know what is coming. */
 export const PLANNED: Array<{ name: string; summary: string }> = [

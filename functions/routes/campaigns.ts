@@ -6,6 +6,7 @@ import {
   listCampaigns,
   updateCampaign,
 } from '../../db/campaigns.ts';
+import { roleIn } from '../../core/auth/roles.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readId, readJson, readQuery } from '../input.ts';
 import { CampaignCreate, CampaignListQuery, CampaignPatch } from '../schemas/campaign.ts';
@@ -15,7 +16,10 @@ export function campaignRoutes({ sql }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
     const q = readQuery(c, CampaignListQuery);
-    return c.json({ items: await listCampaigns(sql, { archived: q.archived ?? false }) });
+    const items = await listCampaigns(sql, { archived: q.archived ?? false });
+    // Each caller sees the campaigns they hold a role on (everything, for administrators).
+    const p = c.get('principal');
+    return c.json({ items: items.filter((x) => roleIn(p, x.id) !== undefined) });
   });
   app.post('/', async (c) => {
     const body = await readJson(c, CampaignCreate);

@@ -56,7 +56,7 @@ export function withQuery(path: string, query: RequestOptions['query'] = {}): st
   return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
 }
 
-/** A URL for places that cannot send headers (EventSource, download links). */
+/** A URL for EventSource, which cannot send headers (downloads use signed links instead). */
 export function tokenUrl(path: string): string {
   return auth.token ? withQuery(path, { access_token: auth.token }) : path;
 }
@@ -95,6 +95,10 @@ async function problemOf(res: Response): Promise<ApiError> {
 /** Sends a request with the token (asking for it on 401); rejects with ApiError unless 2xx. */
 async function request(path: string, options: RequestOptions): Promise<Response> {
   let res = await send(path, options);
+  if (res.status === 401 && auth.mode === 'accounts') {
+    auth.signedOut = true;
+    throw await problemOf(res);
+  }
   // A refused token: ask (once per dialog) and retry until the user gives up.
   while (res.status === 401) {
     await auth.ask(

@@ -18,6 +18,10 @@ class Auth {
   asking = $state(false);
   /** Why the dialog opened (first ask, or the saved token was refused). */
   reason = $state('');
+  /** The server's AUTH_MODE: with `accounts`, a 401 means "sign in", not "give a token". */
+  mode = $state<'none' | 'accounts'>('none');
+  /** Set when a call was refused for want of a session (the layout then shows sign-in). */
+  signedOut = $state(false);
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
   /** Opens the token dialog; resolves once a token has been entered. */
