@@ -186,7 +186,7 @@ describe('secrets at rest', () => {
         body,
       });
       const started = await hook.text();
-      expect(hook.status, started).toBe(202);
+      expect(hook.status, `${started}\n${server.output().slice(-3000)}`).toBe(202);
       answers.push(started);
       const { scenario, run } = JSON.parse(started) as {
         scenario: { id: string };
