@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createApp } from '../functions/app.ts';
 import { listen } from '../functions/server.ts';
+import { logAccessMode } from './auth/startup.ts';
 
 /**
  * The composition root: services, then the HTTP app, then the server. `scenario-gen start` and
@@ -61,6 +62,7 @@ export async function startApp(
     });
     const server = await listen(app, config.HOST, config.PORT);
     log.info(`listening on ${server.url}`);
+    await logAccessMode(config, services.sql, server.url, log);
     return {
       url: server.url,
       demoModel,

@@ -2,9 +2,12 @@ import type { MiddlewareHandler } from 'hono';
 import { audit } from '../../db/audit.ts';
 import type { Sql } from '../../db/client.ts';
 import type { AppEnv } from '../deps.ts';
+import { POLICIES } from './policies.ts';
 import { routeOf } from './route-of.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ENTITIES = new Set(['campaign', 'scenario', 'run']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A change that was refused or failed leaves an audit row too (a successful one is audited by its
@@ -17,13 +20,20 @@ export function auditFailures(sql: Sql): MiddlewareHandler<AppEnv> {
     const status = c.res.status;
     if (READS.has(c.req.method) || status < 400 || status === 401 || status === 403) return;
     const route = routeOf(c);
+    const key = route?.key ?? `${c.req.method} ${c.req.path}`;
+    // Name what the path points at, so the row finds its campaign (db/audit.ts derives it).
+    const policy = route ? POLICIES[route.key] : undefined;
+    const id = route?.params.id;
+    const entity =
+      policy?.kind === 'campaign' && id && UUID.test(id) && ENTITIES.has(policy.from)
+        ? { targetType: policy.from, targetId: id }
+        : { targetType: 'route', targetId: key };
     await audit(sql, {
       actor: c.get('actor') ?? 'anonymous',
       action: 'request.failed',
-      targetType: 'route',
-      targetId: route?.key ?? `${c.req.method} ${c.req.path}`,
+      ...entity,
       outcome: 'failed',
-      details: { status, path: c.req.path },
+      details: { status, route: key },
     }).catch(() => {});
   };
 }

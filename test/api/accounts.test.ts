@@ -174,9 +174,10 @@ describe('campaign roles', () => {
     });
     expect(row).toMatchObject({
       outcome: 'failed',
-      targetId: 'POST /api/scenarios/:id/generate',
-      campaignId: null,
-      details: { status: 409 },
+      targetType: 'scenario',
+      targetId: scenario,
+      campaignId: campaign,
+      details: { status: 409, route: 'POST /api/scenarios/:id/generate' },
     });
   });
 
