@@ -67,6 +67,20 @@ describe('accounts in the dashboard', () => {
     await page.getByLabel('Repeat the password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.getByText('Signed in as root').waitFor();
+    // A global administrator adds users from the Users page.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Users' })
+      .click();
+    await page.getByLabel('User name').fill('sam');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText('must be at least 10 characters').waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('cell', { name: 'sam', exact: true }).waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'accounts-users');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await axeSerious(page)).toEqual([]);
@@ -91,7 +105,6 @@ describe('accounts in the dashboard', () => {
       await createUser(sql, { name, passwordHash: hash, isAdmin: false }, 'test');
       await putMember(sql, { campaignId, userName: name, role }, 'test');
     }
-    await createUser(sql, { name: 'sam', passwordHash: hash, isAdmin: false }, 'test');
   });
 
   it('a viewer sees no Generate, Cancel or Retry, and the API refuses a run with 403', async () => {
@@ -165,13 +178,14 @@ describe('accounts in the dashboard', () => {
     await screenshot(page, 'accounts-audit');
   });
 
-  it('logged no console errors; refusals were the expected 401s and the viewer’s 403', () => {
+  it('logged no console errors; refusals were the expected 401s, the short password and the viewer’s 403', () => {
     for (const w of watches) {
       expect(w.errors).toEqual([]);
       expect(
         w.http.filter(
           (l) =>
             !/^401 GET \/api\/auth\/session$/.test(l) &&
+            !/^400 POST \/api\/users$/.test(l) &&
             !/^403 POST \/api\/scenarios\/[^/]+\/generate$/.test(l),
         ),
       ).toEqual([]);
