@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('actor', 'webhook');
     await next();
   });
+  hooks.use('*', auditFailures(deps.sql, { refusals: true }));
   hooks.use('*', sizeLimit);
   hooks.route('/', hookRoutes(deps));
   app.route('/api/hooks', hooks);

@@ -14,11 +14,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * query, in its own transaction). 401 and 403 are audited where they are decided; this records
  * the rest: invalid input, conflicts, server errors — the status and code, never the body.
  */
-export function auditFailures(sql: Sql): MiddlewareHandler<AppEnv> {
+export function auditFailures(
+  sql: Sql,
+  options: { refusals?: boolean } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     const status = c.res.status;
-    if (READS.has(c.req.method) || status < 400 || status === 401 || status === 403) return;
+    // `refusals`: routes with their own credential (the webhook's signature) audit 401/403 here.
+    const decidedElsewhere = !options.refusals && (status === 401 || status === 403);
+    if (READS.has(c.req.method) || status < 400 || decidedElsewhere) return;
     const route = routeOf(c);
     const key = route?.key ?? `${c.req.method} ${c.req.path}`;
     // Name what the path points at, so the row finds its campaign (db/audit.ts derives it).
@@ -32,7 +37,7 @@ export function auditFailures(sql: Sql): MiddlewareHandler<AppEnv> {
       actor: c.get('actor') ?? 'anonymous',
       action: 'request.failed',
       ...entity,
-      outcome: 'failed',
+      outcome: status === 401 || status === 403 ? 'denied' : 'failed',
       details: { status, route: key },
     }).catch(() => {});
   };

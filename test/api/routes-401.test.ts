@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryAudit } from '../../db/audit.ts';
 import { createApp } from '../../functions/app.ts';
 import { POLICIES } from '../../functions/access/policies.ts';
 import { createAccountsApp, type AccountsApp } from './accounts-support.ts';
@@ -44,6 +45,9 @@ describe('every route in accounts mode', () => {
       if (res.status !== 401) answers.push(`${key} → ${res.status}`);
     }
     expect(answers).toEqual([]);
+    // The webhook's own refusal (no signature) is audited too.
+    const [hook] = await queryAudit(a.t.db.sql, { actor: 'webhook', limit: 1 });
+    expect(hook).toMatchObject({ outcome: 'denied', details: { status: 401 } });
   });
 
   it('keeps the public routes to liveness, mode and signing in', () => {
