@@ -100,3 +100,32 @@ export async function hasUsers(db: Db): Promise<boolean> {
   const [row] = await db`SELECT 1 FROM users LIMIT 1`;
   return Boolean(row);
 }
+
+/**
+ * Disables (or re-enables) a user. Disabling also revokes every session at once: a disabled
+ * user's cookie stops working on the next request.
+ */
+export async function setUserDisabled(
+  sql: Sql,
+  name: string,
+  disabled: boolean,
+  actor: Actor,
+): Promise<{ user: User; sessionsRevoked: number }> {
+  return sql.begin(async (tx) => {
+    const [user] = await tx<User[]>`
+      UPDATE users SET disabled = ${disabled}, updated_at = now() WHERE lower(name) = lower(${name})
+      RETURNING ${COLUMNS(tx)}`;
+    if (!user) throw new NotFoundError('User', name);
+    const revoked = disabled
+      ? await tx`UPDATE user_sessions SET revoked_at = now() WHERE user_id = ${user.id} AND revoked_at IS NULL RETURNING id`
+      : [];
+    await audit(tx, {
+      actor,
+      action: disabled ? 'user.disable' : 'user.enable',
+      targetType: 'user',
+      targetId: user.id,
+      details: { name: user.name, sessionsRevoked: revoked.length },
+    });
+    return { user, sessionsRevoked: revoked.length };
+  });
+}

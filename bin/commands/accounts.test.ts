@@ -6,6 +6,7 @@ import { verifyPassword } from '../../core/auth/password.ts';
 import { digestToken } from '../../core/auth/secret-token.ts';
 import { findApiToken } from '../../db/api-tokens.ts';
 import { createCampaign } from '../../db/campaigns.ts';
+import { createSession, findSession } from '../../db/sessions.ts';
 import { findUserForSignIn } from '../../db/users.ts';
 import { createTestDb, type TestDb } from '../../test/support/db.ts';
 import { runCli } from '../../test/support/server.ts';
@@ -44,6 +45,24 @@ describe('scenario-gen user', () => {
     const again = await runCli(['user', 'add', 'root', '--password-file', file], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('disables a user, revoking their sessions, and enables them again', async () => {
+    const user = (await findUserForSignIn(t.sql, 'root'))!;
+    await createSession(t.sql, {
+      tokenHash: digestToken('sgs_x'),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 60_000),
+      clientAddress: null,
+    });
+    const off = await runCli(['user', 'disable', 'root'], env);
+    expect(off.stdout).toBe('Disabled root; revoked 1 session(s).\n');
+    expect(await findSession(t.sql, digestToken('sgs_x'))).toBeUndefined();
+    expect((await runCli(['user', 'list'], env)).stdout).toBe(
+      'root  (administrator)  (disabled)\n',
+    );
+    expect((await runCli(['user', 'enable', 'root'], env)).stdout).toBe('Enabled root.\n');
+    expect((await runCli(['user', 'disable', 'nobody'], env)).code).toBe(2);
   });
 
   it('refuses a short password', async () => {
