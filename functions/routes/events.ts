@@ -67,24 +67,19 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
         const retained = (await bus.replay<LiveEvent>(topic)).events.filter(
           (e) => e.payload.seq > after,
         );
-        const firstRetained = retained[0]?.payload.seq ?? Number.POSITIVE_INFINITY;
+        // Undefined when the buffer holds nothing newer (e.g. after a restart): no upper bound.
+        const firstRetained = retained[0]?.payload.seq;
+        const page = (afterSeq: number) =>
+          listLogs(sql, id, {
+            afterSeq,
+            ...(firstRetained === undefined ? {} : { beforeSeq: firstRetained }),
+            limit: 1000,
+          });
         let last = after;
-        if (firstRetained > after + 1) {
+        if (firstRetained === undefined || firstRetained > after + 1) {
           // The buffer does not reach back far enough: fill the gap from the durable log.
-          for (
-            let page = await listLogs(sql, id, {
-              afterSeq: last,
-              beforeSeq: firstRetained,
-              limit: 1000,
-            });
-            page.length;
-            page = await listLogs(sql, id, {
-              afterSeq: last,
-              beforeSeq: firstRetained,
-              limit: 1000,
-            })
-          ) {
-            for (const entry of page) {
+          for (let rows = await page(last); rows.length; rows = await page(last)) {
+            for (const entry of rows) {
               const ev = toLiveEvent(entry);
               await send({ event: ev.type, id: String(ev.seq), data: ev });
               last = ev.seq;

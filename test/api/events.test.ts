@@ -70,6 +70,26 @@ describe('live progress over SSE', () => {
     await sse.close();
   });
 
+  it('catches up from the database after a restart, when the replay buffer is empty', async () => {
+    const [{ seq: start } = { seq: 0 }] = await t.db.sql<
+      { seq: number }[]
+    >`SELECT event_seq::int AS seq FROM scenarios WHERE id = ${scenarioId}`;
+    for (let i = 0; i < 3; i++) await emit(200 + i);
+    // A restarted server: same database, a fresh (empty) bus.
+    const restarted = createApp({ ...t.deps, bus: createMemoryBus() });
+    const res = await restarted.fetch(
+      new Request(`http://127.0.0.1/api/scenarios/${scenarioId}/events`, {
+        headers: { 'last-event-id': String(start) },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const sse = readSse(res);
+    const got = await sse.take(3);
+    expect(got.map((m) => Number(m.id))).toEqual([start + 1, start + 2, start + 3]);
+    expect(got.map((m) => m.data.message)).toEqual(['line 200', 'line 201', 'line 202']);
+    await sse.close();
+  });
+
   it('sends heartbeats on an idle stream', async () => {
     const sse = readSse(await fetchApp(`/api/scenarios/${scenarioId}/events`));
     await sse.take(1);
