@@ -22,8 +22,15 @@ export function createLogger(
   const redact = (s: string) => redactText(s, secrets);
   const emit = (l: Level) => (msg: string, data?: Record<string, unknown>) => {
     if (ORDER[l] < ORDER[level]) return;
-    const extra = data && Object.keys(data).length ? ' ' + JSON.stringify(data) : '';
+    const fields = data instanceof Error ? { error: data } : data;
+    const extra =
+      fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields, errorsAsText) : '';
     write(redact(`${new Date().toISOString()} ${l.padEnd(5)} ${msg}${extra}`));
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** JSON.stringify writes an Error as `{}`: log its name and message instead (stacks stay out). */
+function errorsAsText(_key: string, value: unknown): unknown {
+  return value instanceof Error ? `${value.name}: ${value.message}` : value;
 }

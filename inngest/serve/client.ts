@@ -40,7 +40,7 @@ export function inngestConnection(config: InngestSettings): { isDev: boolean; ba
 }
 
 /** Our logger behind Inngest's `(...args)` logger interface. */
-function inngestLogger(log: Logger): InngestLogger {
+export function inngestLogger(log: Logger): InngestLogger {
   const at =
     (fn: (msg: string, data?: Record<string, unknown>) => void) =>
     (...args: unknown[]) => {
