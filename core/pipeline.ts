@@ -7,7 +7,9 @@ import { createReporter, type ProgressReporter } from './progress.ts';
 import type { ObjectStore } from './store/port.ts';
 import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
 import type { Sql } from '../db/client.ts';
+import { isCancelRequested } from '../db/runs.ts';
 import { createControl, type Control } from '../inngest/control.ts';
+import { createRunLifecycle } from '../inngest/lifecycle.ts';
 import { createLocalEngine, type Engine } from '../inngest/engine.ts';
 import { inngestServed } from '../inngest/serve/settings.ts';
 import type { InngestHandler } from '../inngest/serve/mount.ts';
@@ -89,10 +91,12 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     ...(o.agentEnv ?? {}),
   });
   const reporter = createReporter({ db: o.sql, bus: o.bus });
+  const lifecycle = createRunLifecycle({ sql: o.sql, reporter });
   const deps: PipelineDeps = {
     sql: o.sql,
     store: o.store,
     reporter,
+    lifecycle,
     config: o.config,
     log: o.log,
     runnerRoot,
@@ -103,7 +107,6 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
     agent:
       o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
-    ...(o.cancelPollMs ? { cancelPollMs: o.cancelPollMs } : {}),
   };
   const functions = createFunctions(deps);
   // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through
@@ -113,6 +116,13 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
         config: o.config,
         specs: functions,
         log: o.log,
+        serve: {
+          // A step in flight learns of a cancel from the run's row (Inngest cannot interrupt it).
+          isCancelled: async (data) => {
+            const runId = (data as { runId?: unknown }).runId;
+            return typeof runId === 'string' && (await isCancelRequested(o.sql, runId));
+          },
+        },
       })
     : undefined;
   const engine =
@@ -129,7 +139,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const control = createControl({
     sql: o.sql,
     engine,
-    reporter,
+    lifecycle,
     defaultModel: o.config.AGENT_MODEL,
   });
   await engine.start();

@@ -122,3 +122,13 @@ export async function isCancelRequested(db: Db, runId: string): Promise<boolean>
   >`SELECT cancel_requested_at IS NOT NULL AS c FROM runs WHERE id = ${runId}`;
   return row?.c ?? true;
 }
+
+/** What a retry restores from: the run's recorded facts and the run it came from. */
+export async function runLineage(
+  db: Db,
+  runId: string,
+): Promise<{ facts: Record<string, unknown>; parentRunId: string | null } | undefined> {
+  const [row] = await db<{ facts: Record<string, unknown>; parentRunId: string | null }[]>`
+    SELECT facts, parent_run_id AS "parentRunId" FROM runs WHERE id = ${runId}`;
+  return row;
+}

@@ -1,3 +1,4 @@
+import type { BudgetOverrides } from '../core/budget.ts';
 import { audit } from './audit.ts';
 import type { Db, Sql } from './client.ts';
 
@@ -25,4 +26,9 @@ export async function putSetting(
       details: { value },
     });
   });
+}
+
+/** The settings' session-budget overrides per complexity (partial; empty when never set). */
+export async function budgetOverrides(db: Db): Promise<BudgetOverrides> {
+  return (await getSetting<BudgetOverrides>(db, 'budgets')) ?? {};
 }

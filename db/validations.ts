@@ -69,3 +69,21 @@ export async function countSignatures(
                                  ELSE (improvement_patterns.example_scenarios || ${example}) END`;
   }
 }
+
+/** The most frequent active error patterns of earlier runs (the prompts' lessons). */
+export async function topPatterns(
+  db: Db,
+  limit = 5,
+): Promise<Array<{ ruleId: string | null; description: string; occurrences: number }>> {
+  return db`
+    SELECT rule_id AS "ruleId", description, occurrences FROM improvement_patterns
+     WHERE active ORDER BY occurrences DESC, last_seen DESC LIMIT ${limit}`;
+}
+
+/** The last validation attempt of a run in which every validator passed, if any. */
+export async function lastPassingAttempt(db: Db, runId: string): Promise<number | undefined> {
+  const [row] = await db<{ attempt: number }[]>`
+    SELECT attempt FROM validation_results WHERE run_id = ${runId} AND phase = 'validating'
+     GROUP BY attempt HAVING bool_and(passed) ORDER BY attempt DESC LIMIT 1`;
+  return row?.attempt;
+}

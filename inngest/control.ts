@@ -1,15 +1,15 @@
 import type { Phase } from '../core/domain.ts';
 import { NotFoundError, ConflictError } from '../core/errors.ts';
-import type { ProgressReporter } from '../core/progress.ts';
 import type { Sql } from '../db/client.ts';
-import { finishRun } from '../db/run-state.ts';
-import { createRun, getRun, requestCancel, type Run } from '../db/runs.ts';
+import { getRun, type Run } from '../db/runs.ts';
 import { getScenario } from '../db/scenarios.ts';
 import { getArtifact } from '../db/artifacts.ts';
 import type { PipelineControl } from '../functions/deps.ts';
 import type { Engine } from './engine.ts';
+import type { RunLifecycle } from './lifecycle.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
-import { budgetSettings, resolveBudget } from './pipeline/budgets.ts';
+import { resolveBudget } from '../core/budget.ts';
+import { budgetOverrides } from '../db/settings.ts';
 
 /**
  * Starting, cancelling and retrying runs: what the API, the CLI and webhooks call. A run row is
@@ -24,10 +24,10 @@ export interface Control extends PipelineControl {
 export function createControl(deps: {
   sql: Sql;
   engine: Engine;
-  reporter: ProgressReporter;
+  lifecycle: RunLifecycle;
   defaultModel: string;
 }): Control {
-  const { sql, engine, reporter } = deps;
+  const { sql, engine, lifecycle } = deps;
 
   async function start(
     scenarioId: string,
@@ -40,10 +40,9 @@ export function createControl(deps: {
       s.complexity,
       s.config,
       deps.defaultModel,
-      await budgetSettings(sql),
+      await budgetOverrides(sql),
     );
-    const run = await createRun(
-      sql,
+    const run = await lifecycle.queue(
       {
         scenarioId,
         trigger,
@@ -52,15 +51,8 @@ export function createControl(deps: {
         ...(extra.sourceRunId ? { parentRunId: extra.sourceRunId } : {}),
       },
       actor,
+      `${trigger}${extra.fromPhase ? `, from ${extra.fromPhase}` : ''}`,
     );
-    await reporter.report({
-      scenarioId,
-      runId: run.id,
-      kind: 'status',
-      status: 'queued',
-      message: `Run ${run.number} queued (${trigger}${extra.fromPhase ? `, from ${extra.fromPhase}` : ''})`,
-      live: { progress: 0 },
-    });
     try {
       await engine.send({
         name: GENERATION_REQUESTED,
@@ -69,19 +61,14 @@ export function createControl(deps: {
       });
     } catch (e) {
       // The engine never got the run: do not leave it queued forever.
-      await finishRun(sql, run.id, {
-        status: 'failed',
-        failureClass: 'engine_unavailable',
-        error: `The run could not be handed to the ${engine.kind} engine: ${(e as Error).message}`,
-      });
-      await reporter.report({
-        scenarioId,
-        runId: run.id,
-        kind: 'status',
-        status: 'failed',
-        level: 'error',
-        message: 'The run could not be started: the engine did not accept it.',
-      });
+      await lifecycle.fail(
+        { runId: run.id, scenarioId },
+        {
+          failureClass: 'engine_unavailable',
+          error: `The run could not be handed to the ${engine.kind} engine: ${(e as Error).message}`,
+          message: 'The run could not be started: the engine did not accept it.',
+        },
+      );
       throw e;
     }
     return run;
@@ -89,25 +76,10 @@ export function createControl(deps: {
 
   async function cancelRun(runId: string, actor: string): Promise<Run> {
     const run = await getRun(sql, runId);
-    if (!(await requestCancel(sql, runId, actor)))
+    if (!(await lifecycle.cancel(run, actor)))
       throw new ConflictError(`The run is already ${run.status}.`, { status: run.status });
+    // The engine stops the run's functions; running sessions see it through their run's signal.
     await engine.send({ name: RUN_CANCEL, id: `cancel-${runId}`, data: { runId } });
-    if (
-      await finishRun(sql, runId, {
-        status: 'cancelled',
-        failureClass: 'cancelled',
-        error: `Cancelled by ${actor}.`,
-      })
-    ) {
-      await reporter.report({
-        scenarioId: run.scenarioId,
-        runId,
-        kind: 'status',
-        status: 'cancelled',
-        level: 'warn',
-        message: `Run ${run.number} cancelled by ${actor}.`,
-      });
-    }
     return getRun(sql, runId);
   }
 

@@ -37,6 +37,11 @@ export interface HandlerContext<TData> {
   runId: string;
   /** 0 on the first attempt of the current step, then 1, 2, … */
   attempt: number;
+  /**
+   * Aborts when the run is cancelled (or its engine stops it by force). Both engines supply it;
+   * work that starts processes (agent sessions, commands) passes it on so they die with the run.
+   */
+  signal: AbortSignal;
 }
 
 export interface FailureContext<TData> {

@@ -1,3 +1,4 @@
+import { claimDelivery, recordDelivery, releaseDelivery } from '../../db/webhook-deliveries.ts';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { AppError } from '../../core/errors.ts';
@@ -55,9 +56,7 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!deps.pipeline)
       throw new AppError('conflict', 'The pipeline is not running in this process.');
     // Claim the delivery id first: a replay is refused even while the first delivery is in flight.
-    const claimed =
-      await deps.sql`INSERT INTO webhook_deliveries (id) VALUES (${delivery}) ON CONFLICT (id) DO NOTHING RETURNING id`;
-    if (!claimed.length)
+    if (!(await claimDelivery(deps.sql, delivery)))
       throw new AppError(
         'unauthorized',
         'Webhook refused: this delivery id was already used (replay).',
@@ -69,7 +68,7 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
         const run = (await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' })) as {
           id: string;
         };
-        await deps.sql`UPDATE webhook_deliveries SET scenario_id = ${scenario.id}, run_id = ${run.id} WHERE id = ${delivery}`;
+        await recordDelivery(deps.sql, delivery, { scenarioId: scenario.id, runId: run.id });
         return c.json({ scenario, run }, 202);
       } catch (e) {
         await deleteScenario(deps.sql, scenario.id, actor).catch(() => {});
@@ -77,7 +76,7 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
       }
     } catch (e) {
       // Nothing was started: let the sender retry with the same delivery id.
-      await deps.sql`DELETE FROM webhook_deliveries WHERE id = ${delivery} AND run_id IS NULL`;
+      await releaseDelivery(deps.sql, delivery);
       throw e;
     }
   });

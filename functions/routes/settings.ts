@@ -5,7 +5,7 @@ import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { analytics } from '../../db/analytics.ts';
 import { getSetting, putSetting } from '../../db/settings.ts';
 import { uuid } from '../schemas/common.ts';
-import { DEFAULT_BUDGETS } from '../../inngest/pipeline/budgets.ts';
+import { DEFAULT_BUDGETS } from '../../core/budget.ts';
 import { listTemplates } from '../../prompts/render.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';

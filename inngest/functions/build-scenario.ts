@@ -37,7 +37,7 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
     // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
     concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
-    async handler({ event, step }) {
+    async handler({ event, step, signal }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       const total = ctx.budget.implementationIterations;
       let previous: { bundleKey: string; findings: string } | undefined;
@@ -58,6 +58,7 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
               phase: 'implementing',
               iteration: i,
               stepKey,
+              signal,
               template: 'implement',
               vars: {
                 request: ctx.request,

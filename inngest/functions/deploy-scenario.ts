@@ -9,7 +9,7 @@ import {
   deployWithCommand,
 } from '../../runner/deploy/index.ts';
 import { isAppError } from '../../core/errors.ts';
-import { NonRetriableError } from '../errors.ts';
+import { RunFailure } from '../errors.ts';
 import { BundleRequested, DEPLOY_REQUESTED } from '../events.ts';
 import { tracked } from '../pipeline/agent-step.ts';
 import { scratchDir } from '../pipeline/check.ts';
@@ -17,7 +17,6 @@ import { loadRunContext, percent } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import { enter, runIsOver } from '../pipeline/phase.ts';
 import { isCancelRequested } from '../../db/runs.ts';
-import { currentRunSignal } from '../local/signal.ts';
 import type { FunctionSpec } from '../spec.ts';
 
 /**
@@ -45,7 +44,7 @@ export function createDeployScenario(
     // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
     concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
-    async handler({ event, step }) {
+    async handler({ event, step, signal }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       return tracked(
         step,
@@ -103,7 +102,7 @@ export function createDeployScenario(
                   timeoutMs: 10 * 60_000,
                   env: process.env,
                   ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
-                  ...(currentRunSignal() ? { signal: currentRunSignal()! } : {}),
+                  signal,
                 })
               ).location;
             }
@@ -134,7 +133,7 @@ export function createDeployScenario(
             }).catch(() => {});
             // A refused deploy (name taken, command failed) will not succeed on a retry.
             if (isAppError(e, 'conflict') || isAppError(e, 'deploy_error'))
-              throw new NonRetriableError(`stage:deploy_failed: ${e.message}`);
+              throw new RunFailure('deploy_failed', e.message);
             throw e;
           } finally {
             await rm(tmp, { recursive: true, force: true });

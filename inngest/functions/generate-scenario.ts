@@ -1,12 +1,13 @@
 import { chosenPlan } from '../../db/plans.ts';
-import { finishRun, mergeFacts } from '../../db/run-state.ts';
 import { listArtifacts } from '../../db/artifacts.ts';
-import { NonRetriableError } from '../errors.ts';
+import { runLineage } from '../../db/runs.ts';
+import { lastPassingAttempt } from '../../db/validations.ts';
+import { failureClassOf, RunFailure } from '../errors.ts';
 import { GENERATION_REQUESTED, GenerationRequested } from '../events.ts';
-import { failureClassOf, tracked } from '../pipeline/agent-step.ts';
+import { tracked } from '../pipeline/agent-step.ts';
 import { loadRunContext } from '../pipeline/context.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
-import { runFacts } from '../pipeline/facts.ts';
+import { runFacts } from '../../db/run-facts.ts';
 import type { FunctionSpec } from '../spec.ts';
 import type { BuildResult } from './build-scenario.ts';
 import type { DeployOutcome } from './deploy-scenario.ts';
@@ -56,10 +57,9 @@ async function restoreFrom(deps: PipelineDeps, sourceRunId: string): Promise<Res
     runId && depth < 20 && !(out.planKey && out.bundleKey && out.validBundleKey);
     depth++
   ) {
-    const [run]: Array<{ facts: { keys?: Restored }; parentRunId: string | null }> = await deps.sql`
-      SELECT facts, parent_run_id AS "parentRunId" FROM runs WHERE id = ${runId}`;
+    const run = await runLineage(deps.sql, runId);
     if (!run) break;
-    const own = { ...(await ownKeys(deps, runId)), ...(run.facts.keys ?? {}) };
+    const own = { ...(await ownKeys(deps, runId)), ...((run.facts.keys as Restored) ?? {}) };
     out.planKey ??= own.planKey;
     out.bundleKey ??= own.bundleKey;
     out.validBundleKey ??= own.validBundleKey;
@@ -72,14 +72,13 @@ async function ownKeys(deps: PipelineDeps, runId: string): Promise<Restored> {
   const plan = await chosenPlan(deps.sql, runId);
   const bundles = await listArtifacts(deps.sql, { runId, kind: 'bundle' });
   // Attempt k validated the build's last bundle (k = 1) or fix k−1's bundle; every validator must have passed.
-  const [passed] = await deps.sql<{ attempt: number }[]>`
-    SELECT attempt FROM validation_results WHERE run_id = ${runId} AND phase = 'validating'
-     GROUP BY attempt HAVING bool_and(passed) ORDER BY attempt DESC LIMIT 1`;
-  const valid = !passed
-    ? undefined
-    : passed.attempt === 1
-      ? bundles.filter((b) => b.phase === 'implementing').at(-1)
-      : bundles.find((b) => b.phase === 'validating' && b.iteration === passed.attempt - 1);
+  const passed = await lastPassingAttempt(deps.sql, runId);
+  const valid =
+    passed === undefined
+      ? undefined
+      : passed === 1
+        ? bundles.filter((b) => b.phase === 'implementing').at(-1)
+        : bundles.find((b) => b.phase === 'validating' && b.iteration === passed - 1);
   const last = bundles.at(-1);
   return {
     ...(plan ? { planKey: plan.objectKey } : {}),
@@ -125,17 +124,9 @@ export function createGenerateScenario(
         });
         if (!checked.valid) {
           await step.run('finish-invalid', async () => {
-            await finishRun(deps.sql, ref.runId, {
-              status: 'failed',
+            await deps.lifecycle.fail(ref, {
               failureClass: 'validation_failed',
               error: 'The bundle to roll back to does not pass validation; it was not deployed.',
-            });
-            await deps.reporter.report({
-              scenarioId: ref.scenarioId,
-              runId: ref.runId,
-              kind: 'status',
-              status: 'failed',
-              level: 'error',
               message: 'Rollback refused: that bundle does not pass validation.',
             });
             return null;
@@ -144,21 +135,13 @@ export function createGenerateScenario(
         }
         const deployed = await invokeStage(step, 'deploy', stages.deploy, { ...ref, bundleKey });
         await step.run('finish', async () => {
-          await finishRun(deps.sql, ref.runId, {
-            status: 'succeeded',
+          await deps.lifecycle.succeed(ref, {
             facts: {
               rollbackOf: bundleKey,
               deploy: deployed,
               keys: { ...restored, bundleKey, validBundleKey: bundleKey },
             },
-          });
-          await deps.reporter.report({
-            scenarioId: ref.scenarioId,
-            runId: ref.runId,
-            kind: 'status',
-            status: 'deployed',
             message: `Rolled back and deployed: ${deployed.location}`,
-            live: { progress: 100 },
           });
           return null;
         });
@@ -178,22 +161,14 @@ export function createGenerateScenario(
         validated = await invokeStage(step, 'validate', stages.validate, { ...ref, bundleKey });
         if (!validated.valid) {
           await step.run('finish-invalid', async () => {
-            await finishRun(deps.sql, ref.runId, {
-              status: 'failed',
+            await deps.lifecycle.fail(ref, {
               failureClass: 'validation_failed',
               error: `The scenario is still invalid after ${validated!.fixes} fix(es): ${validated!.errorCount} error(s).`,
+              message: 'Run failed: the scenario did not pass validation; it was not deployed.',
               facts: {
                 ...(await runFacts(deps.sql, ref.runId, validated)),
                 keys: { planKey, bundleKey: validated!.bundleKey },
               },
-            });
-            await deps.reporter.report({
-              scenarioId: ref.scenarioId,
-              runId: ref.runId,
-              kind: 'status',
-              status: 'failed',
-              level: 'error',
-              message: 'Run failed: the scenario did not pass validation; it was not deployed.',
             });
             return null;
           });
@@ -217,15 +192,7 @@ export function createGenerateScenario(
             // What later retries and rollbacks of this run restore from.
             keys: { planKey, bundleKey, validBundleKey: bundleKey },
           };
-          await finishRun(deps.sql, ref.runId, { status: 'succeeded', facts });
-          await deps.reporter.report({
-            scenarioId: ref.scenarioId,
-            runId: ref.runId,
-            kind: 'status',
-            status: 'deployed',
-            message: `Deployed: ${deployed.location}`,
-            live: { progress: 100 },
-          });
+          await deps.lifecycle.succeed(ref, { facts, message: `Deployed: ${deployed.location}` });
           return null;
         },
       );
@@ -234,23 +201,16 @@ export function createGenerateScenario(
     async onFailure({ event, error, step }) {
       await step.run('mark-failed', async () => {
         const message = error.message ?? String(error);
-        const failureClass = failureClassOf(message);
-        const status = failureClass === 'cancelled' ? 'cancelled' : 'failed';
-        const done = await finishRun(deps.sql, event.data.runId, {
-          status,
-          failureClass,
-          error: message.slice(0, 2000),
-          facts: await runFacts(deps.sql, event.data.runId),
-        });
-        if (done)
-          await deps.reporter.report({
-            scenarioId: event.data.scenarioId,
-            runId: event.data.runId,
-            kind: 'status',
-            status,
-            level: 'error',
-            message: `Run ${status}: ${message}`.slice(0, 1000),
-          });
+        const failureClass = failureClassOf(error);
+        await deps.lifecycle.fail(
+          { runId: event.data.runId, scenarioId: event.data.scenarioId },
+          {
+            failureClass,
+            error: `${failureClass === 'internal' ? '' : `${failureClass}: `}${message}`,
+            message: `Run ${failureClass === 'cancelled' ? 'cancelled' : 'failed'}: ${message}`,
+            facts: await runFacts(deps.sql, event.data.runId),
+          },
+        );
         return null;
       });
     },
@@ -267,6 +227,7 @@ async function invokeStage<D, R>(
   try {
     return await step.invoke(id, { function: fn, data });
   } catch (e) {
-    throw new NonRetriableError((e as Error).message ?? String(e));
+    // The stage already retried what it could; its class travels on.
+    throw new RunFailure(failureClassOf(e), (e as Error).message ?? String(e));
   }
 }

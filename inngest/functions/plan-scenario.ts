@@ -85,7 +85,7 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
     // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
     concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
-    async handler({ event, step }) {
+    async handler({ event, step, signal }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       const total = ctx.budget.planningIterations;
       const backoff = deps.config.USAGE_LIMIT_BACKOFF;
@@ -122,7 +122,7 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
                   };
             const { outcome, answer } = await structuredSession(
               deps,
-              { ctx, phase: 'planning', iteration: i, stepKey, ...prompt },
+              { ctx, phase: 'planning', iteration: i, stepKey, signal, ...prompt },
               planJsonSchema,
               PlanAnswer,
             );
@@ -165,6 +165,7 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
                 phase: 'planning',
                 iteration: i,
                 stepKey,
+                signal,
                 template: 'score-plan',
                 vars: { request: ctx.request, plan, resources: RESOURCES },
               },

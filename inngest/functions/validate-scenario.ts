@@ -41,7 +41,7 @@ export function createValidateScenario(
     // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
     concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
     cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
-    async handler({ event, step }) {
+    async handler({ event, step, signal }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       const maxFixes = event.data.maxFixes ?? ctx.budget.validationFixes;
       let bundleKey = event.data.bundleKey;
@@ -95,6 +95,7 @@ export function createValidateScenario(
               phase: 'validating',
               iteration: n,
               stepKey,
+              signal,
               template: 'fix-validation',
               restoreBundleKey: bundleKey,
               vars: {

@@ -29,10 +29,7 @@ export function isStepFailure(e: unknown): boolean {
   return e instanceof Error && stepFailures.has(e);
 }
 
-/** By name too: a second copy of the inngest package would break instanceof. */
-export function isNonRetriable(e: unknown): boolean {
-  return e instanceof NonRetriableError || (e instanceof Error && e.name === 'NonRetriableError');
-}
+export { isNonRetriable } from '../errors.ts';
 
 /** The ms to wait that a RetryAfterError asks for ("<seconds>" or an ISO date), else undefined. */
 export function retryAfterMs(e: unknown, now: number): number | undefined {

@@ -9,9 +9,8 @@ import {
   serializeError,
   stepFailure,
 } from './errors.ts';
-import { withRunSignal } from './signal.ts';
 import { createStepTools, type Pause } from './steps.ts';
-import { insertRun, loadSteps, pauseForChild, pauseRun, saveStep } from './store.ts';
+import { insertRun, loadSteps, pauseForChild, pauseRun, saveStep } from '../../db/executor.ts';
 import type { RunRecord, RunStatus, SerializedError } from './types.ts';
 
 /** What an execution needs from the executor. */
@@ -93,6 +92,7 @@ export async function execute(d: ExecuteDeps, run: RunRecord, signal: AbortSigna
       event: run.event,
       step: tools,
       runId: run.id,
+      signal,
       get attempt() {
         return attempt();
       },
@@ -104,7 +104,7 @@ export async function execute(d: ExecuteDeps, run: RunRecord, signal: AbortSigna
       : signal.addEventListener('abort', () => resolve({ kind: 'halt' }), { once: true }),
   );
   const outcome: Outcome = await Promise.race([
-    withRunSignal(run.id, signal, call).then(
+    call().then(
       (result): Outcome => ({ kind: 'done', result }),
       (error: unknown): Outcome => ({ kind: 'error', error }),
     ),

@@ -6,7 +6,7 @@ import type { AnyFunctionSpec, PipelineEvent } from '../spec.ts';
 import { checkRules, concurrencyKeys, Slots } from './concurrency.ts';
 import { defaultBackoff, serializeError } from './errors.ts';
 import { execute } from './execute.ts';
-import * as store from './store.ts';
+import * as store from '../../db/executor.ts';
 import type {
   LocalExecutor,
   LocalExecutorOptions,

@@ -1,6 +1,5 @@
 /** The local executor: runs function specs in-process when no Inngest server is configured. */
 export { createLocalExecutor } from './executor.ts';
-export { currentRunSignal } from './signal.ts';
 export type {
   LocalExecutor,
   LocalExecutorOptions,

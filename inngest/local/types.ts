@@ -1,36 +1,8 @@
 import type { Sql } from '../../db/client.ts';
 import type { AnyFunctionSpec, PipelineEvent } from '../spec.ts';
 
-/** Lifecycle of a run; the last three are final. */
-export type RunStatus = 'queued' | 'running' | 'sleeping' | 'completed' | 'failed' | 'cancelled';
-
-/** A serialised error, as stored in `executor_runs.error` / `executor_steps.error`. */
-export interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
-  code?: string;
-}
-
-/** One function run as the executor stores it. */
-export interface RunRecord {
-  id: string;
-  functionId: string;
-  /** 'failure': the run of a function's onFailure handler for the failed run `parentRunId`. */
-  kind: 'handler' | 'failure';
-  event: PipelineEvent & { id: string };
-  status: RunStatus;
-  attempt: number;
-  wakeAt: Date | null;
-  result: unknown;
-  error: SerializedError | null;
-  parentRunId: string | null;
-  /** Set on a child started by `step.invoke`: the parent's step that waits for it. */
-  parentStepKey: string | null;
-  concurrencyKeys: string[];
-  createdAt: Date;
-  finishedAt: Date | null;
-}
+export type { RunRecord, RunStatus, SerializedError } from '../../db/executor.ts';
+import type { RunRecord } from '../../db/executor.ts';
 
 export interface LocalExecutorOptions {
   sql: Sql;

@@ -1,6 +1,5 @@
-import { NonRetriableError } from '../errors.ts';
-import { markSleeping } from '../../db/run-state.ts';
-import { enter, runIsOver } from './phase.ts';
+import { RunFailure, TransientFailure } from '../errors.ts';
+import { enter } from './phase.ts';
 import type { Phase } from '../../core/domain.ts';
 import { stepFinished, stepStarted } from '../../db/steps.ts';
 import type { AgentOutcome } from '../../runner/agent/port.ts';
@@ -15,8 +14,7 @@ import type { PipelineDeps } from './deps.ts';
  *   the same work runs again as a new step — it never fails for this;
  * - transient (API error, crash, timeout): thrown, so the engine retries the step with back-off;
  * - everything else (not authenticated, CLI usage error, budget, turns, structured output,
- *   cancelled): a non-retriable failure whose message starts with `agent:<class>:` so the failure
- *   handler can record the classified cause.
+ *   cancelled): a RunFailure carrying the outcome class, which the failure handler records.
  */
 export type StepResult<T> =
   { kind: 'ok'; value: T } | { kind: 'usage_limit'; wakeAt: string; message: string };
@@ -38,14 +36,8 @@ export function judge<T>(
     ).toISOString();
     return { kind: 'usage_limit', wakeAt, message: outcome.message };
   }
-  const error = `agent:${outcome.class}: ${outcome.message}`;
-  if (TRANSIENT.has(outcome.class)) throw new Error(error);
-  throw new NonRetriableError(error);
-}
-
-/** Extracts the failure class from an error thrown by `judge` (or a stage). */
-export function failureClassOf(message: string): string {
-  return /^(?:agent|stage):([a-z_]+):/.exec(message)?.[1] ?? 'internal';
+  if (TRANSIENT.has(outcome.class)) throw new TransientFailure(outcome.class, outcome.message);
+  throw new RunFailure(outcome.class, outcome.message);
 }
 
 export interface TrackedMeta {
@@ -100,31 +92,11 @@ export async function agentStep<T>(
     const r = await tracked(step, deps, ctx, id, meta, () => fn(id));
     if (r.kind === 'ok') return r.value;
     await step.run(`${id}:sleep-mark`, async () => {
-      const asleep = await markSleeping(
-        deps.sql,
-        ctx.runId,
-        new Date(r.wakeAt),
-        `usage limit: sleeping until ${r.wakeAt}`,
-      );
-      if (!asleep) throw runIsOver();
-      await stepStarted(deps.sql, {
-        runId: ctx.runId,
+      await deps.lifecycle.sleep(ctx, {
+        phase: meta.phase,
         stepKey: `${id}:sleep`,
-        phase: meta.phase,
-        name: 'usage limit: sleep',
-        kind: 'sleep',
-        status: 'sleeping',
         wakeAt: new Date(r.wakeAt),
-        message: r.message,
-      });
-      await deps.reporter.report({
-        scenarioId: ctx.scenarioId,
-        runId: ctx.runId,
-        kind: 'status',
-        phase: meta.phase,
-        status: 'sleeping',
-        level: 'warn',
-        message: `Usage limit reached; sleeping until ${r.wakeAt}.`,
+        reason: r.message,
       });
       return null;
     });

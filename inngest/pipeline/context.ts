@@ -1,30 +1,14 @@
-import { NonRetriableError } from '../errors.ts';
-import type { Complexity } from '../../core/domain.ts';
+import { findRunContext, type RunContext } from '../../db/run-context.ts';
 import type { Db } from '../../db/client.ts';
-import type { RunBudget } from './budgets.ts';
+import { NonRetriableError } from '../errors.ts';
 
-/** Everything a stage needs to know about its run, read fresh from Postgres by each step. */
-export interface RunContext {
-  runId: string;
-  scenarioId: string;
-  campaignId: string;
-  slug: string;
-  title: string;
-  request: string;
-  complexity: Complexity;
-  category: string;
-  profile: string;
-  budget: RunBudget;
-  cancelRequested: boolean;
-}
+export type { RunContext } from '../../db/run-context.ts';
 
+/** The run's context; a run that does not exist fails the stage at once (non-retriable). */
 export async function loadRunContext(db: Db, runId: string): Promise<RunContext> {
-  const [row] = await db<(Omit<RunContext, 'budget'> & { budget: RunBudget })[]>`
-    SELECT r.id AS "runId", s.id AS "scenarioId", s.campaign_id AS "campaignId", s.slug, s.title, s.request, s.complexity,
-           s.category, s.target_format AS profile, r.config AS budget, r.cancel_requested_at IS NOT NULL AS "cancelRequested"
-      FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ${runId}`;
-  if (!row) throw new NonRetriableError(`run ${runId} does not exist`);
-  return row;
+  const ctx = await findRunContext(db, runId);
+  if (!ctx) throw new NonRetriableError(`run ${runId} does not exist`);
+  return ctx;
 }
 
 /** Share of the whole run each phase covers, for the progress bar. */

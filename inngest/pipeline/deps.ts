@@ -6,12 +6,15 @@ import type { Sql } from '../../db/client.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
 import type { Limiter } from '../../core/limiter.ts';
 import type { RunAs } from '../../runner/boundary/identity.ts';
+import type { RunLifecycle } from '../lifecycle.ts';
 
 /** What the stage functions need, built once at boot and closed over by the function specs. */
 export interface PipelineDeps {
   sql: Sql;
   store: ObjectStore;
   reporter: ProgressReporter;
+  /** The owner of run state: stages enter phases and sleep through it, never by writing rows. */
+  lifecycle: RunLifecycle;
   config: Config;
   agent: AgentPort;
   /** The agent's allow-listed environment (credentials, or the demo model's base URL). */
@@ -30,6 +33,4 @@ export interface PipelineDeps {
    * works here.
    */
   boundary: { runAs?: RunAs; sandbox: boolean };
-  /** How often a running session checks whether its run was cancelled (ms). */
-  cancelPollMs?: number;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { topPatterns } from '../../db/validations.ts';
 
 /**
  * What the prompts tell the agent about the target: the Vrooli resources it may use, the layout
@@ -34,10 +35,9 @@ export function formatGuide(profile: string): string {
 
 /** The most frequent validation errors of earlier runs, as advice for the next one. */
 export async function lessons(db: Db, limit = 5): Promise<string> {
-  const rows = await db<{ rule_id: string | null; description: string; occurrences: number }[]>`
-    SELECT rule_id, description, occurrences FROM improvement_patterns WHERE active ORDER BY occurrences DESC, last_seen DESC LIMIT ${limit}`;
+  const rows = await topPatterns(db, limit);
   if (!rows.length) return '(no earlier runs yet)';
   return rows
-    .map((r) => `- ${r.rule_id ?? 'external'} (seen ${r.occurrences}×): ${r.description}`)
+    .map((r) => `- ${r.ruleId ?? 'external'} (seen ${r.occurrences}×): ${r.description}`)
     .join('\n');
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
 import { addCost } from '../../db/run-state.ts';
-import { isCancelRequested } from '../../db/runs.ts';
 import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
 import { createPidFileTracker } from '../../runner/orphans.ts';
@@ -9,7 +8,6 @@ import { runAgentSession } from '../../runner/session.ts';
 import { handOver } from '../../runner/boundary/handover.ts';
 import { createSessionDirs } from '../../runner/workspace.ts';
 import { renderTemplate, type TemplateName } from '../../prompts/render.ts';
-import { currentRunSignal } from '../local/signal.ts';
 import type { RunContext } from './context.ts';
 import type { PipelineDeps } from './deps.ts';
 
@@ -31,6 +29,8 @@ export interface StageSession<T> {
   /** Appended to the rendered prompt (a corrective note on a retry). */
   appendPrompt?: string;
   restoreBundleKey?: string;
+  /** The run's cancellation signal (the handler's `signal`): the session dies with the run. */
+  signal: AbortSignal;
   inspect?: (workspace: string, outcome: AgentOutcome) => Promise<T>;
 }
 
@@ -61,24 +61,11 @@ export function describeEvent(e: AgentEvent): { message: string; lastAction?: st
       };
     case 'rate_limit':
       return { message: `usage limit ${e.status}${e.resetsAt ? `, resets ${e.resetsAt}` : ''}` };
-    case 'result':
-      return { message: `session ended: ${e.subtype}, ${e.turns} turns, $${e.costUsd.toFixed(4)}` };
+    // The CLI's own subtype can say "success" for a session that failed (not logged in): the
+    // session's end is reported from its outcome instead (reportEnd).
     default:
       return undefined;
   }
-}
-
-/** An AbortSignal that fires when the run is cancelled (polled in Postgres) or the engine aborts it. */
-function cancelSignal(deps: PipelineDeps, runId: string): { signal: AbortSignal; dispose(): void } {
-  const ctl = new AbortController();
-  const timer = setInterval(() => {
-    isCancelRequested(deps.sql, runId)
-      .then((c) => c && ctl.abort(new Error('run cancelled')))
-      .catch(() => {});
-  }, deps.cancelPollMs ?? 500);
-  const engine = currentRunSignal();
-  const signal = engine ? AbortSignal.any([ctl.signal, engine]) : ctl.signal;
-  return { signal, dispose: () => clearInterval(timer) };
 }
 
 export async function runStageSession<T>(
@@ -89,7 +76,6 @@ export async function runStageSession<T>(
   const sessionId = randomUUID();
   // No sandbox settings: pipeline sessions get no Bash, the only tool Claude Code's sandbox confines.
   const dirs = await createSessionDirs(deps.runnerRoot, { scenarioSlug: ctx.slug, sessionId });
-  const cancel = cancelSignal(deps, ctx.runId);
   try {
     if (s.restoreBundleKey) await unpackBundle(deps.store, s.restoreBundleKey, dirs.workspace);
     // The agent user owns the session's workspace and HOME, and nothing else.
@@ -151,7 +137,7 @@ export async function runStageSession<T>(
               ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
               timeoutMs: b.timeoutMs,
               idleTimeoutMs: b.idleTimeoutMs,
-              signal: cancel.signal,
+              signal: s.signal,
               env: deps.agentEnv(),
             },
             template: { name: prompt.template, version: prompt.version },
@@ -165,13 +151,13 @@ export async function runStageSession<T>(
             },
           },
         ),
-      cancel.signal,
+      s.signal,
     );
+    await reportEnd(deps, s, result.outcome);
     await reportDenials(deps, s, result.outcome);
     const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
     return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
   } finally {
-    cancel.dispose();
     await dirs.remove();
   }
 }
@@ -199,5 +185,23 @@ async function reportDenials<T>(
         1000,
       ),
     data: { detail: { permissionDenials: denials, sessionId: outcome.sessionId } },
+  });
+}
+
+/** How the session ended, in the project's outcome classes (never the CLI's subtype). */
+async function reportEnd<T>(
+  deps: PipelineDeps,
+  s: StageSession<T>,
+  outcome: AgentOutcome,
+): Promise<void> {
+  await deps.reporter.report({
+    scenarioId: s.ctx.scenarioId,
+    runId: s.ctx.runId,
+    kind: 'agent',
+    level: outcome.class === 'success' ? 'info' : 'warn',
+    phase: s.phase,
+    iteration: s.iteration,
+    step: s.stepKey,
+    message: `session ended: ${outcome.class}, ${outcome.turns} turns, $${outcome.costUsd.toFixed(4)}`,
   });
 }

@@ -1,8 +1,36 @@
 import type { Inngest, InngestFunction } from 'inngest';
 import * as v from 'valibot';
-import { NonRetriableError } from '../errors.ts';
+import { NonRetriableError as SdkNonRetriableError } from 'inngest';
+import { fromSdkError, toSdkError } from './errors.ts';
 import type { AnyFunctionSpec, PipelineEvent } from '../spec.ts';
 import { adaptStepTools, type InngestRegistry, type InngestStepLike } from './steps.ts';
+
+export interface ServeOptions {
+  /**
+   * Whether the run an event belongs to was cancelled. Inngest stops a cancelled run between
+   * steps but cannot interrupt a step in flight, so the handler's `signal` polls this.
+   */
+  isCancelled?: (data: unknown) => Promise<boolean>;
+  /** How often `isCancelled` is asked while a handler runs (ms). Default 500. */
+  cancelPollMs?: number;
+}
+
+/** The handler's cancellation signal under Inngest: aborts when `isCancelled` says so. */
+function watchCancel(
+  options: ServeOptions,
+  data: unknown,
+): { signal: AbortSignal; dispose(): void } {
+  const ctl = new AbortController();
+  const probe = options.isCancelled;
+  if (!probe) return { signal: ctl.signal, dispose: () => {} };
+  const timer = setInterval(() => {
+    probe(data)
+      .then((c) => c && ctl.abort(new Error('run cancelled')))
+      .catch(() => {});
+  }, options.cancelPollMs ?? 500);
+  timer.unref();
+  return { signal: ctl.signal, dispose: () => clearInterval(timer) };
+}
 
 /** Inngest accepts 0–20 retries and at most two concurrency rules per function. */
 const MAX_RETRIES = 20;
@@ -86,23 +114,32 @@ export function toInngestFunction(
   client: Inngest,
   spec: AnyFunctionSpec,
   registry: InngestRegistry,
+  options: ServeOptions = {},
 ): InngestFunction.Any {
   const onFailure = spec.onFailure?.bind(spec);
   const handler = async (raw: unknown) => {
     const ctx = raw as InngestCtx;
     const checked = specEvent(spec, ctx.event);
     if (!checked.event)
-      throw new NonRetriableError(
+      throw new SdkNonRetriableError(
         `Invalid data for ${spec.id} (${ctx.event.name}): ${checked.issues}`,
       );
-    return spec.handler({
-      event: checked.event,
-      step: adaptStepTools(ctx.step, registry),
-      runId: ctx.runId,
-      get attempt() {
-        return ctx.attempt;
-      },
-    });
+    const cancel = watchCancel(options, checked.event.data);
+    try {
+      return await spec.handler({
+        event: checked.event,
+        step: adaptStepTools(ctx.step, registry),
+        runId: ctx.runId,
+        signal: cancel.signal,
+        get attempt() {
+          return ctx.attempt;
+        },
+      });
+    } catch (e) {
+      throw toSdkError(e);
+    } finally {
+      cancel.dispose();
+    }
   };
   // Inngest runs the failure handler as a function of its own, triggered by `inngest/function.failed`;
   // its event carries the failed run's id, the error and the original event.
@@ -115,7 +152,7 @@ export function toInngestFunction(
         if (!checked?.event) return null;
         await onFailure({
           event: checked.event,
-          error: ctx.error,
+          error: fromSdkError(ctx.error),
           runId: ctx.event.data.run_id ?? ctx.runId,
           step: adaptStepTools(ctx.step, registry),
         });
@@ -132,11 +169,12 @@ export function toInngestFunction(
 export function toInngestFunctions(
   client: Inngest,
   specs: AnyFunctionSpec[],
+  options: ServeOptions = {},
 ): InngestFunction.Any[] {
   const registry = new Map<string, InngestFunction.Any>();
   for (const spec of specs) {
     if (registry.has(spec.id)) throw new Error(`Duplicate function id ${spec.id}`);
-    registry.set(spec.id, toInngestFunction(client, spec, registry));
+    registry.set(spec.id, toInngestFunction(client, spec, registry, options));
   }
   return [...registry.values()];
 }

@@ -4,7 +4,7 @@ import type { Engine } from '../engine.ts';
 import type { AnyFunctionSpec } from '../spec.ts';
 import { createInngestClient, type InngestSettings } from './client.ts';
 import { createInngestEngine } from './engine.ts';
-import { toInngestFunctions } from './function.ts';
+import { toInngestFunctions, type ServeOptions } from './function.ts';
 import { inngestHandler, type InngestHandler } from './handler.ts';
 
 export {
@@ -36,9 +36,11 @@ export function createInngestMode(o: {
   specs: AnyFunctionSpec[];
   log?: Logger;
   serveOrigin?: string;
+  /** Cancellation of a run in flight (see ServeOptions). */
+  serve?: ServeOptions;
 }): InngestMode {
   const client = createInngestClient(o.config, o.log ? { log: o.log } : {});
-  const functions = toInngestFunctions(client, o.specs);
+  const functions = toInngestFunctions(client, o.specs, o.serve);
   return {
     client,
     functions,

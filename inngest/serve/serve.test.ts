@@ -171,7 +171,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
     const control = createControl({
       sql: s.db.sql,
       engine: createInngestEngine(client, specs),
-      reporter: s.deps.reporter,
+      lifecycle: s.deps.lifecycle,
       defaultModel: 'test-model',
     });
     const scenario = await s.newScenario();

@@ -64,7 +64,7 @@ async function setup(script?: ScenarioScriptOptions): Promise<Env> {
   const control = createControl({
     sql: s.db.sql,
     engine: createInngestEngine(client, specs),
-    reporter: s.deps.reporter,
+    lifecycle: s.deps.lifecycle,
     defaultModel: s.config.AGENT_MODEL,
   });
   return {

@@ -1,5 +1,6 @@
 import type { InngestFunction } from 'inngest';
 import { NonRetriableError } from '../errors.ts';
+import { fromSdkError, toSdkError } from './errors.ts';
 import { durationMs } from '../local/errors.ts';
 import type { PipelineEvent, StepTools } from '../spec.ts';
 
@@ -33,7 +34,13 @@ const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? n
 export function adaptStepTools(step: InngestStepLike, registry: InngestRegistry): StepTools {
   return {
     run: async <T>(id: string, fn: () => Promise<T> | T) =>
-      (await step.run(id, async () => asJson(await fn()))) as T,
+      (await step.run(id, async () => {
+        try {
+          return asJson(await fn());
+        } catch (e) {
+          throw toSdkError(e);
+        }
+      })) as T,
     // "1h30m" is ours, not Inngest's: hand it over in ms.
     sleep: (id, duration) =>
       step.sleep(id, typeof duration === 'number' ? duration : durationMs(duration)),
@@ -48,7 +55,11 @@ export function adaptStepTools(step: InngestStepLike, registry: InngestRegistry)
       const target = registry.get(o.function.id);
       if (!target)
         throw new NonRetriableError(`Function ${o.function.id} is not served to Inngest`);
-      return (await step.invoke(id, { function: target, data: o.data })) as TResult;
+      try {
+        return (await step.invoke(id, { function: target, data: o.data })) as TResult;
+      } catch (e) {
+        throw fromSdkError(e);
+      }
     },
   };
 }

@@ -21,6 +21,7 @@ import {
 import { startModelDouble, type ModelDouble } from '../../../runner/model-double/server.ts';
 import { createTestDb, type TestDb } from '../../../test/support/db.ts';
 import type { PipelineDeps } from '../../pipeline/deps.ts';
+import { createRunLifecycle } from '../../lifecycle.ts';
 
 /**
  * The stage functions' real dependencies for tests of the served mode: a database of the test's
@@ -68,13 +69,15 @@ export async function createStageDeps(
     { PATH: process.env.PATH, LANG: 'C.UTF-8' },
     config.AGENT_ENV_ALLOWLIST,
   );
+  const reporter = createReporter({ db: db.sql, bus });
   const deps: PipelineDeps = {
     sql: db.sql,
     store,
     config,
     runnerRoot,
     runnerId: 'serve-test',
-    reporter: createReporter({ db: db.sql, bus }),
+    reporter,
+    lifecycle: createRunLifecycle({ sql: db.sql, reporter }),
     log: createLogger(config.LOG_LEVEL),
     agent: createClaudeCodeAgent(),
     agentEnv: () => ({
@@ -86,7 +89,6 @@ export async function createStageDeps(
     sessions: createLimiter(2),
     boundary: await setUpBoundary(config.AGENT_USER),
     secrets: [],
-    cancelPollMs: 200,
   };
   const campaignId = (await createCampaign(db.sql, { name: 'Served mode' }, 'test')).id;
   return {

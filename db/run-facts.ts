@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.ts';
+import type { Db } from './client.ts';
 
 /**
  * The facts analytics needs about a run, gathered from what the run recorded: time per phase,

@@ -1,7 +1,40 @@
-import type { Db } from '../../db/client.ts';
-import type { RunRecord, RunStatus, SerializedError } from './types.ts';
+import type { Db } from './client.ts';
 
-/** Queries on executor_events / executor_runs / executor_steps (db/migrations/002_executor.sql). */
+/**
+ * The local executor's state (inngest/local/): queries on executor_events / executor_runs /
+ * executor_steps (db/migrations/002_executor.sql).
+ */
+
+/** Lifecycle of a run; the last three are final. */
+export type RunStatus = 'queued' | 'running' | 'sleeping' | 'completed' | 'failed' | 'cancelled';
+
+/** A serialised error, as stored in `executor_runs.error` / `executor_steps.error`. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+/** One function run as the executor stores it. */
+export interface RunRecord {
+  id: string;
+  functionId: string;
+  /** 'failure': the run of a function's onFailure handler for the failed run `parentRunId`. */
+  kind: 'handler' | 'failure';
+  event: { id: string; name: string; data: unknown };
+  status: RunStatus;
+  attempt: number;
+  wakeAt: Date | null;
+  result: unknown;
+  error: SerializedError | null;
+  parentRunId: string | null;
+  /** Set on a child started by `step.invoke`: the parent's step that waits for it. */
+  parentStepKey: string | null;
+  concurrencyKeys: string[];
+  createdAt: Date;
+  finishedAt: Date | null;
+}
 
 interface RunRow {
   id: string;

@@ -1,5 +1,4 @@
-import { BUDGET_LIMITS, type Complexity, type GenerationConfig } from '../../core/domain.ts';
-import type { Db } from '../../db/client.ts';
+import { BUDGET_LIMITS, type Complexity, type GenerationConfig } from './domain.ts';
 
 /**
  * Budgets of a run: iteration counts from the scenario's config, and per-session limits (turns,
@@ -29,21 +28,14 @@ export const DEFAULT_BUDGETS: Record<Complexity, SessionBudget> = {
   advanced: { maxTurns: 80, maxBudgetUsd: 10, timeoutMs: 30 * 60_000, idleTimeoutMs: 5 * 60_000 },
 };
 
-/** Reads the settings' budget overrides (partial, per complexity). */
-export async function budgetSettings(
-  db: Db,
-): Promise<Partial<Record<Complexity, Partial<SessionBudget>>>> {
-  const [row] = await db<
-    { value: Partial<Record<Complexity, Partial<SessionBudget>>> }[]
-  >`SELECT value FROM settings WHERE key = 'budgets'`;
-  return row?.value ?? {};
-}
+/** Per-complexity overrides of the session budgets (the `budgets` setting). */
+export type BudgetOverrides = Partial<Record<Complexity, Partial<SessionBudget>>>;
 
 export function resolveBudget(
   complexity: Complexity,
   config: GenerationConfig,
   defaultModel: string,
-  overrides: Partial<Record<Complexity, Partial<SessionBudget>>> = {},
+  overrides: BudgetOverrides = {},
 ): RunBudget {
   const base = { ...DEFAULT_BUDGETS[complexity], ...(overrides[complexity] ?? {}) };
   const session: SessionBudget = {

@@ -1,0 +1,27 @@
+import type { RunBudget } from '../core/budget.ts';
+import type { Complexity } from '../core/domain.ts';
+import type { Db } from './client.ts';
+
+/** Everything a stage needs to know about its run, read fresh from Postgres by each step. */
+export interface RunContext {
+  runId: string;
+  scenarioId: string;
+  campaignId: string;
+  slug: string;
+  title: string;
+  request: string;
+  complexity: Complexity;
+  category: string;
+  profile: string;
+  budget: RunBudget;
+  cancelRequested: boolean;
+}
+
+/** The run joined with its scenario, or undefined when the run does not exist. */
+export async function findRunContext(db: Db, runId: string): Promise<RunContext | undefined> {
+  const [row] = await db<RunContext[]>`
+    SELECT r.id AS "runId", s.id AS "scenarioId", s.campaign_id AS "campaignId", s.slug, s.title, s.request, s.complexity,
+           s.category, s.target_format AS profile, r.config AS budget, r.cancel_requested_at IS NOT NULL AS "cancelRequested"
+      FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ${runId}`;
+  return row;
+}

@@ -1,0 +1,151 @@
+import type { Phase } from '../core/domain.ts';
+import type { ProgressReporter } from '../core/progress.ts';
+import type { Sql } from '../db/client.ts';
+import { enterPhase, finishRun, markSleeping } from '../db/run-state.ts';
+import { createRun, requestCancel, type NewRun, type Run } from '../db/runs.ts';
+import { stepStarted } from '../db/steps.ts';
+import { RunFailure } from './errors.ts';
+
+/**
+ * The one owner of a run's lifecycle: queued → running (phase by phase) ⇄ sleeping →
+ * succeeded | failed | cancelled. Every change of a run's state (and its scenario's mirror
+ * columns) goes through here, together with the live status event viewers see, so the two never
+ * disagree. The control (API, CLI, webhooks) queues and cancels; stages enter phases and sleep;
+ * the orchestrator succeeds or fails. A run that is already over changes no more: `enter` and
+ * `sleep` then throw (a cancelled run starts no further session or deploy), `finish` is a no-op.
+ */
+export interface RunRef {
+  runId: string;
+  scenarioId: string;
+}
+
+export interface RunLifecycle {
+  /** Creates the run (queued) and announces it. */
+  queue(input: NewRun, actor: string, label: string): Promise<Run>;
+  /** Moves the run into a phase; throws RunFailure('cancelled') when it is already over. */
+  enter(ref: RunRef, phase: Phase, iteration?: number): Promise<void>;
+  /** Marks the run sleeping until `wakeAt` (a usage limit); throws when it is already over. */
+  sleep(
+    ref: RunRef,
+    o: { phase: string; stepKey: string; wakeAt: Date; reason: string },
+  ): Promise<void>;
+  /** Deployed. */
+  succeed(ref: RunRef, o: { facts: Record<string, unknown>; message: string }): Promise<void>;
+  /** Failed for good, with its class; `message` is what viewers read. */
+  fail(
+    ref: RunRef,
+    o: { failureClass: string; error: string; message: string; facts?: Record<string, unknown> },
+  ): Promise<void>;
+  /** Asks to cancel and ends the run at once; false when it was already over. */
+  cancel(run: Run, actor: string): Promise<boolean>;
+}
+
+export function createRunLifecycle(deps: { sql: Sql; reporter: ProgressReporter }): RunLifecycle {
+  const { sql, reporter } = deps;
+  return {
+    async queue(input, actor, label) {
+      const run = await createRun(sql, input, actor);
+      await reporter.report({
+        scenarioId: input.scenarioId,
+        runId: run.id,
+        kind: 'status',
+        status: 'queued',
+        message: `Run ${run.number} queued (${label})`,
+        live: { progress: 0 },
+      });
+      return run;
+    },
+
+    async enter(ref, phase, iteration = 0) {
+      if (!(await enterPhase(sql, ref.runId, phase, iteration)))
+        throw new RunFailure('cancelled', 'the run is already over');
+      await reporter.report({
+        ...ref,
+        kind: 'status',
+        status: phase,
+        phase,
+        iteration,
+        message: `${phase[0]!.toUpperCase()}${phase.slice(1)}${iteration ? ` (iteration ${iteration})` : ''}`,
+        live: { iteration },
+      });
+    },
+
+    async sleep(ref, o) {
+      if (
+        !(await markSleeping(
+          sql,
+          ref.runId,
+          o.wakeAt,
+          `usage limit: sleeping until ${o.wakeAt.toISOString()}`,
+        ))
+      )
+        throw new RunFailure('cancelled', 'the run is already over');
+      await stepStarted(sql, {
+        runId: ref.runId,
+        stepKey: o.stepKey,
+        phase: o.phase,
+        name: 'usage limit: sleep',
+        kind: 'sleep',
+        status: 'sleeping',
+        wakeAt: o.wakeAt,
+        message: o.reason,
+      });
+      await reporter.report({
+        ...ref,
+        kind: 'status',
+        phase: o.phase,
+        status: 'sleeping',
+        level: 'warn',
+        message: `Usage limit reached; sleeping until ${o.wakeAt.toISOString()}.`,
+      });
+    },
+
+    async succeed(ref, o) {
+      if (!(await finishRun(sql, ref.runId, { status: 'succeeded', facts: o.facts }))) return;
+      await reporter.report({
+        ...ref,
+        kind: 'status',
+        status: 'deployed',
+        message: o.message,
+        live: { progress: 100 },
+      });
+    },
+
+    async fail(ref, o) {
+      const status = o.failureClass === 'cancelled' ? 'cancelled' : 'failed';
+      const ended = await finishRun(sql, ref.runId, {
+        status,
+        failureClass: o.failureClass,
+        error: o.error.slice(0, 2000),
+        ...(o.facts ? { facts: o.facts } : {}),
+      });
+      if (!ended) return;
+      await reporter.report({
+        ...ref,
+        kind: 'status',
+        status,
+        level: 'error',
+        message: o.message.slice(0, 1000),
+      });
+    },
+
+    async cancel(run, actor) {
+      if (!(await requestCancel(sql, run.id, actor))) return false;
+      const ended = await finishRun(sql, run.id, {
+        status: 'cancelled',
+        failureClass: 'cancelled',
+        error: `Cancelled by ${actor}.`,
+      });
+      if (ended)
+        await reporter.report({
+          scenarioId: run.scenarioId,
+          runId: run.id,
+          kind: 'status',
+          status: 'cancelled',
+          level: 'warn',
+          message: `Run ${run.number} cancelled by ${actor}.`,
+        });
+      return true;
+    },
+  };
+}
