@@ -131,7 +131,14 @@ describe('prompt templates', () => {
 
 describe('structured answer schemas', () => {
   it('plan: JSON Schema and valibot agree on the required fields', () => {
-    expect([...planJsonSchema.required].sort()).toEqual(Object.keys(PlanAnswer.entries).sort());
+    expect(planJsonSchema).toMatchObject({ type: 'object', additionalProperties: false });
+    expect([...(planJsonSchema.required as string[])].sort()).toEqual(
+      Object.keys(PlanAnswer.entries).sort(),
+    );
+    // Derived, so the CLI checks the same bounds valibot does.
+    expect(planJsonSchema).toMatchObject({
+      properties: { slug: { pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 } },
+    });
     const ok = {
       title: 'Todo',
       slug: 'todo-app',
@@ -146,7 +153,12 @@ describe('structured answer schemas', () => {
   });
 
   it('score: integers 0..25, total 0..100', () => {
-    expect([...scoreJsonSchema.required].sort()).toEqual(Object.keys(ScoreAnswer.entries).sort());
+    expect([...(scoreJsonSchema.required as string[])].sort()).toEqual(
+      Object.keys(ScoreAnswer.entries).sort(),
+    );
+    expect(scoreJsonSchema).toMatchObject({
+      properties: { risk: { type: 'integer', minimum: 0, maximum: 25 } },
+    });
     const s = v.parse(ScoreAnswer, {
       completeness: 25,
       feasibility: 20,

@@ -1,34 +1,24 @@
+import { toJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
 
 /**
- * The structured answers agents give through `--json-schema`: a JSON Schema for the CLI (which
- * checks the StructuredOutput tool's input against it) and a matching valibot schema that this
- * project checks again, with the rules JSON Schema cannot say (trimmed, non-blank text, unique
- * resources).
+ * The structured answers agents give through `--json-schema`: each is a valibot schema, which
+ * this project checks answers with, and the JSON Schema the CLI gets (it checks the
+ * StructuredOutput tool's input against it) is derived from it, so the two cannot drift. Rules
+ * JSON Schema cannot say (trimmed, non-blank text, unique resources) stay valibot's alone.
  */
 const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 
-export const planJsonSchema = {
-  type: 'object',
-  properties: {
-    title: { type: 'string', minLength: 1, maxLength: 200 },
-    slug: { type: 'string', pattern: SLUG_PATTERN, maxLength: 64 },
-    summary: { type: 'string', minLength: 1, maxLength: 2000 },
-    resources: {
-      type: 'array',
-      items: { type: 'string', minLength: 1, maxLength: 64 },
-      maxItems: 30,
-    },
-    plan: { type: 'string', minLength: 1, maxLength: 100000 },
-  },
-  required: ['title', 'slug', 'summary', 'resources', 'plan'],
-  additionalProperties: false,
-} as const;
+/** The JSON Schema of a valibot schema, without the valibot-only checks (they run after). */
+function jsonSchemaOf(schema: v.GenericSchema): Record<string, unknown> {
+  const { $schema: _draft, ...json } = toJsonSchema(schema, { errorMode: 'ignore' });
+  return json as Record<string, unknown>;
+}
 
 const text = (max: number) =>
   v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be blank'), v.maxLength(max));
 
-export const PlanAnswer = v.object({
+export const PlanAnswer = v.strictObject({
   title: text(200),
   slug: v.pipe(
     v.string(),
@@ -44,25 +34,11 @@ export const PlanAnswer = v.object({
   plan: text(100000),
 });
 export type PlanAnswer = v.InferOutput<typeof PlanAnswer>;
-
-const part = { type: 'integer', minimum: 0, maximum: 25 } as const;
-
-export const scoreJsonSchema = {
-  type: 'object',
-  properties: {
-    completeness: part,
-    feasibility: part,
-    clarity: part,
-    risk: part,
-    critique: { type: 'string', minLength: 1, maxLength: 20000 },
-  },
-  required: ['completeness', 'feasibility', 'clarity', 'risk', 'critique'],
-  additionalProperties: false,
-} as const;
+export const planJsonSchema = jsonSchemaOf(PlanAnswer);
 
 const score = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(25));
 
-export const ScoreAnswer = v.object({
+export const ScoreAnswer = v.strictObject({
   completeness: score,
   feasibility: score,
   clarity: score,
@@ -70,6 +46,7 @@ export const ScoreAnswer = v.object({
   critique: text(20000),
 });
 export type ScoreAnswer = v.InferOutput<typeof ScoreAnswer>;
+export const scoreJsonSchema = jsonSchemaOf(ScoreAnswer);
 
 /** The rubric total, 0–100. */
 export function scoreTotal(s: ScoreAnswer): number {

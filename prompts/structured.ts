@@ -1,43 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import type { AgentSessionRequest, OutcomeClass } from '../runner/agent/port.ts';
-import {
-  runAgentSession,
-  type AgentSessionDeps,
-  type AgentSessionInput,
-  type AgentSessionResult,
-} from '../runner/session.ts';
+import type { AgentOutcome } from '../runner/agent/port.ts';
 
 /**
  * A session that must return a structured answer (a plan, a score): the schema goes to the CLI
  * as `--json-schema`, the answer is checked again with valibot, and a missing or malformed
  * answer gets exactly one corrective retry (a new session whose prompt says what was wrong)
- * before it becomes a classified failure.
+ * before it becomes a classified failure (`structured_output_missing` / `_invalid`, not
+ * retryable). A session that failed for another reason is passed through as it is.
  */
-export interface StructuredAnswerInput<T> {
-  /** The first session's request; its sessionId is used for the first attempt. */
-  request: Omit<AgentSessionRequest, 'jsonSchema'>;
-  template: AgentSessionInput['template'];
-  context?: AgentSessionInput['context'];
-  jsonSchema: Record<string, unknown>;
-  schema: v.GenericSchema<unknown, T>;
-  /** Session id for the corrective retry. Default: a random uuid. */
-  retrySessionId?: () => string;
+export interface StructuredAnswer<T> {
+  /** The last session's outcome (reclassified when its answer was missing or malformed). */
+  outcome: AgentOutcome;
+  answer?: T;
+  /** Outcomes of every session run, in order (one or two). */
+  attempts: AgentOutcome[];
+  /** Why the last answer was rejected (`field: message`), when it was malformed. */
+  issues?: string[];
 }
-
-export type StructuredAnswerResult<T> =
-  | { ok: true; value: T; attempts: AgentSessionResult[] }
-  | {
-      ok: false;
-      /** The failure class: structured_output_missing / _invalid, or the session's own class (usage_limit, api_error…). */
-      class: OutcomeClass;
-      retryable: boolean;
-      message: string;
-      /** Why the last answer was rejected (field: message), when it was malformed. */
-      issues?: string[];
-      resetAt?: string;
-      attempts: AgentSessionResult[];
-    };
 
 type Check<T> =
   | { kind: 'ok'; value: T }
@@ -45,8 +24,7 @@ type Check<T> =
   | { kind: 'invalid'; issues: string[] }
   | { kind: 'failed' };
 
-function check<T>(schema: v.GenericSchema<unknown, T>, result: AgentSessionResult): Check<T> {
-  const o = result.outcome;
+function check<T>(schema: v.GenericSchema<unknown, T>, o: AgentOutcome): Check<T> {
   if (o.class === 'structured_output_missing') return { kind: 'missing' };
   if (o.class !== 'success') return { kind: 'failed' };
   if (o.structuredOutput === undefined) return { kind: 'missing' };
@@ -69,53 +47,40 @@ export function correctionText(
   return `\n\n## Correction\n\n${what}\nAnswer again, this time with the structured output tool, giving every required field in the required form.\n`;
 }
 
-export async function runStructuredSession<T>(
-  deps: AgentSessionDeps,
-  input: StructuredAnswerInput<T>,
-): Promise<StructuredAnswerResult<T>> {
-  const attempts: AgentSessionResult[] = [];
-  const run = (sessionId: string, prompt: string) =>
-    runAgentSession(deps, {
-      request: { ...input.request, sessionId, prompt, jsonSchema: input.jsonSchema },
-      template: input.template,
-      ...(input.context ? { context: input.context } : {}),
-    });
-
-  let prompt = input.request.prompt;
-  let sessionId = input.request.sessionId;
-  for (let attempt = 1; ; attempt++) {
-    const result = await run(sessionId, prompt);
-    attempts.push(result);
-    const c = check(input.schema, result);
-    if (c.kind === 'ok') return { ok: true, value: c.value, attempts };
-    const o = result.outcome;
-    if (c.kind === 'failed') {
+/**
+ * Runs `session` (given the correction to append on the retry, or undefined the first time)
+ * until it yields a valid answer, at most twice.
+ */
+export async function askStructured<T>(
+  session: (correction: string | undefined) => Promise<AgentOutcome>,
+  schema: v.GenericSchema<unknown, T>,
+): Promise<StructuredAnswer<T>> {
+  const attempts: AgentOutcome[] = [];
+  let correction: string | undefined;
+  for (;;) {
+    const outcome = await session(correction);
+    attempts.push(outcome);
+    const c = check(schema, outcome);
+    if (c.kind === 'ok') return { outcome, answer: c.value, attempts };
+    if (c.kind === 'failed') return { outcome, attempts };
+    if (attempts.length >= 2) {
+      const missing = c.kind === 'missing';
       return {
-        ok: false,
-        class: o.class,
-        retryable: o.retryable,
-        message: o.message,
-        ...(o.resetAt ? { resetAt: o.resetAt } : {}),
+        outcome: {
+          ...outcome,
+          class: missing ? 'structured_output_missing' : 'structured_output_invalid',
+          retryable: false,
+          message: missing
+            ? 'No structured answer, even after a corrective retry.'
+            : `The structured answer was malformed, even after a corrective retry: ${c.issues.join('; ')}`.slice(
+                0,
+                500,
+              ),
+        },
         attempts,
-      };
-    }
-    if (attempt >= 2) {
-      const cls: OutcomeClass =
-        c.kind === 'missing' ? 'structured_output_missing' : 'structured_output_invalid';
-      const message =
-        c.kind === 'missing'
-          ? 'No structured answer, even after a corrective retry.'
-          : 'The structured answer was malformed, even after a corrective retry.';
-      return {
-        ok: false,
-        class: cls,
-        retryable: true,
-        message,
         ...(c.kind === 'invalid' ? { issues: c.issues } : {}),
-        attempts,
       };
     }
-    prompt = input.request.prompt + correctionText(c);
-    sessionId = (input.retrySessionId ?? randomUUID)();
+    correction = correctionText(c);
   }
 }
