@@ -94,3 +94,32 @@ export const argv = v.pipe(
   ),
   v.minLength(1, 'a JSON array with at least the program'),
 );
+
+/** INNGEST_DEV as Inngest reads it: off, on, or on with the dev server's URL. */
+export interface InngestDev {
+  dev: boolean;
+  url?: string;
+}
+
+const DEV_OFF = new Set(['0', 'false', 'no', 'off']);
+const DEV_ON = new Set(['1', 'true', 'yes', 'on']);
+
+/** Parses INNGEST_DEV once: 1/true/yes/on, 0/false/no/off, or an http(s) URL of a dev server. */
+export const inngestDev = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): InngestDev => {
+    const raw = dataset.value.trim();
+    const low = raw.toLowerCase();
+    if (!low || DEV_OFF.has(low)) return { dev: false };
+    if (DEV_ON.has(low)) return { dev: true };
+    try {
+      const u = new URL(raw);
+      if (u.protocol === 'http:' || u.protocol === 'https:')
+        return { dev: true, url: u.href.replace(/\/$/, '') };
+    } catch {
+      // not a URL: reported below
+    }
+    addIssue({ message: "1 or the dev server's URL (e.g. http://127.0.0.1:8288)" });
+    return NEVER;
+  }),
+);

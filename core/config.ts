@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as v from 'valibot';
-import { argv, bool, duration, int, list, text, url } from './config-values.ts';
+import { argv, bool, duration, inngestDev, int, list, text, url } from './config-values.ts';
 import { AppError } from './errors.ts';
 import {
   plainSources,
@@ -171,7 +171,7 @@ const FIELDS = {
     'false',
   ),
   INNGEST_DEV: f(
-    text,
+    inngestDev,
     'Set (1 or a dev server URL) to serve the stage functions to an Inngest dev server at /api/inngest.',
   ),
   INNGEST_BASE_URL: f(

@@ -1,7 +1,7 @@
 import { Inngest, type Logger as InngestLogger } from 'inngest';
 import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
-import { devSetting, type InngestSettings } from './settings.ts';
+import type { InngestSettings } from './settings.ts';
 
 export { inngestServed, type InngestSettings } from './settings.ts';
 
@@ -13,7 +13,7 @@ export const DEFAULT_DEV_SERVER_URL = 'http://127.0.0.1:8288';
 
 /** The resolved connection: dev or signed (self-hosted / cloud) mode and the server's URL. */
 export function inngestConnection(config: InngestSettings): { isDev: boolean; baseUrl: string } {
-  const dev = devSetting(config.INNGEST_DEV);
+  const dev = config.INNGEST_DEV ?? { dev: false };
   if (dev.dev) {
     // A dev server's calls are not signed: anyone who reaches /api/inngest could run pipeline steps.
     if (config.loopback === false) {

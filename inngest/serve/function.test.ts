@@ -1,3 +1,4 @@
+import { parseConfig } from '../../core/config.ts';
 import { InngestTestEngine } from '@inngest/test';
 import type { InngestFunction } from 'inngest';
 import * as v from 'valibot';
@@ -61,7 +62,10 @@ describe('toInngestFunction: the spec handler on Inngest step tools', () => {
   beforeAll(async () => {
     fake = await startFakeInngest();
     [parentFn, childFn] = toInngestFunctions(
-      createInngestClient({ INNGEST_DEV: '1', INNGEST_BASE_URL: fake.url }, { log: quiet }),
+      createInngestClient(
+        { INNGEST_DEV: { dev: true }, INNGEST_BASE_URL: fake.url },
+        { log: quiet },
+      ),
       [parent, child] as AnyFunctionSpec[],
     );
   });
@@ -129,7 +133,10 @@ describe('toInngestFunction: the spec handler on Inngest step tools', () => {
       },
     };
     const [fn] = toInngestFunctions(
-      createInngestClient({ INNGEST_DEV: '1', INNGEST_BASE_URL: fake.url }, { log: quiet }),
+      createInngestClient(
+        { INNGEST_DEV: { dev: true }, INNGEST_BASE_URL: fake.url },
+        { log: quiet },
+      ),
       [lonely as AnyFunctionSpec],
     );
     const { error } = await new InngestTestEngine({ function: fn! }).execute({
@@ -177,7 +184,7 @@ describe('inngestOptions: the spec settings Inngest accepts', () => {
       } as AnyFunctionSpec),
     ).toThrow(/at most 2 concurrency rules/);
     expect(() =>
-      toInngestFunctions(createInngestClient({ INNGEST_DEV: '1' }), [
+      toInngestFunctions(createInngestClient({ INNGEST_DEV: { dev: true } }), [
         child,
         child,
       ] as AnyFunctionSpec[]),
@@ -202,13 +209,13 @@ describe('createInngestClient: only the parsed settings decide where it talks', 
   it('INNGEST_DEV=1 talks to the local dev server, a URL to that server', () => {
     process.env.INNGEST_BASE_URL = 'http://elsewhere.invalid:1';
     process.env.INNGEST_API_BASE_URL = 'http://elsewhere.invalid:2';
-    const dev = createInngestClient({ INNGEST_DEV: '1' });
+    const dev = createInngestClient({ INNGEST_DEV: { dev: true } });
     expect([dev.mode, dev.apiBaseUrl, dev.eventBaseUrl]).toEqual([
       'dev',
       DEFAULT_DEV_SERVER_URL,
       DEFAULT_DEV_SERVER_URL,
     ]);
-    const url = createInngestClient({ INNGEST_DEV: 'http://127.0.0.1:18288/' });
+    const url = createInngestClient({ INNGEST_DEV: { dev: true, url: 'http://127.0.0.1:18288' } });
     expect([url.mode, url.apiBaseUrl]).toEqual(['dev', 'http://127.0.0.1:18288']);
   });
 
@@ -232,11 +239,11 @@ describe('createInngestClient: only the parsed settings decide where it talks', 
 
   it('refuses dev mode (unsigned calls) on a server reachable from other machines', () => {
     expect(() =>
-      createInngestClient({ INNGEST_DEV: '1', HOST: '0.0.0.0', loopback: false }),
+      createInngestClient({ INNGEST_DEV: { dev: true }, HOST: '0.0.0.0', loopback: false }),
     ).toThrow(/needs a loopback HOST/);
-    expect(createInngestClient({ INNGEST_DEV: '1', HOST: '127.0.0.1', loopback: true }).mode).toBe(
-      'dev',
-    );
+    expect(
+      createInngestClient({ INNGEST_DEV: { dev: true }, HOST: '127.0.0.1', loopback: true }).mode,
+    ).toBe('dev');
     expect(
       createInngestClient({
         INNGEST_BASE_URL: 'http://inngest.internal:8288',
@@ -249,9 +256,13 @@ describe('createInngestClient: only the parsed settings decide where it talks', 
 
   it('says when served mode is on', () => {
     expect(inngestServed({})).toBe(false);
-    expect(inngestServed({ INNGEST_DEV: '0' })).toBe(false);
-    expect(inngestServed({ INNGEST_DEV: 'true' })).toBe(true);
+    expect(inngestServed(parseConfig({ INNGEST_DEV: '0' }))).toBe(false);
+    expect(inngestServed(parseConfig({ INNGEST_DEV: 'true' }))).toBe(true);
+    expect(parseConfig({ INNGEST_DEV: 'http://127.0.0.1:18288/' }).INNGEST_DEV).toEqual({
+      dev: true,
+      url: 'http://127.0.0.1:18288',
+    });
     expect(inngestServed({ INNGEST_BASE_URL: 'http://inngest.internal:8288' })).toBe(true);
-    expect(() => inngestServed({ INNGEST_DEV: 'sometimes' })).toThrow(/INNGEST_DEV/);
+    expect(() => parseConfig({ INNGEST_DEV: 'sometimes' })).toThrow(/INNGEST_DEV/);
   });
 });

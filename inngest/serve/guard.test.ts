@@ -48,8 +48,12 @@ describe('/api/inngest: who may call it and what it answers', () => {
   beforeAll(async () => {
     fake = await startFakeInngest();
     s = await createStageDeps();
-    dev = appFor({ INNGEST_DEV: '1', INNGEST_BASE_URL: fake.url });
-    devKeyed = appFor({ INNGEST_DEV: '1', INNGEST_BASE_URL: fake.url, INNGEST_SIGNING_KEY: KEY });
+    dev = appFor({ INNGEST_DEV: { dev: true }, INNGEST_BASE_URL: fake.url });
+    devKeyed = appFor({
+      INNGEST_DEV: { dev: true },
+      INNGEST_BASE_URL: fake.url,
+      INNGEST_SIGNING_KEY: KEY,
+    });
     signed = appFor({
       INNGEST_DEV: undefined,
       INNGEST_BASE_URL: fake.url,

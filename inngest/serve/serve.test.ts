@@ -39,7 +39,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
     fake = await startFakeInngest();
     s = await createStageDeps({ env: { ACCESS_TOKEN: TOKEN, MAX_BODY_BYTES: '1024' } });
     const mode = createInngestMode({
-      config: { ...s.config, INNGEST_DEV: '1', INNGEST_BASE_URL: fake.url },
+      config: { ...s.config, INNGEST_DEV: { dev: true }, INNGEST_BASE_URL: fake.url },
       specs: createFunctions(s.deps),
       log,
     });
@@ -160,7 +160,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
   it('runs the failure handler when Inngest calls it: the run is marked failed with the classified cause', async () => {
     const client = createInngestClient(
       {
-        INNGEST_DEV: '1',
+        INNGEST_DEV: { dev: true },
         INNGEST_BASE_URL: fake.url,
         INNGEST_SIGNING_KEY: undefined,
         INNGEST_EVENT_KEY: undefined,
@@ -231,7 +231,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
   it('refuses event data that fails the schema before sending anything', async () => {
     const client = createInngestClient(
       {
-        INNGEST_DEV: '1',
+        INNGEST_DEV: { dev: true },
         INNGEST_BASE_URL: fake.url,
         INNGEST_SIGNING_KEY: undefined,
         INNGEST_EVENT_KEY: undefined,

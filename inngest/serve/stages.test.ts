@@ -56,7 +56,7 @@ async function setup(script?: ScenarioScriptOptions): Promise<Env> {
   const fake = await startFakeInngest();
   const s = await createStageDeps(script ? { script } : {});
   const client = createInngestClient(
-    { INNGEST_DEV: '1', INNGEST_BASE_URL: fake.url },
+    { INNGEST_DEV: { dev: true }, INNGEST_BASE_URL: fake.url },
     { log: createLogger('error', [], () => {}) },
   );
   const specs = createFunctions(s.deps);
