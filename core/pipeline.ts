@@ -21,7 +21,9 @@ import { buildAgentEnv } from '../runner/env.ts';
 import { createScenarioScript } from '../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../runner/model-double/server.ts';
 import { reapOrphans } from '../runner/orphans.ts';
-import { setUpBoundary } from '../runner/boundary/index.ts';
+import { setUpBoundary, type RunAs } from '../runner/boundary/index.ts';
+import { createDeployTarget, type DeployTargetSettings } from '../runner/deploy/index.ts';
+import { DEFAULT_ENV_ALLOW } from '../runner/validate/index.ts';
 
 /**
  * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
@@ -57,6 +59,19 @@ export interface PipelineOptions {
   pollIntervalMs?: number;
   cancelPollMs?: number;
   runnerId?: string;
+}
+
+/** The deploy adapter the settings ask for (validated at parse: VROOLI_ROOT / DEPLOY_COMMAND). */
+function deployTargetSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  runAs: RunAs | undefined,
+): DeployTargetSettings {
+  if (config.DEPLOY_TARGET === 'vrooli')
+    return { kind: 'vrooli', vrooliRoot: config.VROOLI_ROOT!, overwrite: config.DEPLOY_OVERWRITE };
+  if (config.DEPLOY_TARGET === 'command')
+    return { kind: 'command', command: config.DEPLOY_COMMAND!, env, ...(runAs ? { runAs } : {}) };
+  return { kind: 'archive' };
 }
 
 export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
@@ -107,6 +122,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
     agent:
       o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
+    deploy: createDeployTarget(deployTargetSettings(o.config, o.env, boundary.runAs)),
+    commandEnv: buildAgentEnv(o.env, DEFAULT_ENV_ALLOW),
   };
   const functions = createFunctions(deps);
   // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through

@@ -3,11 +3,7 @@ import path from 'node:path';
 import { saveArtifact } from '../../db/artifacts.ts';
 import { auditDeploy } from '../../db/deploy-audit.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
-import {
-  deployToArchive,
-  deployToVrooliCheckout,
-  deployWithCommand,
-} from '../../runner/deploy/index.ts';
+import { deployToArchive } from '../../runner/deploy/index.ts';
 import { isAppError } from '../../core/errors.ts';
 import { RunFailure } from '../errors.ts';
 import { BundleRequested, DEPLOY_REQUESTED } from '../events.ts';
@@ -51,7 +47,7 @@ export function createDeployScenario(
         deps,
         ctx,
         'deploy',
-        { phase: 'deploying', name: `deploy (${deps.config.DEPLOY_TARGET})` },
+        { phase: 'deploying', name: `deploy (${deps.deploy.kind})` },
         async () => {
           await enter(deps, ctx, 'deploying');
           const tmp = await scratchDir(deps, 'deploy');
@@ -78,30 +74,14 @@ export function createDeployScenario(
             });
             let location = archive.key;
             // The archive is harmless; a checkout or a command is not: check once more that the run is live.
-            if (
-              deps.config.DEPLOY_TARGET !== 'archive' &&
-              (await isCancelRequested(deps.sql, ctx.runId))
-            )
-              throw runIsOver();
-            if (deps.config.DEPLOY_TARGET === 'vrooli') {
+            if (deps.deploy.external) {
+              if (await isCancelRequested(deps.sql, ctx.runId)) throw runIsOver();
               location = (
-                await deployToVrooliCheckout({
+                await deps.deploy.deploy({
                   scenarioDir: dir,
                   name: ctx.slug,
-                  vrooliRoot: deps.config.VROOLI_ROOT!,
                   profile: ctx.profile,
-                  overwrite: deps.config.DEPLOY_OVERWRITE,
-                })
-              ).location;
-            } else if (deps.config.DEPLOY_TARGET === 'command') {
-              location = (
-                await deployWithCommand({
-                  command: deps.config.DEPLOY_COMMAND!,
-                  scenarioDir: dir,
-                  name: ctx.slug,
-                  timeoutMs: 10 * 60_000,
-                  env: process.env,
-                  ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
+                  archiveKey: archive.key,
                   signal,
                 })
               ).location;
@@ -111,23 +91,23 @@ export function createDeployScenario(
               runId: ctx.runId,
               kind: 'progress',
               phase: 'deploying',
-              message: `deployed (${deps.config.DEPLOY_TARGET}): ${location}`,
+              message: `deployed (${deps.deploy.kind}): ${location}`,
               live: {
                 progress: percent('deploying', 1, 1),
-                lastAction: `deployed to ${deps.config.DEPLOY_TARGET}`,
+                lastAction: `deployed to ${deps.deploy.kind}`,
               },
             });
             await auditDeploy(deps.sql, {
               runId: ctx.runId,
-              target: deps.config.DEPLOY_TARGET,
+              target: deps.deploy.kind,
               location,
               outcome: 'ok',
             });
-            return { target: deps.config.DEPLOY_TARGET, location, archiveKey: archive.key };
+            return { target: deps.deploy.kind, location, archiveKey: archive.key };
           } catch (e) {
             await auditDeploy(deps.sql, {
               runId: ctx.runId,
-              target: deps.config.DEPLOY_TARGET,
+              target: deps.deploy.kind,
               outcome: 'failed',
               code: isAppError(e) ? e.code : 'internal',
             }).catch(() => {});

@@ -57,7 +57,7 @@ export async function checkDir(
       name: ctx.slug,
       layout: getProfile(ctx.profile).deployPath(ctx.slug),
       timeoutMs: 5 * 60_000,
-      env: process.env,
+      env: deps.commandEnv,
       ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
       ...(deps.config.VROOLI_ROOT
         ? { seed: { from: deps.config.VROOLI_ROOT, paths: ['scripts'] } }

@@ -4,6 +4,7 @@ import type { ProgressReporter } from '../../core/progress.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import type { Sql } from '../../db/client.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
+import type { DeployTarget } from '../../runner/deploy/target.ts';
 import type { Limiter } from '../../core/limiter.ts';
 import type { RunAs } from '../../runner/boundary/identity.ts';
 import type { RunLifecycle } from '../lifecycle.ts';
@@ -17,6 +18,13 @@ export interface PipelineDeps {
   lifecycle: RunLifecycle;
   config: Config;
   agent: AgentPort;
+  /**
+   * The environment of the external validator: the allow-listed variables of the server's
+   * start-up environment (never process.env read in a stage).
+   */
+  commandEnv: Record<string, string>;
+  /** Where validated scenarios go besides the archive (chosen at start from DEPLOY_TARGET). */
+  deploy: DeployTarget;
   /** The agent's allow-listed environment (credentials, or the demo model's base URL). */
   agentEnv: () => Record<string, string>;
   /** Root of session workspaces and HOMEs. */

@@ -2,6 +2,12 @@
 export { deployToVrooliCheckout, type VrooliDeployOptions } from './vrooli.ts';
 export { deployToArchive, type ArchiveDeployOptions } from './archive.ts';
 export { deployWithCommand, type CommandDeployOptions } from './command.ts';
+export {
+  createDeployTarget,
+  type DeployRequest,
+  type DeployTarget,
+  type DeployTargetSettings,
+} from './target.ts';
 export { copyScenarioTree, listScenarioTree } from './copy.ts';
 export {
   assertScenarioName,

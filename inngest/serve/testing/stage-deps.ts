@@ -13,6 +13,7 @@ import { createCampaign } from '../../../db/campaigns.ts';
 import { createScenario, type Scenario } from '../../../db/scenarios.ts';
 import { createClaudeCodeAgent } from '../../../runner/claude/adapter.ts';
 import { setUpBoundary } from '../../../runner/boundary/index.ts';
+import { createDeployTarget } from '../../../runner/deploy/index.ts';
 import { buildAgentEnv } from '../../../runner/env.ts';
 import {
   createScenarioScript,
@@ -88,6 +89,8 @@ export async function createStageDeps(
     }),
     sessions: createLimiter(2),
     boundary: await setUpBoundary(config.AGENT_USER),
+    deploy: createDeployTarget({ kind: 'archive' }),
+    commandEnv: baseEnv,
     secrets: [],
   };
   const campaignId = (await createCampaign(db.sql, { name: 'Served mode' }, 'test')).id;
