@@ -1,18 +1,26 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { buildScenario, type BuiltScenario, type Variant } from '../../runner/runtime/testkit.ts';
 import { copyFixture, type FixtureCopy } from '../../runner/validate/testkit.ts';
 import type { CliIo } from '../command.ts';
 import { command } from './validate.ts';
 
 const copies: FixtureCopy[] = [];
-afterAll(() => copies.forEach((c) => c.cleanup()));
+const built: BuiltScenario[] = [];
+afterAll(() => {
+  copies.forEach((c) => c.cleanup());
+  built.forEach((b) => b.cleanup());
+});
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    env: {},
+    env,
     signal: new AbortController().signal,
   };
   const code = await command.run(args, io);
@@ -99,5 +107,68 @@ describe('scenario-gen validate', () => {
     expect(r.stdout).toContain('vrooli-2025-08-07');
     expect(r.stdout).toContain('vrooli-2025-08-29');
     expect(r.stdout).toContain('0 structurally valid, 1 not structurally valid');
+    expect(r.stdout).toContain('3 structurally valid but not exercised');
+  });
+});
+
+describe('scenario-gen validate --run', () => {
+  const services = () => ({
+    PATH: process.env.PATH,
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+  });
+  const scenario = (variant: Variant): string => {
+    const b = buildScenario(variant);
+    built.push(b);
+    return b.dir;
+  };
+  const run = (variant: Variant, extra: string[] = [], env: NodeJS.ProcessEnv = services()) =>
+    cli([scenario(variant), '--run', '--profile', 'vrooli-2025-08-29', ...extra], env);
+
+  it('exits 0 when it ran and its tests passed; the JSON report gains a runtime object', async () => {
+    const r = await run('runnable', ['--json']);
+    expect(r.code, r.stdout).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      valid: boolean;
+      runtime: { status: string; evidence: string; steps: { name: string; status: string }[] };
+    };
+    expect(report.valid).toBe(true);
+    expect(report.runtime).toMatchObject({ status: 'passed', evidence: 'tested' });
+    expect(report.runtime.steps).toContainEqual(
+      expect.objectContaining({ name: 'test.sh', status: 'passed' }),
+    );
+  }, 60_000);
+
+  it('exits 1 when a test fails, with the finding in the tagged output', async () => {
+    const r = await run('failing-test');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\[ERROR\] {3}lifecycle\.test step "test-items" exited with code 22/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /failed the runtime check \(evidence: ran\)/,
+    );
+  }, 60_000);
+
+  it('exits 3 when a required resource is missing here (ollama): not exercised, never passed', async () => {
+    const r = await run('needs-ollama');
+    expect(r.code).toBe(3);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^\[WARNING\] Scenario demo-items was not exercised: resource ollama: .* \(evidence: structure\)$/,
+    );
+  }, 60_000);
+
+  it('exits 3 when Redis is required but no REDIS_URL is configured, and says so', async () => {
+    const { REDIS_URL: _, ...noRedis } = services();
+    const r = await run('runnable', ['--json'], noRedis);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).runtime.missing).toEqual([
+      'resource redis: no Redis server is configured (REDIS_URL)',
+    ]);
+  }, 60_000);
+
+  it('exits 1 without running a scenario that is not structurally valid', async () => {
+    const r = await run('unbuilt-binary', ['--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { valid: boolean; runtime: unknown };
+    expect(report).toMatchObject({ valid: false, runtime: null });
   });
 });
