@@ -1,7 +1,7 @@
 import type { Db } from './client.ts';
 
 /**
- * The local executor's state (inngest/local/): queries on executor_events / executor_runs /
+ * The local executor's state (inngest/engine/local/): queries on executor_events / executor_runs /
  * executor_steps (db/migrations/002_executor.sql).
  */
 

@@ -21,7 +21,7 @@ import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
-import { INNGEST_PATH, mountInngest } from '../inngest/serve/mount.ts';
+import { INNGEST_PATH, mountInngest } from '../inngest/engine/inngest/mount.ts';
 import { inngestGuard } from './inngest-guard.ts';
 
 /**

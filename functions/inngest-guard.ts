@@ -1,12 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
-import { scrubErrors } from '../inngest/serve/scrub.ts';
+import { scrubErrors } from '../inngest/engine/inngest/scrub.ts';
 import {
   INNGEST_SIGNATURE_HEADER,
   signInngest,
   verifyInngestSignature,
-} from '../inngest/serve/signature.ts';
+} from '../inngest/engine/inngest/request-signature.ts';
 import { isJsonContentType } from './json-only.ts';
 import { assertLoopbackHost, assertLoopbackOrigin } from './origin.ts';
 

@@ -4,12 +4,33 @@ import type { Sql } from '../db/client.ts';
 import { getRun, type Run } from '../db/runs.ts';
 import { getScenario } from '../db/scenarios.ts';
 import { getArtifact } from '../db/artifacts.ts';
-import type { PipelineControl } from '../functions/deps.ts';
-import type { Engine } from './engine.ts';
+import type { Engine } from './engine/port.ts';
 import type { RunLifecycle } from './lifecycle.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
 import { resolveBudget } from '../core/budget.ts';
 import { budgetOverrides } from '../db/settings.ts';
+
+/** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
+export interface PipelineControl {
+  /** Starts a new run for the scenario; returns the run row (JSON-ready). */
+  generate(
+    scenarioId: string,
+    actor: string,
+    options?: { trigger?: string },
+  ): Promise<Record<string, unknown>>;
+  /** Cancels a run; returns the run row. */
+  cancelRun(runId: string, actor: string): Promise<Record<string, unknown>>;
+  /** Cancels the scenario's current run, if any. */
+  cancelScenario(scenarioId: string, actor: string): Promise<Record<string, unknown> | null>;
+  /** Starts a new run from `fromPhase`, restoring earlier phases from the given run's bundles. */
+  retry(
+    runId: string,
+    fromPhase: 'planning' | 'implementing' | 'validating' | 'deploying',
+    actor: string,
+  ): Promise<unknown>;
+  /** Redeploys an earlier bundle of the scenario (after checking it again). */
+  rollback(scenarioId: string, artifactId: string, actor: string): Promise<unknown>;
+}
 
 /**
  * Starting, cancelling and retrying runs: what the API, the CLI and webhooks call. A run row is

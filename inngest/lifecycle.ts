@@ -1,9 +1,9 @@
 import type { Phase } from '../core/domain.ts';
-import type { ProgressReporter } from '../core/progress.ts';
+import type { ProgressReporter } from '../db/progress.ts';
 import type { Sql } from '../db/client.ts';
 import { enterPhase, finishRun, markSleeping } from '../db/run-state.ts';
 import { createRun, requestCancel, type NewRun, type Run } from '../db/runs.ts';
-import { stepStarted } from '../db/steps.ts';
+import { stepStarted } from '../db/run-steps.ts';
 import { RunFailure } from './errors.ts';
 
 /**

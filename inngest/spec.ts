@@ -1,8 +1,8 @@
 import type * as v from 'valibot';
 
 /**
- * A pipeline stage written once, run two ways: served to an Inngest server (inngest/serve/) or
- * executed in-process by the local executor (inngest/local/). A spec carries exactly what both
+ * A pipeline stage written once, run two ways: served to an Inngest server (inngest/engine/inngest/) or
+ * executed in-process by the local executor (inngest/engine/local/). A spec carries exactly what both
  * need: its trigger, the valibot schema of its event data, retries, concurrency keys, the events
  * that cancel it, the handler and the failure handler. Handlers only use the step tools below,
  * which both engines provide with Inngest's semantics (memoised steps, durable sleeps).

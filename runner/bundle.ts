@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { create, extract, Parser, type ReadEntry } from 'tar';
 import { AppError } from '../core/errors.ts';
 import type { ObjectStore } from '../core/store/port.ts';
-import { listScenarioTree } from './deploy/copy.ts';
+import { listScenarioTree } from './deploy-targets/copy.ts';
 
 /**
  * A bundle is a scenario's files at one point of a run: a .tar.gz in the object store plus a

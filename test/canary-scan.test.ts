@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '../functions/signature.ts';
+import { sign } from '../functions/webhook-signature.ts';
 import { createScenarioScript } from '../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../runner/model-double/server.ts';
 import { createTestDb, type TestDb } from './support/db.ts';

@@ -1,7 +1,7 @@
 import { secretsOf } from '../../core/config.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import { createLogger } from '../../core/log.ts';
-import { startApp } from '../../core/app.ts';
+import { startApp } from '../compose/app.ts';
 import { loadConfig } from '../../core/secrets/load.ts';
 import { redactText } from '../../core/secrets/redact.ts';
 import type { CliCommand } from '../command.ts';

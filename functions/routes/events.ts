@@ -7,7 +7,7 @@ import {
   scenarioTopic,
   toLiveEvent,
   type LiveEvent,
-} from '../../core/progress.ts';
+} from '../../db/progress.ts';
 import { getCampaign } from '../../db/campaigns.ts';
 import { listLogs } from '../../db/logs.ts';
 import { getScenario, listScenarios } from '../../db/scenarios.ts';

@@ -8,7 +8,7 @@ import type { AppDeps, AppEnv } from '../deps.ts';
 import { parseInput } from '../input.ts';
 import { GenerationConfigInput, targetFormat } from '../schemas/scenario.ts';
 import { requiredText, uuid } from '../schemas/common.ts';
-import { verifySignature } from '../signature.ts';
+import { verifySignature } from '../webhook-signature.ts';
 
 /**
  * POST /api/hooks/generate: other systems start a generation. Verified by an HMAC signature over

@@ -1,4 +1,4 @@
-import { signatureOf } from './signature.ts';
+import { signatureOf } from './finding-signature.ts';
 import {
   REPORT_SCHEMA_VERSION,
   type Finding,

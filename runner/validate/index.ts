@@ -2,7 +2,7 @@
 export { validateScenario, type ValidateOptions } from './validate.ts';
 export { DEFAULT_PROFILE_ID, getProfile, listProfiles } from './profiles.ts';
 export { formatJson, formatTagged, TAGS } from './format.ts';
-export { normaliseMessage, signatureOf } from './signature.ts';
+export { normaliseMessage, signatureOf } from './finding-signature.ts';
 export {
   parseTaggedOutput,
   TaggedOutputParser,

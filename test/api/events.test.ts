@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../core/bus/memory.ts';
-import { createReporter, type ProgressReporter } from '../../core/progress.ts';
+import { createReporter, type ProgressReporter } from '../../db/progress.ts';
 import { createApp } from '../../functions/app.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { readSse } from '../support/sse.ts';

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { createBus } from '../../core/bus/index.ts';
-import { campaignTopic, createReporter } from '../../core/progress.ts';
+import { campaignTopic, createReporter } from '../../db/progress.ts';
 import { connect, type Sql } from '../../db/client.ts';
 import { buildSite } from '../../deploy/build-site.ts';
 import { launchChromium } from '../e2e/browser.ts';

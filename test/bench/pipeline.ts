@@ -1,6 +1,6 @@
 /**
  * Benchmark: orchestration cost of the pipeline. 20 generation requests at once, runner
- * concurrency 4, through the real pipeline (core/pipeline.ts `startPipeline`: local executor,
+ * concurrency 4, through the real pipeline (bin/compose/pipeline.ts `startPipeline`: local executor,
  * real Postgres in a database of its own, fs store, memory bus, the real Claude Code CLI) against
  * the model double answering instantly. One request runs alone first; the ideal for the batch is
  * 5 waves × that run. Every scenario uses 1 planning / 1 implementation / 1 validation-fix
@@ -25,7 +25,7 @@ import path from 'node:path';
 import { createMemoryBus } from '../../core/bus/memory.ts';
 import { parseConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/log.ts';
-import { startPipeline, type Pipeline } from '../../core/pipeline.ts';
+import { startPipeline, type Pipeline } from '../../bin/compose/pipeline.ts';
 import { createFsStore } from '../../core/store/fs.ts';
 import { createCampaign } from '../../db/campaigns.ts';
 import { connect } from '../../db/client.ts';

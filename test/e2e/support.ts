@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { startApp, type StartedApp } from '../../core/app.ts';
+import { startApp, type StartedApp } from '../../bin/compose/app.ts';
 import { parseConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/log.ts';
 import { buildSite } from '../../deploy/build-site.ts';
 import { connect, type Sql } from '../../db/client.ts';
 
 /**
- * End-to-end support: the real app (core/app.ts, the same composition root `scenario-gen start`
+ * End-to-end support: the real app (bin/compose/app.ts, the same composition root `scenario-gen start`
  * uses) on a database of its own, the built site, and Debian's Chromium driven by
  * playwright-core. Everything started here is stopped by `stop()`.
  */

@@ -3,7 +3,7 @@ import { listArtifacts } from '../../db/artifacts.ts';
 import { listInteractions } from '../../db/interactions.ts';
 import { listPlanVersions } from '../../db/plans.ts';
 import { getRun } from '../../db/runs.ts';
-import { listSteps } from '../../db/steps.ts';
+import { listSteps } from '../../db/run-steps.ts';
 import { listValidations } from '../../db/validations.ts';
 import { readBundleFile, unpackBundle } from '../../runner/bundle.ts';
 import { validateScenario } from '../../runner/validate/index.ts';

@@ -5,7 +5,7 @@ import { createMemoryBus } from '../../core/bus/memory.ts';
 import type { ProgressBus } from '../../core/bus/port.ts';
 import { parseConfig, type Config } from '../../core/config.ts';
 import { createLogger } from '../../core/log.ts';
-import { startPipeline, type Pipeline } from '../../core/pipeline.ts';
+import { startPipeline, type Pipeline } from '../../bin/compose/pipeline.ts';
 import { createFsStore } from '../../core/store/fs.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import { createCampaign } from '../../db/campaigns.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/app.ts';
-import { sign } from '../../functions/signature.ts';
+import { sign } from '../../functions/webhook-signature.ts';
 import { listArtifacts } from '../../db/artifacts.ts';
 import { listInteractions } from '../../db/interactions.ts';
 import { getRun } from '../../db/runs.ts';

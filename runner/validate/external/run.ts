@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../../core/errors.ts';
 import { handOver } from '../../boundary/handover.ts';
 import type { RunAs } from '../../boundary/identity.ts';
-import { copyPath, copyScenarioTree } from '../../deploy/copy.ts';
+import { copyPath, copyScenarioTree } from '../../deploy-targets/copy.ts';
 import { lexicalRelative } from '../paths.ts';
 import type { Finding } from '../types.ts';
 import { TaggedOutputParser } from './parse.ts';

@@ -1,4 +1,4 @@
-import { signatureOf } from '../signature.ts';
+import { signatureOf } from '../finding-signature.ts';
 import type { Finding, FindingInput } from '../types.ts';
 
 export interface ExternalOutcome {

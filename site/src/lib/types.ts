@@ -295,7 +295,7 @@ export interface Profile {
   description: string;
 }
 
-/** One progress event from the SSE streams (functions/routes/events.ts, core/progress.ts). */
+/** One progress event from the SSE streams (functions/routes/events.ts, db/progress.ts). */
 export type LiveEventType = 'progress' | 'agent' | 'log' | 'status' | 'snapshot' | 'heartbeat';
 
 /** The agent's normalised event (runner/agent/port.ts), carried by `agent` events. */

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServices } from './boot.ts';
+import { startPipeline } from './pipeline.ts';
+import type { Config } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import { createApp } from '../../functions/app.ts';
+import { listen } from '../../functions/server.ts';
+import { logAccessMode } from './auth-startup.ts';
+
+/**
+ * The composition root: services, then the HTTP app, then the server. `scenario-gen start` and
+ * the end-to-end tests both come through here, so what is tested is what runs.
+ */
+export interface StartedApp {
+  url: string;
+  demoModel: boolean;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** True when runs should use the built-in demo model (no Anthropic credentials, or forced). */
+export function useDemoModel(config: Config, env: NodeJS.ProcessEnv): boolean {
+  if (config.DEMO_MODEL !== 'auto') return config.DEMO_MODEL === 'on';
+  return !env.ANTHROPIC_API_KEY && !env.CLAUDE_CODE_OAUTH_TOKEN && !env.ANTHROPIC_BASE_URL;
+}
+
+export async function startApp(
+  config: Config,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+): Promise<StartedApp> {
+  const services = await startServices(config, log);
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const version = (
+      JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    const siteDir = path.join(ROOT, 'site', 'build');
+    const demoModel = useDemoModel(config, env);
+    const pipeline = await startPipeline({
+      config,
+      sql: services.sql,
+      store: services.store,
+      bus: services.bus,
+      log,
+      env,
+      demoModel,
+    });
+    stops.push(() => pipeline.stop());
+    const app = createApp({
+      config,
+      sql: services.sql,
+      store: services.store,
+      bus: services.bus,
+      meta: { version, demoModel, executor: pipeline.engine.kind },
+      pipeline: pipeline.control,
+      log,
+      ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
+      ...(existsSync(siteDir) ? { siteDir } : {}),
+    });
+    const server = await listen(app, config.HOST, config.PORT);
+    log.info(`listening on ${server.url}`);
+    await logAccessMode(config, services.sql, server.url, log);
+    return {
+      url: server.url,
+      demoModel,
+      async stop() {
+        await server.close();
+        for (const stop of stops.reverse()) await stop();
+        await services.stop();
+      },
+    };
+  } catch (e) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await services.stop();
+    throw e;
+  }
+}

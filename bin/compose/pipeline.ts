@@ -1,0 +1,179 @@
+import path from 'node:path';
+import type { ProgressBus } from '../../core/bus/port.ts';
+import { secretsOf, type Config } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import { createLimiter } from '../../core/limiter.ts';
+import { createReporter, type ProgressReporter } from '../../db/progress.ts';
+import type { ObjectStore } from '../../core/store/port.ts';
+import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
+import type { Sql } from '../../db/client.ts';
+import { isCancelRequested } from '../../db/runs.ts';
+import { createControl, type Control } from '../../inngest/control.ts';
+import { createRunLifecycle } from '../../inngest/lifecycle.ts';
+import type { Engine } from '../../inngest/engine/port.ts';
+import { createLocalEngine } from '../../inngest/engine/local/engine.ts';
+import { inngestServed } from '../../inngest/engine/inngest/settings.ts';
+import type { InngestHandler } from '../../inngest/engine/inngest/mount.ts';
+import { createFunctions } from '../../inngest/stages/index.ts';
+import type { PipelineDeps } from '../../inngest/stage-kit/deps.ts';
+import type { AgentPort } from '../../runner/agent/port.ts';
+import { createClaudeCodeAgent } from '../../runner/claude/adapter.ts';
+import { buildAgentEnv } from '../../runner/env.ts';
+import { createScenarioScript } from '../../runner/model-double/scenario-script.ts';
+import { startModelDouble, type ModelDouble } from '../../runner/model-double/server.ts';
+import { reapOrphans } from '../../runner/orphans.ts';
+import { setUpBoundary, type RunAs } from '../../runner/boundary/index.ts';
+import {
+  createDeployTarget,
+  type DeployTargetSettings,
+} from '../../runner/deploy-targets/index.ts';
+import { DEFAULT_ENV_ALLOW } from '../../runner/validate/index.ts';
+
+/**
+ * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
+ * credentials), the stage functions, the engine that runs them, and the control the API uses.
+ * On start it stops agent processes a crashed previous run left behind, then resumes unfinished
+ * runs.
+ */
+export interface Pipeline {
+  control: Control;
+  engine: Engine;
+  reporter: ProgressReporter;
+  deps: PipelineDeps;
+  demo?: ModelDouble;
+  /** The /api/inngest handler, in Inngest-served mode. */
+  inngest?: InngestHandler;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  config: Config;
+  sql: Sql;
+  store: ObjectStore;
+  bus: ProgressBus;
+  log: Logger;
+  /** The environment agent credentials come from (allow-listed). */
+  env: NodeJS.ProcessEnv;
+  /** Use the built-in demo model (a local model double with a scripted competent agent). */
+  demoModel: boolean;
+  /** Overrides for tests: extra agent env (e.g. a model double's URL), another agent. */
+  agentEnv?: Record<string, string>;
+  agent?: AgentPort;
+  retryBackoff?: (attempt: number) => number;
+  pollIntervalMs?: number;
+  cancelPollMs?: number;
+  runnerId?: string;
+}
+
+/** The deploy adapter the settings ask for (validated at parse: VROOLI_ROOT / DEPLOY_COMMAND). */
+function deployTargetSettings(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  runAs: RunAs | undefined,
+): DeployTargetSettings {
+  if (config.DEPLOY_TARGET === 'vrooli')
+    return { kind: 'vrooli', vrooliRoot: config.VROOLI_ROOT!, overwrite: config.DEPLOY_OVERWRITE };
+  if (config.DEPLOY_TARGET === 'command')
+    return { kind: 'command', command: config.DEPLOY_COMMAND!, env, ...(runAs ? { runAs } : {}) };
+  return { kind: 'archive' };
+}
+
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const runnerRoot = path.join(o.config.dataDir, 'runner');
+  const runnerId = o.runnerId ?? 'local';
+  const reaped = await reapOrphans({
+    dataRoot: runnerRoot,
+    runnerId,
+    recorder: createDbInteractionRecorder(o.sql),
+  });
+  if (reaped.stopped.length || reaped.sessions.length)
+    o.log.warn(
+      `stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`,
+    );
+
+  const { describe, ...boundary } = await setUpBoundary(o.config.AGENT_USER);
+  for (const line of describe) o.log.info(line);
+
+  const demo = o.demoModel
+    ? await startModelDouble({ defaultScript: createScenarioScript(), maxRecorded: 20 })
+    : undefined;
+  const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
+  const agentEnv = (): Record<string, string> => ({
+    ...baseEnv,
+    ...(demo
+      ? {
+          ANTHROPIC_BASE_URL: demo.url,
+          ANTHROPIC_API_KEY: 'demo-model-offline',
+          CLAUDE_CODE_MAX_RETRIES: '1',
+        }
+      : {}),
+    ...(o.agentEnv ?? {}),
+  });
+  const reporter = createReporter({ db: o.sql, bus: o.bus });
+  const lifecycle = createRunLifecycle({ sql: o.sql, reporter });
+  const deps: PipelineDeps = {
+    sql: o.sql,
+    store: o.store,
+    reporter,
+    lifecycle,
+    config: o.config,
+    log: o.log,
+    runnerRoot,
+    runnerId,
+    agentEnv,
+    secrets: secretsOf(o.config, o.env),
+    boundary,
+    sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
+    agent:
+      o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
+    deploy: createDeployTarget(deployTargetSettings(o.config, o.env, boundary.runAs)),
+    commandEnv: buildAgentEnv(o.env, DEFAULT_ENV_ALLOW),
+  };
+  const functions = createFunctions(deps);
+  // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through
+  // /api/inngest; otherwise the local executor runs them in-process.
+  const served = inngestServed(o.config)
+    ? (await import('../../inngest/engine/inngest/index.ts')).createInngestMode({
+        config: o.config,
+        specs: functions,
+        log: o.log,
+        serve: {
+          // A step in flight learns of a cancel from the run's row (Inngest cannot interrupt it).
+          isCancelled: async (data) => {
+            const runId = (data as { runId?: unknown }).runId;
+            return typeof runId === 'string' && (await isCancelRequested(o.sql, runId));
+          },
+        },
+      })
+    : undefined;
+  const engine =
+    served?.engine ??
+    createLocalEngine({
+      sql: o.sql,
+      functions,
+      log: o.log,
+      // Stage functions invoked by a run need slots of their own beside the orchestrators.
+      globalConcurrency: o.config.RUN_CONCURRENCY * 2,
+      ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
+      ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+    });
+  const control = createControl({
+    sql: o.sql,
+    engine,
+    lifecycle,
+    defaultModel: o.config.AGENT_MODEL,
+  });
+  await engine.start();
+  return {
+    control,
+    engine,
+    reporter,
+    deps,
+    ...(demo ? { demo } : {}),
+    ...(served ? { inngest: served.handler } : {}),
+    async stop() {
+      await engine.stop();
+      await demo?.close();
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { saveArtifact } from '../../db/artifacts.ts';
+import { countSignatures } from '../../db/validations.ts';
+import { packBundle } from '../../runner/bundle.ts';
+import { BundleRequested, VALIDATE_REQUESTED } from '../events.ts';
+import { agentStep, judge, tracked } from '../stage-kit/agent-step.ts';
+import { formatFindings } from '../../prompts/format.ts';
+import { checkBundle, type CheckResult } from '../stage-kit/check.ts';
+import { formatGuide } from '../stage-kit/guides.ts';
+import { loadRunContext, percent } from '../stage-kit/context.ts';
+import type { PipelineDeps } from '../stage-kit/deps.ts';
+import { enter } from '../stage-kit/phase.ts';
+import { runStageSession } from '../stage-kit/session.ts';
+import type { FunctionSpec } from '../spec.ts';
+import { bundleKeyOf } from './build-scenario.ts';
+
+/**
+ * validate-scenario: runs the validator (and the external command where configured) on an
+ * isolated copy of the bundle; while it is invalid and fixes remain, a validation-fix session
+ * gets the findings (rule ids, files, messages, hints) and its files are checked again. A run
+ * that ends invalid is failed by the orchestrator, never deployed.
+ */
+export interface ValidateResult {
+  valid: boolean;
+  bundleKey: string;
+  attempts: number;
+  fixes: number;
+  firstPassValid: boolean;
+  signatures: string[];
+  errorCount: number;
+}
+
+export function createValidateScenario(
+  deps: PipelineDeps,
+): FunctionSpec<BundleRequested, ValidateResult> {
+  return {
+    id: 'validate-scenario',
+    name: 'Validate and repair a scenario',
+    trigger: { event: VALIDATE_REQUESTED },
+    schema: BundleRequested,
+    retries: 2,
+    // Caps agent sessions per stage (under Inngest, concurrency counts executing steps).
+    concurrency: [{ limit: deps.config.RUN_CONCURRENCY }],
+    cancelOn: [{ event: 'scenario/run.cancel', matchField: 'runId' }],
+    async handler({ event, step, signal }) {
+      const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
+      const maxFixes = event.data.maxFixes ?? ctx.budget.validationFixes;
+      let bundleKey = event.data.bundleKey;
+      const check = (attempt: number, key: string) =>
+        tracked(
+          step,
+          deps,
+          ctx,
+          `validate-${attempt}`,
+          { phase: 'validating', iteration: attempt, name: `validation ${attempt}` },
+          async () => {
+            await enter(deps, ctx, 'validating', attempt);
+            const r = await checkBundle(deps, ctx, key, {
+              phase: 'validating',
+              attempt,
+              external: true,
+            });
+            await deps.reporter.report({
+              scenarioId: ctx.scenarioId,
+              runId: ctx.runId,
+              kind: 'progress',
+              phase: 'validating',
+              iteration: attempt,
+              level: r.valid ? 'info' : 'warn',
+              message: r.valid
+                ? `validation ${attempt} passed (${r.warningCount} warnings)`
+                : `validation ${attempt} failed: ${r.errorCount} errors`,
+              live: { progress: percent('validating', attempt, maxFixes + 1) },
+              data: { findings: r.findings.slice(0, 50) },
+            });
+            return r;
+          },
+        );
+      let result: CheckResult = await check(1, bundleKey);
+      const firstPassValid = result.valid;
+      const seen: CheckResult[] = [result];
+      let fixes = 0;
+      while (!result.valid && fixes < maxFixes) {
+        fixes++;
+        const n = fixes;
+        const findings = formatFindings(result.findings.filter((f) => f.severity !== 'info'));
+        bundleKey = await agentStep(
+          step,
+          deps,
+          ctx,
+          `fix-${n}`,
+          { phase: 'validating', iteration: n, name: `fix ${n}` },
+          async (stepKey) => {
+            const { outcome, inspected } = await runStageSession(deps, {
+              ctx,
+              phase: 'validating',
+              iteration: n,
+              stepKey,
+              signal,
+              template: 'fix-validation',
+              restoreBundleKey: bundleKey,
+              vars: {
+                slug: ctx.slug,
+                formatGuide: formatGuide(ctx.profile),
+                findings,
+                attempt: String(n),
+              },
+              inspect: async (workspace, out) => {
+                if (out.class !== 'success') return undefined;
+                const b = await packBundle(
+                  deps.store,
+                  workspace,
+                  bundleKeyOf(ctx.runId, 'validating', n),
+                );
+                await saveArtifact(deps.sql, {
+                  runId: ctx.runId,
+                  scenarioId: ctx.scenarioId,
+                  phase: 'validating',
+                  iteration: n,
+                  kind: 'bundle',
+                  objectKey: b.key,
+                  manifest: b.manifest,
+                  fileCount: b.fileCount,
+                  totalBytes: b.totalBytes,
+                  sha256: b.sha256,
+                });
+                return b.key;
+              },
+            });
+            return judge(outcome, () => inspected!, deps.config.USAGE_LIMIT_BACKOFF);
+          },
+        );
+        result = await check(n + 1, bundleKey);
+        seen.push(result);
+      }
+      const signatures = await step.run('count-signatures', async () => {
+        const rows = seen.flatMap((r) =>
+          r.findings
+            .filter((f) => f.severity === 'error')
+            .map((f) => ({
+              signature: f.signature,
+              ruleId: f.ruleId,
+              phase: 'validating',
+              message: f.message,
+            })),
+        );
+        await countSignatures(deps.sql, rows, ctx.scenarioId);
+        return [...new Set(rows.map((r) => r.signature))];
+      });
+      return {
+        valid: result.valid,
+        bundleKey,
+        attempts: seen.length,
+        fixes,
+        firstPassValid,
+        signatures,
+        errorCount: result.errorCount,
+      };
+    },
+  };
+}
