@@ -161,6 +161,15 @@ const FIELDS = {
     text,
     'Vrooli checkout to deploy into (DEPLOY_TARGET=vrooli) and where an external validator runs.',
   ),
+  RUNTIME_COMMAND: f(
+    argv,
+    'With VROOLI_ROOT: your own runtime check as a JSON argv array, run on an isolated copy (its scripts/ from VROOLI_ROOT); `{name}` and `{dir}` are replaced.',
+  ),
+  RUNTIME_COMMAND_MODE: f(
+    v.picklist(['after', 'instead'], 'one of after, instead'),
+    'RUNTIME_COMMAND runs `after` the built-in runtime check (unless that failed) or `instead` of it.',
+    'after',
+  ),
   DEPLOY_COMMAND: f(
     argv,
     'Deploy command as a JSON argv array (DEPLOY_TARGET=command); `{dir}` and `{name}` are replaced.',
@@ -270,6 +279,12 @@ export function parseConfig(env: Env, cwd = process.cwd(), sources?: SecretSourc
     throw new AppError(
       'config_invalid',
       'Invalid setting DEPLOY_TARGET="vrooli": expected VROOLI_ROOT to be set.',
+    );
+  }
+  if (config.RUNTIME_COMMAND && !config.VROOLI_ROOT) {
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting RUNTIME_COMMAND: expected VROOLI_ROOT to be set with it.',
     );
   }
   if (config.DEPLOY_TARGET === 'command' && !config.DEPLOY_COMMAND) {
