@@ -27,6 +27,8 @@ With --run, a structurally valid scenario is then run in an isolated copy, as th
 (unset: the embedded Postgres under DATA_DIR), a scratch Redis database on REDIS_URL's server
 (unset: Redis is not provided), free ports; its SQL applied, lifecycle setup, develop, health
 checks, tests and test.sh. A resource or tool this machine lacks makes it "not exercised".
+With RUNTIME_COMMAND (and VROOLI_ROOT), your own runtime command runs after the built-in check
+(RUNTIME_COMMAND_MODE=after, unless that failed) or instead of it (=instead).
 
 Options:
   --run         Also run the scenario (the runtime check) when it is structurally valid.
@@ -79,6 +81,15 @@ async function runtimeCheck(
       signal: io.signal,
       ...(name === undefined ? {} : { name }),
       ...(boundary.kind === 'user' ? { runAs: boundary.runAs } : {}),
+      ...(config.RUNTIME_COMMAND && config.VROOLI_ROOT
+        ? {
+            external: {
+              command: config.RUNTIME_COMMAND,
+              vrooliRoot: config.VROOLI_ROOT,
+              mode: config.RUNTIME_COMMAND_MODE,
+            },
+          }
+        : {}),
     });
   } finally {
     await providers.close();

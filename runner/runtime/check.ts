@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAppError, NotFoundError } from '../../core/errors.ts';
-import { countFindings, withSignatures } from '../validate/findings.ts';
 import { getProfile } from '../validate/profiles.ts';
 import type { FindingInput } from '../validate/types.ts';
 import { initialise } from './init/initialise.ts';
@@ -13,14 +12,15 @@ import { runEnv } from './sandbox/env.ts';
 import { createSandbox, type Sandbox } from './sandbox/layout.ts';
 import { writeState } from './sandbox/standins.ts';
 import { readService, type ServiceModel } from './service.ts';
-import {
-  RUNTIME_REPORT_VERSION,
-  type RuntimeCheckOptions,
-  type RuntimeLimits,
-  type RuntimeReport,
-  type StepResult,
+import { buildRuntimeReport } from './report.ts';
+import { runExternalRuntime } from './external.ts';
+import type {
+  Evidence,
+  RuntimeCheckOptions,
+  RuntimeLimits,
+  RuntimeReport,
+  StepResult,
 } from './types.ts';
-import { judgeRun } from './verdict.ts';
 
 /**
  * The runtime check: runs a scenario the way Vrooli would, in an isolated copy with scratch
@@ -82,30 +82,38 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
   let missingResources: string[] = [];
   const timings = { prepareMs: 0, teardownMs: 0, stepsMs: 0, totalMs: 0 };
   const model = await readService(given);
-  const finish = (): RuntimeReport => {
-    const verdict = judgeRun({
+  const finish = (evidence?: Evidence): RuntimeReport => {
+    timings.totalMs = Math.round(performance.now() - started);
+    return buildRuntimeReport({
+      ...(evidence ? { evidence } : {}),
+      runId,
+      profile: profile.id,
+      scenario: { name, dir: given },
       lifecycle: model?.lifecycle != null,
+      resources,
       missingResources,
       steps,
       findings,
-    });
-    const signed = withSignatures(findings, name);
-    timings.totalMs = Math.round(performance.now() - started);
-    return {
-      schemaVersion: RUNTIME_REPORT_VERSION,
-      runId,
-      status: verdict.status,
-      evidence: verdict.evidence,
-      profile: profile.id,
-      scenario: { name, dir: given },
-      resources,
-      steps,
-      missing: verdict.missing,
-      findings: signed,
-      counts: countFindings(signed),
       timings,
-    };
+    });
   };
+  const external = options.external;
+  const runExternal = async (): Promise<void> => {
+    if (!external) return;
+    const run = await runExternalRuntime(
+      { ...options, external },
+      { dir: given, name, profile },
+      limits,
+    );
+    steps.push(run.step);
+    findings.push(...run.findings);
+    if (options.signal?.aborted) throw options.signal.reason;
+  };
+  if (external?.mode === 'instead') {
+    await runExternal();
+    // What the command checked is its own business: a pass shows the scenario ran, no more.
+    return finish(steps.every((x) => x.status === 'passed') ? 'ran' : 'structure');
+  }
   if (!model) {
     findings.push({
       severity: 'error',
@@ -212,6 +220,7 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
       ruleId: 'runtime.budget',
       message: `The runtime check's budget of ${Math.round(limits.budgetMs / 1000)} s ran out; what had not finished was stopped.`,
     });
+  if (!findings.some((f) => f.severity === 'error')) await runExternal();
   for (const s of steps) log(`runtime: ${s.phase}/${s.name} ${s.status} (${s.durationMs} ms)`);
   return finish();
 }

@@ -5,6 +5,7 @@
  */
 export { DEFAULT_RUNTIME_LIMITS, runRuntimeCheck } from './check.ts';
 export { formatRuntimeTagged, runtimeExitCode } from './format.ts';
+export type { ExternalRuntime } from './external.ts';
 export {
   createResourceProviders,
   type PostgresProvider,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolveBoundary, type RunAs } from '../boundary/identity.ts';
 import { runRuntimeCheck } from './check.ts';
 import { runProcesses } from './process/sweep.ts';
-import { createResourceProviders } from './resources/providers.ts';
+import { createResourceProviders, type ResourceProviders } from './resources/providers.ts';
 import { buildScenario, type BuiltScenario, type Variant } from './testkit.ts';
 import type { RuntimeReport } from './types.ts';
 
@@ -120,7 +120,8 @@ describe('the runtime check', () => {
     const r = createClient({ url: inject('redisUrl'), database: redisDb });
     await r.connect();
     try {
-      expect(await r.dbSize()).toBe(0); // test.sh wrote demo:key there
+      // test.sh wrote demo:<db> there (a name of its own: other checks may use the database now).
+      expect(await r.exists(`demo:${db}`)).toBe(0);
     } finally {
       r.destroy();
     }
@@ -227,19 +228,35 @@ describe('the runtime check', () => {
   it('an abort stops the run, cleans up and rejects with the reason', async () => {
     const s = buildScenario('runnable');
     built.push(s);
+    // The real provider, wrapped to learn the scratch database's name.
+    const made: string[] = [];
+    const real = providers.postgres!;
+    const watched: ResourceProviders = {
+      ...providers,
+      postgres: {
+        kind: 'postgres',
+        provision: async () => {
+          const scratch = await real.provision();
+          made.push(scratch.database);
+          return scratch;
+        },
+        close: () => real.close(),
+      },
+    };
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled by test')), 400);
     await expect(
       runRuntimeCheck({
         dir: s.dir,
         profile: 'vrooli-2025-08-29',
-        providers,
+        providers: watched,
         ...(runAs ? { runAs } : {}),
         env: serverEnv,
         signal: controller.signal,
       }),
     ).rejects.toThrow('cancelled by test');
-    const left = await admin`select datname from pg_database where datname like 'sg_rt_%'`;
-    expect(left).toEqual([]);
+    expect(made).toHaveLength(1);
+    expect(await admin`select 1 from pg_database where datname = ${made[0]!}`).toHaveLength(0);
+    expect(await admin`select 1 from pg_roles where rolname = ${made[0]!}`).toHaveLength(0);
   });
 });

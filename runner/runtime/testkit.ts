@@ -71,8 +71,8 @@ set -euo pipefail
 curl -sf "http://127.0.0.1:\${API_PORT}/health" | grep -q healthy
 count="$(psql -tAc 'select count(*) from items')"
 [ "$count" = 2 ] || { echo "expected 2 items, got $count"; exit 1; }
-redis-cli -u "$REDIS_URL" set demo:key ok >/dev/null
-[ "$(redis-cli -u "$REDIS_URL" get demo:key)" = ok ]
+redis-cli -u "$REDIS_URL" set "demo:$POSTGRES_DB" ok >/dev/null
+[ "$(redis-cli -u "$REDIS_URL" get "demo:$POSTGRES_DB")" = ok ]
 # The server's environment must not reach the scenario.
 [ -z "\${SG_SECRET_CANARY:-}" ] || { echo "a server secret leaked"; exit 1; }
 [ -z "\${DATABASE_URL:-}" ] || { echo "DATABASE_URL leaked"; exit 1; }

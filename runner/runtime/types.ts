@@ -1,5 +1,6 @@
 import type { RunAs } from '../boundary/identity.ts';
 import type { Finding, FindingCounts, Profile } from '../validate/types.ts';
+import type { ExternalRuntime } from './external.ts';
 import type { ResourceProviders } from './resources/providers.ts';
 
 /**
@@ -28,7 +29,8 @@ export type Evidence = 'structure' | 'ran' | 'tested';
 /** Evidence levels in ascending order. */
 export const EVIDENCE_ORDER: readonly Evidence[] = ['structure', 'ran', 'tested'];
 
-export type Phase = 'initialization' | 'setup' | 'develop' | 'health' | 'test';
+/** `external`: the user's own runtime command (RUNTIME_COMMAND with VROOLI_ROOT). */
+export type Phase = 'initialization' | 'setup' | 'develop' | 'health' | 'test' | 'external';
 
 /**
  * - `passed` / `failed`: ran and succeeded or not;
@@ -136,4 +138,6 @@ export interface RuntimeCheckOptions {
   signal?: AbortSignal;
   /** Progress lines (one per step), for logs. */
   log?: (line: string) => void;
+  /** The user's own runtime command from a Vrooli checkout, after or instead of the built-in one. */
+  external?: ExternalRuntime;
 }
