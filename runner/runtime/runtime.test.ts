@@ -235,11 +235,12 @@ describe('the runtime check', () => {
       ...providers,
       postgres: {
         kind: 'postgres',
-        provision: async () => {
-          const scratch = await real.provision();
+        provision: async (leaseMs) => {
+          const scratch = await real.provision(leaseMs);
           made.push(scratch.database);
           return scratch;
         },
+        reapExpired: () => real.reapExpired(),
         close: () => real.close(),
       },
     };

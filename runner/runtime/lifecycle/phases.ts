@@ -185,7 +185,13 @@ async function checkHealth(ctx: LifecycleContext, out: LifecycleOutcome): Promis
       const exit = s.proc.exited();
       return exit !== null && (exit.code !== 0 || exit.error !== undefined);
     }) || ctx.supervised.every((s) => s.proc.exited() !== null && !s.proc.alive());
-  const health = await pollHealth(targets, ctx.healthTimeoutMs, ctx.signal, hopeless);
+  // A declared start-up grace bounds the wait: past it Vrooli counts the server unhealthy.
+  const grace = ctx.model.health?.graceMs;
+  const deadline =
+    grace === undefined
+      ? ctx.healthTimeoutMs
+      : Math.min(ctx.healthTimeoutMs, Math.max(5000, grace));
+  const health = await pollHealth(targets, deadline, ctx.signal, hopeless);
   out.steps.push(...health.steps);
   out.findings.push(...health.findings);
   return !health.findings.some((f) => f.severity === 'error');

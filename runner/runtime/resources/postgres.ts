@@ -11,6 +11,8 @@ import type { PostgresProvider, ScratchPostgres, SqlOutcome } from './providers.
  */
 
 const NAME = /^sg_rt_[0-9a-f]{16}$/;
+/** Written on each scratch database and role, so one a crashed check left behind can be dropped. */
+const NOTE = 'scenario-gen runtime check, expires ';
 const PASSWORD = /^[A-Za-z0-9_-]{24}$/;
 
 function scratchName(): string {
@@ -51,6 +53,9 @@ export function createPostgresProvider(adminUrl: string): PostgresProvider {
   /** Whether the server let a wrong password in (trust authentication); probed once. */
   let trusts: Promise<boolean> | undefined;
   const sqlAdmin = (): postgres.Sql => (admin ??= quiet(adminUrl, { max: 2 }));
+  // COMMENT takes no bind parameters; the text is ours (a fixed prefix and an ISO date).
+  const noteUntil = (until: string): postgres.PendingQuery<postgres.Row[]> =>
+    sqlAdmin().unsafe(`'${NOTE}${until}'`);
   const urlFor = (role: string, password: string, db: string): string =>
     `postgres://${role}:${password}@${host.includes(':') ? `[${host}]` : host}:${port}/${db}`;
 
@@ -78,15 +83,37 @@ export function createPostgresProvider(adminUrl: string): PostgresProvider {
     return problems.length ? problems.join('; ') : null;
   }
 
-  async function provision(): Promise<ScratchPostgres> {
+  /** Drops scratch databases and roles whose lease has expired (their check crashed). */
+  async function reapExpired(): Promise<string[]> {
+    const sql = sqlAdmin();
+    const rows = await sql<{ name: string; note: string | null }[]>`
+      select datname as name, shobj_description(oid, 'pg_database') as note
+        from pg_database where datname like 'sg\_rt\_%'
+      union all
+      select rolname, shobj_description(oid, 'pg_authid') from pg_roles where rolname like 'sg\_rt\_%'`;
+    const expired = new Set<string>();
+    for (const r of rows) {
+      const until = r.note?.startsWith(NOTE) ? Date.parse(r.note.slice(NOTE.length)) : NaN;
+      if (NAME.test(r.name) && until < Date.now()) expired.add(r.name);
+    }
+    for (const name of expired) await drop(name);
+    return [...expired];
+  }
+  let reaping: Promise<unknown> | undefined;
+
+  async function provision(leaseMs: number): Promise<ScratchPostgres> {
+    reaping ??= reapExpired().catch(() => []);
     const name = scratchName();
+    const until = new Date(Date.now() + leaseMs).toISOString();
     const password = randomBytes(18).toString('base64url');
     if (!NAME.test(name) || !PASSWORD.test(password)) throw new Error('bad scratch credentials');
     const sql = sqlAdmin();
     try {
       // CREATE ROLE takes no bind parameters; the password is ours and checked above.
       await sql`create role ${sql(name)} login nosuperuser nocreatedb nocreaterole noreplication connection limit 32 password ${sql.unsafe(`'${password}'`)}`;
+      await sql`comment on role ${sql(name)} is ${noteUntil(until)}`;
       await sql`create database ${sql(name)} owner ${sql(name)}`;
+      await sql`comment on database ${sql(name)} is ${noteUntil(until)}`;
       await sql`revoke all on database ${sql(name)} from public`;
     } catch (e) {
       await drop(name);
@@ -162,7 +189,9 @@ export function createPostgresProvider(adminUrl: string): PostgresProvider {
   return {
     kind: 'postgres',
     provision,
+    reapExpired,
     async close() {
+      await reaping;
       await admin?.end({ timeout: 5 });
       admin = undefined;
     },

@@ -45,7 +45,13 @@ export interface ScratchPostgres extends ScratchResource {
 
 export interface PostgresProvider {
   kind: 'postgres';
-  provision(): Promise<ScratchPostgres>;
+  /**
+   * `leaseMs`: how long the scratch database may live; past it, one a crashed check left behind
+   * is dropped by `reapExpired` (which the provider's first `provision` runs by itself).
+   */
+  provision(leaseMs: number): Promise<ScratchPostgres>;
+  /** Drops expired scratch databases and roles; returns their names. */
+  reapExpired(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -54,7 +54,7 @@ export async function provisionResources(
     if (pg || redis) {
       const made =
         byKind.get(r.kind) ??
-        (pg ? pg.provision() : redis!.provision(leaseMs)).then((s) => {
+        (pg ? pg.provision(leaseMs) : redis!.provision(leaseMs)).then((s) => {
           held.push(s);
           return s;
         });
