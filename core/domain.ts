@@ -42,6 +42,83 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** How the scenario list may be ordered (`-` first: descending). */
+export const SCENARIO_SORTS = [
+  'created',
+  '-created',
+  'updated',
+  '-updated',
+  'title',
+  '-title',
+  'status',
+  '-status',
+  'progress',
+  '-progress',
+] as const;
+export type ScenarioSort = (typeof SCENARIO_SORTS)[number];
+
+/** What a step of a run is doing, as the timeline shows it. */
+export const STEP_STATUSES = ['running', 'completed', 'failed', 'sleeping'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** What the engine did in a step: ran code, slept, invoked a function, waited for an event. */
+export const STEP_KINDS = ['run', 'sleep', 'invoke', 'event'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** A stored set of files: a phase's bundle, or the deployed archive. */
+export const ARTIFACT_KINDS = ['bundle', 'archive'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+/** What a progress event reports (its SSE event name, and the log entry's kind). */
+export const LIVE_KINDS = ['progress', 'agent', 'log', 'status'] as const;
+export type LiveKind = (typeof LIVE_KINDS)[number];
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How much a validator finding matters; any `error` makes a scenario invalid. */
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** `none`: one local administrator, no sign-in; `accounts`: users, sessions and roles. */
+export const AUTH_MODES = ['none', 'accounts'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** Which engine runs the pipeline: the built-in local executor or an Inngest server. */
+export const EXECUTORS = ['local', 'inngest'] as const;
+export type Executor = (typeof EXECUTORS)[number];
+
+/** Campaign colours the site knows how to draw (or any #rrggbb). */
+export const CAMPAIGN_COLORS = [
+  'blue',
+  'purple',
+  'green',
+  'orange',
+  'red',
+  'teal',
+  'pink',
+  'gray',
+  'yellow',
+] as const;
+export type CampaignColor = (typeof CAMPAIGN_COLORS)[number];
+
+/** Campaign icons the site knows how to draw. */
+export const CAMPAIGN_ICONS = [
+  'folder',
+  'headset',
+  'edit',
+  'file-text',
+  'tool',
+  'activity',
+  'rocket',
+  'star',
+  'box',
+  'zap',
+  'globe',
+  'cpu',
+] as const;
+export type CampaignIcon = (typeof CAMPAIGN_ICONS)[number];
+
 /** What a scenario asks of a run. Every field optional at the edge; defaults by complexity. */
 export interface GenerationConfig {
   planningIterations: number;

@@ -1,5 +1,33 @@
 import type { Db } from './client.ts';
 
+/** A recent run's performance (the run_performance view). */
+export interface RunPerformance {
+  runId: string;
+  scenarioId: string;
+  campaignId: string;
+  complexity: string;
+  status: string;
+  failureClass: string | null;
+  durationMs: number | null;
+  sessions: number;
+  turns: number;
+  tokens: number;
+  costUsd: number;
+  firstPassValid: boolean | null;
+  createdAt: Date;
+}
+
+/** A recurring error signature the learning loop tracks. */
+export interface ErrorPattern {
+  signature: string;
+  ruleId: string | null;
+  phase: string | null;
+  description: string;
+  occurrences: number;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
 /**
  * Success metrics and performance data for the dashboard and the learning loop: per-campaign
  * success, recent runs' durations / sessions / tokens / cost / first-pass validation (the
@@ -29,13 +57,13 @@ export async function analytics(db: Db, opts: { campaignId?: string; limit?: num
            coalesce(sum(cost_usd), 0)::numeric AS cost,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS median_ms
       FROM run_performance WHERE ${where}`;
-  const recent = await db`
+  const recent = await db<RunPerformance[]>`
     SELECT run_id AS "runId", scenario_id AS "scenarioId", campaign_id AS "campaignId", complexity, status, failure_class AS "failureClass",
            duration_ms AS "durationMs", sessions::int, turns::int, tokens::bigint, cost_usd AS "costUsd", first_pass_valid AS "firstPassValid", created_at AS "createdAt"
       FROM run_performance WHERE ${where} ORDER BY created_at DESC LIMIT ${limit}`;
   const failures = await db<{ failureClass: string; n: number }[]>`
     SELECT failure_class AS "failureClass", count(*)::int AS n FROM run_performance WHERE ${where} AND failure_class IS NOT NULL GROUP BY 1 ORDER BY 2 DESC`;
-  const patterns = await db`
+  const patterns = await db<ErrorPattern[]>`
     SELECT signature, rule_id AS "ruleId", phase, description, occurrences, first_seen AS "firstSeen", last_seen AS "lastSeen"
       FROM improvement_patterns WHERE active ORDER BY occurrences DESC, last_seen DESC LIMIT 20`;
   const s = summary!;

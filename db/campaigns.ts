@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import type { CampaignIcon } from '../core/domain.ts';
 import { NotFoundError, ConflictError } from '../core/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import type { Db, Sql } from './client.ts';
@@ -10,7 +11,8 @@ export interface Campaign {
   name: string;
   description: string;
   color: string;
-  icon: string;
+  /** Checked on the way in (the API), so a row holds one the site can draw. */
+  icon: CampaignIcon;
   client: string | null;
   category: string | null;
   archived: boolean;

@@ -1,3 +1,4 @@
+import type { LiveKind, LogLevel } from '../core/domain.ts';
 import type { Db } from './client.ts';
 
 /**
@@ -7,8 +8,8 @@ import type { Db } from './client.ts';
 export interface LogInput {
   scenarioId: string;
   runId?: string | null;
-  kind: string;
-  level?: 'debug' | 'info' | 'warn' | 'error';
+  kind: LiveKind;
+  level?: LogLevel;
   phase?: string | null;
   iteration?: number | null;
   step?: string | null;
@@ -23,8 +24,8 @@ export interface LogEntry {
   scenarioId: string;
   runId: string | null;
   campaignId: string;
-  kind: string;
-  level: string;
+  kind: LiveKind;
+  level: LogLevel;
   phase: string | null;
   iteration: number | null;
   step: string | null;

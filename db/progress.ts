@@ -1,4 +1,5 @@
 import type { ProgressBus } from '../core/bus/port.ts';
+import type { LiveKind, LogLevel, ScenarioStatus } from '../core/domain.ts';
 import type { Db } from './client.ts';
 import { appendLog, type LogEntry, type LogInput } from './logs.ts';
 
@@ -8,7 +9,10 @@ import { appendLog, type LogEntry, type LogInput } from './logs.ts';
  * and its campaign's. Viewers resume by sequence number; the log is the durable copy a
  * reconnecting viewer gets when the bus's replay buffer no longer holds what it missed.
  */
-export type LiveKind = 'progress' | 'agent' | 'log' | 'status';
+export type { LiveKind };
+
+/** The agent's normalised event (runner/agent/port.ts) that `agent` entries carry. */
+export type LiveDetail = { kind: string } & Record<string, unknown>;
 
 /** What viewers receive (SSE `data:`). */
 export interface LiveEvent {
@@ -16,24 +20,25 @@ export interface LiveEvent {
   scenarioId: string;
   runId: string | null;
   campaignId: string;
-  type: string;
+  type: LiveKind;
   phase: string | null;
   iteration: number | null;
   progress?: number;
-  status?: string;
+  /** The scenario's new status, on `status` entries. */
+  status?: ScenarioStatus;
   message: string;
   costUsd?: number;
   /** The scenario's cumulative cost after this event. */
   totalCostUsd?: number;
   lastAction?: string;
-  level: string;
+  level: LogLevel;
   at: string;
-  detail?: unknown;
+  detail?: LiveDetail;
 }
 
 export interface ReportInput extends LogInput {
   kind: LiveKind;
-  status?: string;
+  status?: ScenarioStatus;
   costUsd?: number;
 }
 
@@ -62,9 +67,11 @@ export function toLiveEvent(entry: LogEntry): LiveEvent {
     at: new Date(entry.createdAt).toISOString(),
   };
   if (typeof data.progress === 'number') ev.progress = data.progress;
-  if (typeof data.status === 'string') ev.status = data.status;
+  // Stored by report() below from a typed ReportInput, so the JSON holds what it was given.
+  if (typeof data.status === 'string') ev.status = data.status as ScenarioStatus;
   if (typeof data.costUsd === 'number') ev.costUsd = data.costUsd;
-  if (data.detail !== undefined) ev.detail = data.detail;
+  if (typeof data.detail === 'object' && data.detail !== null)
+    ev.detail = data.detail as LiveDetail;
   if (typeof entry.scenarioCostUsd === 'number') ev.totalCostUsd = entry.scenarioCostUsd;
   if (entry.lastAction) ev.lastAction = entry.lastAction;
   return ev;

@@ -1,3 +1,4 @@
+import type { StepKind, StepStatus } from '../core/domain.ts';
 import type { Db } from './client.ts';
 
 /**
@@ -9,8 +10,8 @@ export interface StepRow {
   phase: string | null;
   iteration: number | null;
   name: string;
-  kind: string;
-  status: 'running' | 'completed' | 'failed' | 'sleeping';
+  kind: StepKind;
+  status: StepStatus;
   attempt: number;
   message: string | null;
   wakeAt: Date | null;

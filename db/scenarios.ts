@@ -5,6 +5,8 @@ import {
   slugify,
   type Complexity,
   type GenerationConfig,
+  type Phase,
+  type ScenarioSort,
   type ScenarioStatus,
 } from '../core/domain.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
@@ -23,7 +25,7 @@ export interface Scenario {
   targetFormat: string;
   config: GenerationConfig;
   status: ScenarioStatus;
-  phase: string | null;
+  phase: Phase | null;
   iteration: number;
   progress: number;
   currentRunId: string | null;
@@ -54,20 +56,6 @@ export type ScenarioPatch = Partial<Omit<ScenarioInput, 'config'>> & {
   config?: Partial<GenerationConfig>;
   archived?: boolean;
 };
-
-export const SORTS = [
-  'created',
-  '-created',
-  'updated',
-  '-updated',
-  'title',
-  '-title',
-  'status',
-  '-status',
-  'progress',
-  '-progress',
-] as const;
-export type ScenarioSort = (typeof SORTS)[number];
 
 export interface ScenarioQuery {
   campaignId?: string;

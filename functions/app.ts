@@ -16,6 +16,7 @@ import { downloadRoutes } from './routes/downloads.ts';
 import { userRoutes } from './routes/users.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', auditRoutes(deps));
   api.route('/', downloadRoutes(deps, links));
   api.route('/', healthRoutes(deps));
+  api.route('/', openApiRoutes(deps));
   api.route('/', eventRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));

@@ -7,6 +7,7 @@ import type { Sql } from '../db/client.ts';
 import type { InngestHandler } from '../inngest/engine/inngest/mount.ts';
 
 import type { PipelineControl } from '../inngest/control.ts';
+import type { Meta } from './contract/meta.ts';
 
 export type { PipelineControl };
 
@@ -16,8 +17,9 @@ export interface AppDeps {
   sql: Sql;
   store: ObjectStore;
   bus: ProgressBus;
-  meta: { version: string; demoModel: boolean; executor: 'local' | 'inngest' };
-  pipeline?: PipelineControl;
+  meta: Pick<Meta, 'version' | 'demoModel' | 'executor'>;
+  /** Starts, cancels, retries and rolls back runs. */
+  pipeline: PipelineControl;
   /** Where unexpected errors are written (redacting secrets); console.error when absent. */
   log?: Logger;
   /** The /api/inngest handler when an Inngest server drives the pipeline. */

@@ -1,17 +1,24 @@
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { BusEvent, ProgressBus } from '../core/bus/port.ts';
+import type { Encodes } from './reply.ts';
+
+/** One SSE message before encoding: `event:`, `id:` and the `data:` to send as JSON. */
+export interface SseMessage {
+  event: string;
+  id?: string;
+  data: unknown;
+}
 
 /**
  * The shared mechanics of a live stream: subscribe first (buffering), catch up (the route's
  * replay), then deliver buffered and live events in order without duplicates, with heartbeats.
+ * `Out` is the contract's message type: what catch-up sends must encode to it.
  */
-export interface StreamPlan<T> {
+export interface StreamPlan<T, Out extends SseMessage> {
   topic: string;
   /** Sends whatever the viewer missed; returns the key of the last thing sent (or undefined). */
-  catchUp(
-    send: (msg: { event: string; id?: string; data: unknown }) => Promise<void>,
-  ): Promise<string | undefined>;
+  catchUp(send: <const M>(msg: M & Encodes<M, Out>) => Promise<void>): Promise<string | undefined>;
   /** Key used to order and de-duplicate events (sequence number or bus id). */
   keyOf(event: BusEvent<T>): string;
   /** Negative when a < b. */
@@ -21,11 +28,11 @@ export interface StreamPlan<T> {
   eventName(event: BusEvent<T>): string;
 }
 
-export function liveStream<T>(
+export function liveStream<T, Out extends SseMessage>(
   c: Context,
   bus: ProgressBus,
   heartbeatMs: number,
-  plan: StreamPlan<T>,
+  plan: StreamPlan<T, Out>,
 ): Response {
   return streamSSE(c, async (stream: SSEStreamingApi) => {
     let last: string | undefined;
@@ -54,7 +61,8 @@ export function liveStream<T>(
     }, heartbeatMs);
     const closed = new Promise<void>((resolve) => stream.onAbort(() => resolve()));
     try {
-      last = await plan.catchUp(async (msg) => {
+      last = await plan.catchUp(async (sent) => {
+        const msg = sent as unknown as SseMessage;
         await stream.writeSSE({
           event: msg.event,
           ...(msg.id ? { id: msg.id } : {}),

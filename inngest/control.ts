@@ -12,24 +12,16 @@ import { budgetOverrides } from '../db/settings.ts';
 
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
 export interface PipelineControl {
-  /** Starts a new run for the scenario; returns the run row (JSON-ready). */
-  generate(
-    scenarioId: string,
-    actor: string,
-    options?: { trigger?: string },
-  ): Promise<Record<string, unknown>>;
+  /** Starts a new run for the scenario; returns the run row. */
+  generate(scenarioId: string, actor: string, options?: { trigger?: string }): Promise<Run>;
   /** Cancels a run; returns the run row. */
-  cancelRun(runId: string, actor: string): Promise<Record<string, unknown>>;
+  cancelRun(runId: string, actor: string): Promise<Run>;
   /** Cancels the scenario's current run, if any. */
-  cancelScenario(scenarioId: string, actor: string): Promise<Record<string, unknown> | null>;
+  cancelScenario(scenarioId: string, actor: string): Promise<Run | null>;
   /** Starts a new run from `fromPhase`, restoring earlier phases from the given run's bundles. */
-  retry(
-    runId: string,
-    fromPhase: 'planning' | 'implementing' | 'validating' | 'deploying',
-    actor: string,
-  ): Promise<unknown>;
+  retry(runId: string, fromPhase: Phase, actor: string): Promise<Run>;
   /** Redeploys an earlier bundle of the scenario (after checking it again). */
-  rollback(scenarioId: string, artifactId: string, actor: string): Promise<unknown>;
+  rollback(scenarioId: string, artifactId: string, actor: string): Promise<Run>;
 }
 
 /**
@@ -106,18 +98,15 @@ export function createControl(deps: {
 
   return {
     async generate(scenarioId, actor, options = {}) {
-      return (await start(scenarioId, actor, options.trigger ?? 'api')) as unknown as Record<
-        string,
-        unknown
-      >;
+      return start(scenarioId, actor, options.trigger ?? 'api');
     },
     async cancelRun(runId, actor) {
-      return (await cancelRun(runId, actor)) as unknown as Record<string, unknown>;
+      return cancelRun(runId, actor);
     },
     async cancelScenario(scenarioId, actor) {
       const s = await getScenario(sql, scenarioId);
       if (!s.currentRunId) throw new NotFoundError('Run of scenario', scenarioId);
-      return (await cancelRun(s.currentRunId, actor)) as unknown as Record<string, unknown>;
+      return cancelRun(s.currentRunId, actor);
     },
     async retry(runId, fromPhase, actor) {
       const run = await getRun(sql, runId);

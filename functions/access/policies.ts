@@ -45,6 +45,7 @@ export const POLICIES: Record<string, Policy> = {
 
   'GET /api/ready': signedIn,
   'GET /api/meta': signedIn,
+  'GET /api/openapi.json': signedIn,
   'GET /api/settings': signedIn,
   'GET /api/profiles': signedIn,
   'PATCH /api/settings': globalAdmin,

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { queryAudit, type AuditRow } from '../../db/audit.ts';
+import { AuditPage, AuditQuery } from '../contract/accounts.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readQuery } from '../input.ts';
-import { AuditQuery } from '../schemas/account.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
 
 /**
  * GET /api/audit: the audit trail, newest first, filtered by actor, action (exact, or a prefix
@@ -38,7 +40,15 @@ function csvCell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-export function auditRoutes({ sql }: AppDeps): Hono<AppEnv> {
+/** What each route takes and answers (GET /api/openapi.json). */
+export const auditApi = [
+  route('get', '/api/audit', 'The audit trail, newest first (JSON or CSV)', {
+    query: AuditQuery,
+    responses: { 200: AuditPage },
+  }),
+];
+
+export function auditRoutes({ sql }: Pick<AppDeps, 'sql'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/audit', async (c) => {
     const q = readQuery(c, AuditQuery);
@@ -54,7 +64,7 @@ export function auditRoutes({ sql }: AppDeps): Hono<AppEnv> {
       ...(q.before ? { before: q.before } : {}),
     });
     const nextBefore = items.length === limit ? (items.at(-1)?.id ?? null) : null;
-    if (!csv) return c.json({ items, nextBefore });
+    if (!csv) return reply(c, AuditPage, { items, nextBefore });
     const lines = [
       CSV_COLUMNS.join(','),
       ...items.map((row) => CSV_COLUMNS.map((k) => csvCell(row[k])).join(',')),

@@ -9,9 +9,17 @@ import { createSession, findSession, revokeSession } from '../../db/sessions.ts'
 import { createFirstAdmin, findUserForSignIn, hasUsers, type User } from '../../db/users.ts';
 import { SESSION_COOKIE } from '../access/authenticate.ts';
 import { clientAddress, fromLoopback } from '../access/context.ts';
+import {
+  AuthStatus,
+  NewUserInput,
+  SessionInfo,
+  SignedIn,
+  SignInInput,
+} from '../contract/accounts.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readJson } from '../input.ts';
-import { NewUserInput, SignInInput } from '../schemas/account.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
 
 /**
  * Accounts: GET /api/auth/status (which mode, and whether the first-run page applies),
@@ -24,7 +32,26 @@ function secure(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
 }
 
-export function authRoutes(deps: AppDeps): Hono<AppEnv> {
+/** What each route takes and answers (GET /api/openapi.json). */
+export const authApi = [
+  route('get', '/api/auth/status', 'The access mode; whether the first-run page applies', {
+    responses: { 200: AuthStatus },
+  }),
+  route('post', '/api/auth/setup', 'Create the first administrator (loopback, no user yet)', {
+    body: NewUserInput,
+    responses: { 201: SignedIn },
+  }),
+  route('post', '/api/auth/signin', 'Sign in (sets the session cookie)', {
+    body: SignInInput,
+    responses: { 200: SignedIn },
+  }),
+  route('post', '/api/auth/signout', 'Sign out', { responses: { 204: null } }),
+  route('get', '/api/auth/session', 'Who the request acts for, with their roles', {
+    responses: { 200: SessionInfo },
+  }),
+];
+
+export function authRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> {
   const { sql, config } = deps;
   const accounts = config.AUTH_MODE === 'accounts';
   // Per client address, and per user name (so one address cannot walk many names, nor many
@@ -66,7 +93,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   };
 
   app.get('/status', async (c) =>
-    c.json({ mode: config.AUTH_MODE, setupNeeded: await firstRun(c) }),
+    reply(c, AuthStatus, { mode: config.AUTH_MODE, setupNeeded: await firstRun(c) }),
   );
 
   app.post('/setup', async (c) => {
@@ -83,7 +110,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       'first-run',
     );
     await startSession(c, user);
-    return c.json({ name: user.name, isAdmin: true }, 201);
+    return reply(c, SignedIn, { name: user.name, isAdmin: true }, 201);
   });
 
   app.post('/signin', async (c) => {
@@ -127,7 +154,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       targetType: 'user',
       targetId: user.id,
     });
-    return c.json({ name: user.name, isAdmin: user.isAdmin });
+    return reply(c, SignedIn, { name: user.name, isAdmin: user.isAdmin });
   });
 
   app.post('/signout', async (c) => {
@@ -149,7 +176,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/session', (c) => {
     const p = c.get('principal');
-    return c.json({
+    return reply(c, SessionInfo, {
       mode: config.AUTH_MODE,
       kind: p.kind,
       actor: p.actor,

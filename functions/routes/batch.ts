@@ -1,15 +1,16 @@
 import type { Context } from 'hono';
-import { AppError } from '../../core/errors.ts';
 import { toProblem } from '../problem.ts';
-import { deleteScenario, updateScenario } from '../../db/scenarios.ts';
+import { deleteScenario, updateScenario, type Scenario } from '../../db/scenarios.ts';
+import type { Run } from '../../db/runs.ts';
+import { BatchInput, type BatchAction } from '../contract/scenarios.ts';
 import type { AppDeps } from '../deps.ts';
 import { readJson } from '../input.ts';
-import { BatchInput } from '../schemas/scenario.ts';
 
-export interface BatchItemResult {
+/** One scenario's outcome (contract: BatchItemResult). */
+interface ItemResult {
   id: string;
   ok: boolean;
-  result?: unknown;
+  result?: Scenario | Run | null;
   error?: { status: number; code: string; detail: string };
 }
 
@@ -19,13 +20,13 @@ export interface BatchItemResult {
  * per id what happened.
  */
 export async function runBatch(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'sql' | 'pipeline'>,
   c: Context,
   actor: string,
-): Promise<{ action: string; results: BatchItemResult[] }> {
+): Promise<{ action: BatchAction; results: ItemResult[] }> {
   const { ids, action } = await readJson(c, BatchInput);
   const unique = [...new Set(ids)];
-  const results: BatchItemResult[] = [];
+  const results: ItemResult[] = [];
   for (const id of unique) {
     try {
       results.push({ id, ok: true, result: await apply(deps, action, id, actor) });
@@ -38,7 +39,12 @@ export async function runBatch(
   return { action, results };
 }
 
-async function apply(deps: AppDeps, action: string, id: string, actor: string): Promise<unknown> {
+async function apply(
+  deps: Pick<AppDeps, 'sql' | 'pipeline'>,
+  action: BatchAction,
+  id: string,
+  actor: string,
+): Promise<Scenario | Run | null> {
   const { sql, pipeline } = deps;
   switch (action) {
     case 'archive':
@@ -49,12 +55,8 @@ async function apply(deps: AppDeps, action: string, id: string, actor: string): 
       await deleteScenario(sql, id, actor);
       return null;
     case 'generate':
-      if (!pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
       return pipeline.generate(id, actor, { trigger: 'batch' });
     case 'cancel':
-      if (!pipeline) throw new AppError('conflict', 'The pipeline is not running in this process.');
       return pipeline.cancelScenario(id, actor);
-    default:
-      throw new Error(`unknown action ${action}`);
   }
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import * as v from 'valibot';
+import type { GenericSchema } from 'valibot';
 import { compareEventIds, isEventId } from '../../core/bus/port.ts';
 import {
   ALL_TOPIC,
@@ -11,9 +11,19 @@ import {
 import { getCampaign } from '../../db/campaigns.ts';
 import { listLogs } from '../../db/logs.ts';
 import { getScenario, listScenarios } from '../../db/scenarios.ts';
+import {
+  CampaignSnapshot,
+  EventsQuery,
+  LiveEvent as LiveEventOut,
+  ScenarioEventsQuery,
+  ScenarioStreamSnapshot,
+  seq as seqSchema,
+  type StreamMessage,
+} from '../contract/events.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { parseInput, readId, readQuery } from '../input.ts';
-import { uuid } from '../schemas/common.ts';
+import { route } from '../openapi/route-spec.ts';
+import type { EncodesTo, Expect } from '../reply.ts';
 import { liveStream } from '../sse.ts';
 
 /**
@@ -25,26 +35,49 @@ import { liveStream } from '../sse.ts';
  * - `/api/events?campaign=`: SSE ids are bus ids of the campaign's topic; a new viewer, or one
  *   whose gap the buffer cannot fill, first gets a `snapshot` of the campaign's scenarios.
  */
-const seqSchema = v.pipe(
-  v.string(),
-  v.regex(/^\d{1,15}$/, 'must be a sequence number'),
-  v.transform(Number),
-);
+const stream = (description: string, snapshot: GenericSchema) => ({
+  media: 'text/event-stream',
+  description,
+  events: {
+    snapshot,
+    progress: LiveEventOut,
+    agent: LiveEventOut,
+    log: LiveEventOut,
+    status: LiveEventOut,
+  },
+});
 
-export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
+/** What each route takes and answers (GET /api/openapi.json). */
+export const eventApi = [
+  route('get', '/api/events', 'Live progress of every scenario (of a campaign)', {
+    query: EventsQuery,
+    responses: { 200: stream('Server-Sent Events; ids are bus ids', CampaignSnapshot) },
+  }),
+  route('get', '/api/scenarios/:id/events', 'Live progress of one scenario', {
+    query: ScenarioEventsQuery,
+    responses: {
+      200: stream('Server-Sent Events; ids are sequence numbers', ScenarioStreamSnapshot),
+    },
+  }),
+];
+
+/** What the bus carries (db/progress.ts) is what the contract promises viewers. */
+export type BusPayloadIsContract = Expect<EncodesTo<LiveEvent, LiveEventOut>>;
+
+export function eventRoutes(deps: Pick<AppDeps, 'sql' | 'bus' | 'config'>): Hono<AppEnv> {
   const { sql, bus } = deps;
   const heartbeat = deps.config.SSE_HEARTBEAT;
   const app = new Hono<AppEnv>();
 
   app.get('/scenarios/:id/events', async (c) => {
     const id = readId(c);
-    const q = readQuery(c, v.strictObject({ after: v.optional(seqSchema) }));
+    const q = readQuery(c, ScenarioEventsQuery);
     const header = c.req.header('last-event-id');
     const after =
       header !== undefined ? parseInput(seqSchema, header, 'headers.last-event-id') : q.after;
     const scenario = await getScenario(sql, id);
     const topic = scenarioTopic(id);
-    return liveStream<LiveEvent>(c, bus, heartbeat, {
+    return liveStream<LiveEvent, StreamMessage>(c, bus, heartbeat, {
       topic,
       keyOf: (e) => String(e.payload.seq),
       compare: (a, b) => Number(a) - Number(b),
@@ -97,7 +130,7 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get('/events', async (c) => {
-    const q = readQuery(c, v.strictObject({ campaign: v.optional(uuid) }));
+    const q = readQuery(c, EventsQuery);
     if (q.campaign) await getCampaign(sql, q.campaign);
     const header = c.req.header('last-event-id');
     const afterId = header && isEventId(header) ? header : undefined;
@@ -123,7 +156,7 @@ export function eventRoutes(deps: AppDeps): Hono<AppEnv> {
         error: s.error,
       }));
     };
-    return liveStream<LiveEvent>(c, bus, heartbeat, {
+    return liveStream<LiveEvent, StreamMessage>(c, bus, heartbeat, {
       topic,
       keyOf: (e) => e.id,
       compare: compareEventIds,

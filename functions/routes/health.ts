@@ -1,13 +1,29 @@
 import { Hono } from 'hono';
 import { pendingMigrations } from '../../db/migrate.ts';
+import { Health, Meta, Ready } from '../contract/meta.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
+
+/** What each route takes and answers (GET /api/openapi.json). */
+export const healthApi = [
+  route('get', '/api/health', 'Liveness', { responses: { 200: Health } }),
+  route('get', '/api/ready', 'Readiness: database reachable, migrations current', {
+    responses: { 200: Ready, 503: Ready },
+  }),
+  route('get', '/api/meta', 'Version, demo model, engine and stores', {
+    responses: { 200: Meta },
+  }),
+];
 
 /** /api/health (liveness), /api/ready (database reachable, migrations current), /api/meta. */
-export function healthRoutes(deps: AppDeps): Hono<AppEnv> {
+export function healthRoutes(
+  deps: Pick<AppDeps, 'sql' | 'store' | 'bus' | 'config' | 'meta'>,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', (c) => reply(c, Health, { status: 'ok' }));
   app.get('/ready', async (c) => {
-    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    const checks: Ready['checks'] = {};
     try {
       const pending = await pendingMigrations(deps.sql);
       checks.database = { ok: true };
@@ -21,10 +37,10 @@ export function healthRoutes(deps: AppDeps): Hono<AppEnv> {
     checks.store = { ok: true, detail: deps.store.kind };
     checks.bus = { ok: true, detail: deps.bus.kind };
     const ready = Object.values(checks).every((x) => x.ok);
-    return c.json({ ready, checks }, ready ? 200 : 503);
+    return reply(c, Ready, { ready, checks }, ready ? 200 : 503);
   });
   app.get('/meta', (c) =>
-    c.json({
+    reply(c, Meta, {
       ...deps.meta,
       authRequired: Boolean(deps.config.ACCESS_TOKEN),
       defaultProfile: deps.config.DEFAULT_PROFILE,

@@ -1,13 +1,12 @@
 import { claimDelivery, recordDelivery, releaseDelivery } from '../../db/webhook-deliveries.ts';
 import { Hono } from 'hono';
-import * as v from 'valibot';
 import { AppError } from '../../core/errors.ts';
-import { COMPLEXITIES } from '../../core/domain.ts';
 import { createScenario, deleteScenario } from '../../db/scenarios.ts';
+import { HookAccepted, HookInput } from '../contract/hooks.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { parseInput } from '../input.ts';
-import { GenerationConfigInput, targetFormat } from '../schemas/scenario.ts';
-import { requiredText, uuid } from '../schemas/common.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
 import { verifySignature } from '../webhook-signature.ts';
 
 /**
@@ -16,17 +15,14 @@ import { verifySignature } from '../webhook-signature.ts';
  * missing or wrong, the timestamp is older than 5 minutes, or the delivery id was seen before.
  * Not behind the access token: the signature is the credential.
  */
-const HookBody = v.strictObject({
-  campaignId: uuid,
-  title: requiredText(200),
-  request: requiredText(20000),
-  complexity: v.optional(v.picklist(COMPLEXITIES)),
-  category: v.optional(requiredText(100)),
-  targetFormat: v.optional(targetFormat),
-  config: v.optional(GenerationConfigInput),
-});
+export const hookApi = [
+  route('post', '/api/hooks/generate', 'Start a generation from another system (signed)', {
+    body: HookInput,
+    responses: { 202: HookAccepted },
+  }),
+];
 
-export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
+export function hookRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'pipeline'>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post('/generate', async (c) => {
     const secret = deps.config.WEBHOOK_SECRET;
@@ -52,9 +48,7 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
     } catch {
       throw new AppError('bad_request', 'The body is not valid JSON.');
     }
-    const body = parseInput(HookBody, json, 'body');
-    if (!deps.pipeline)
-      throw new AppError('conflict', 'The pipeline is not running in this process.');
+    const body = parseInput(HookInput, json, 'body');
     // Claim the delivery id first: a replay is refused even while the first delivery is in flight.
     if (!(await claimDelivery(deps.sql, delivery)))
       throw new AppError(
@@ -65,11 +59,9 @@ export function hookRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       const scenario = await createScenario(deps.sql, body, actor);
       try {
-        const run = (await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' })) as {
-          id: string;
-        };
+        const run = await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' });
         await recordDelivery(deps.sql, delivery, { scenarioId: scenario.id, runId: run.id });
-        return c.json({ scenario, run }, 202);
+        return reply(c, HookAccepted, { scenario, run }, 202);
       } catch (e) {
         await deleteScenario(deps.sql, scenario.id, actor).catch(() => {});
         throw e;

@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { AppError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
-import { RUN_STATUSES } from '../../core/domain.ts';
+import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import { getArtifact, listArtifacts } from '../../db/artifacts.ts';
 import { listInteractions } from '../../db/interactions.ts';
 import { listLogs } from '../../db/logs.ts';
@@ -13,45 +11,83 @@ import { listSteps } from '../../db/run-steps.ts';
 import { listValidations } from '../../db/validations.ts';
 import { toLiveEvent } from '../../db/progress.ts';
 import { readBundleFile } from '../../runner/bundle.ts';
+import { queryInt } from '../contract/common.ts';
+import { LogList, ScenarioLogsQuery } from '../contract/events.ts';
+import {
+  ArtifactList,
+  InteractionList,
+  PlanList,
+  PlanText,
+  RetryInput,
+  RollbackInput,
+  Run,
+  RunDetail,
+  RunList,
+  RunListQuery,
+  ValidationList,
+  type Finding,
+} from '../contract/runs.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { parseInput, readId, readJson, readQuery } from '../input.ts';
-import { queryInt } from '../schemas/common.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
 
 /**
  * Runs and what they produced: the timeline, plan versions, bundles and their files, validation
  * results, agent interactions, the log, the deployed archive; and the run actions (cancel,
  * retry from a phase).
  */
-const RetryBody = v.strictObject({
-  fromPhase: v.picklist(
-    ['planning', 'implementing', 'validating', 'deploying'],
-    'must be planning, implementing, validating or deploying',
-  ),
-});
-const RunListQuery = v.strictObject({
-  limit: v.optional(queryInt(1, 200)),
-  status: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) => s.split(',').filter(Boolean)),
-      v.array(v.picklist(RUN_STATUSES, `must be statuses from ${RUN_STATUSES.join(', ')}`)),
-    ),
-  ),
-});
+const iteration = queryInt(1, 100);
 
-function pipelineOf(deps: AppDeps) {
-  if (!deps.pipeline)
-    throw new AppError('conflict', 'The pipeline is not running in this process.');
-  return deps.pipeline;
-}
+/** What each route takes and answers (GET /api/openapi.json). */
+export const runApi = [
+  route('get', '/api/runs', 'Recent runs', { query: RunListQuery, responses: { 200: RunList } }),
+  route('get', '/api/runs/:id', 'A run with its timeline', { responses: { 200: RunDetail } }),
+  route('post', '/api/runs/:id/cancel', 'Cancel a run', { responses: { 200: Run } }),
+  route('post', '/api/runs/:id/retry', 'Start a new run from a phase', {
+    body: RetryInput,
+    responses: { 202: Run },
+  }),
+  route('get', '/api/runs/:id/plans', 'Plan versions', { responses: { 200: PlanList } }),
+  route('get', '/api/runs/:id/plans/:iteration', 'The text of a plan version', {
+    params: { iteration },
+    responses: { 200: PlanText },
+  }),
+  route('get', '/api/runs/:id/artifacts', 'Bundles and archives', {
+    responses: { 200: ArtifactList },
+  }),
+  route('get', '/api/runs/:id/validations', 'Validation attempts', {
+    responses: { 200: ValidationList },
+  }),
+  route('get', '/api/runs/:id/interactions', 'Agent sessions', {
+    responses: { 200: InteractionList },
+  }),
+  route('get', '/api/artifacts/:id/files/*', 'One file of a bundle, as text', {
+    responses: { 200: { media: 'text/plain', description: 'The file' } },
+  }),
+  route('post', '/api/scenarios/:id/rollback', 'Redeploy an earlier bundle', {
+    body: RollbackInput,
+    responses: { 202: Run },
+  }),
+  route('get', '/api/scenarios/:id/runs', 'The runs of a scenario', {
+    responses: { 200: RunList },
+  }),
+  route('get', '/api/scenarios/:id/logs', 'The log of a scenario, after a sequence number', {
+    query: ScenarioLogsQuery,
+    responses: { 200: LogList },
+  }),
+  route('get', '/api/scenarios/:id/archive', 'The deployed archive', {
+    responses: { 200: { media: 'application/gzip', description: 'scenario.tar.gz' } },
+  }),
+];
 
-export function runRoutes(deps: AppDeps): Hono<AppEnv> {
-  const { sql, store } = deps;
+export function runRoutes(deps: Pick<AppDeps, 'sql' | 'store' | 'pipeline'>): Hono<AppEnv> {
+  const { sql, store, pipeline } = deps;
   const app = new Hono<AppEnv>();
 
   app.get('/runs', async (c) => {
     const q = readQuery(c, RunListQuery);
-    return c.json({
+    return reply(c, RunList, {
       items: await listRuns(sql, {
         limit: q.limit ?? 20,
         ...(q.status ? { statuses: q.status } : {}),
@@ -61,39 +97,42 @@ export function runRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/runs/:id', async (c) => {
     const id = readId(c);
     const run = await getRun(sql, id);
-    return c.json({ ...run, steps: await listSteps(sql, id) });
+    return reply(c, RunDetail, { ...run, steps: await listSteps(sql, id) });
   });
   app.post('/runs/:id/cancel', async (c) =>
-    c.json(await pipelineOf(deps).cancelRun(readId(c), c.get('actor'))),
+    reply(c, Run, await pipeline.cancelRun(readId(c), c.get('actor'))),
   );
   app.post('/runs/:id/retry', async (c) => {
     const id = readId(c);
-    const body = await readJson(c, RetryBody);
+    const body = await readJson(c, RetryInput);
     await getRun(sql, id);
-    return c.json(await pipelineOf(deps).retry(id, body.fromPhase, c.get('actor')), 202);
+    return reply(c, Run, await pipeline.retry(id, body.fromPhase, c.get('actor')), 202);
   });
   app.get('/runs/:id/plans', async (c) =>
-    c.json({ items: await listPlanVersions(sql, readId(c)) }),
+    reply(c, PlanList, { items: await listPlanVersions(sql, readId(c)) }),
   );
   app.get('/runs/:id/plans/:iteration', async (c) => {
     const id = readId(c);
-    const iteration = parseInput(queryInt(1, 100), c.req.param('iteration'), 'params.iteration');
-    const plan = (await listPlanVersions(sql, id)).find((p) => p.iteration === iteration);
-    if (!plan) throw new NotFoundError('Plan version', `${id}/${iteration}`);
-    return c.json({
-      iteration,
+    const n = parseInput(iteration, c.req.param('iteration'), 'params.iteration');
+    const plan = (await listPlanVersions(sql, id)).find((p) => p.iteration === n);
+    if (!plan) throw new NotFoundError('Plan version', `${id}/${n}`);
+    return reply(c, PlanText, {
+      iteration: n,
       score: plan.score,
       text: (await store.get(plan.objectKey)).toString('utf8'),
     });
   });
   app.get('/runs/:id/artifacts', async (c) =>
-    c.json({ items: await listArtifacts(sql, { runId: readId(c) }) }),
+    reply(c, ArtifactList, { items: await listArtifacts(sql, { runId: readId(c) }) }),
   );
-  app.get('/runs/:id/validations', async (c) =>
-    c.json({ items: await listValidations(sql, readId(c)) }),
-  );
+  app.get('/runs/:id/validations', async (c) => {
+    const rows = await listValidations(sql, readId(c));
+    // Findings are stored as the validator wrote them (runner/validate/types.ts).
+    const items = rows.map((r) => ({ ...r, findings: r.findings as Finding[] }));
+    return reply(c, ValidationList, { items });
+  });
   app.get('/runs/:id/interactions', async (c) =>
-    c.json({ items: await listInteractions(sql, readId(c)) }),
+    reply(c, InteractionList, { items: await listInteractions(sql, readId(c)) }),
   );
 
   app.get('/artifacts/:id/files/*', async (c) => {
@@ -116,31 +155,20 @@ export function runRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post('/scenarios/:id/rollback', async (c) => {
     const id = readId(c);
-    const body = await readJson(
-      c,
-      v.strictObject({
-        artifactId: v.pipe(v.string('must be a string'), v.uuid('must be a UUID')),
-      }),
-    );
+    const body = await readJson(c, RollbackInput);
     await getScenario(sql, id);
-    return c.json(await pipelineOf(deps).rollback(id, body.artifactId, c.get('actor')), 202);
+    return reply(c, Run, await pipeline.rollback(id, body.artifactId, c.get('actor')), 202);
   });
   app.get('/scenarios/:id/runs', async (c) => {
     const id = readId(c);
     await getScenario(sql, id);
-    return c.json({ items: await listRuns(sql, { scenarioId: id, limit: 100 }) });
+    return reply(c, RunList, { items: await listRuns(sql, { scenarioId: id, limit: 100 }) });
   });
   app.get('/scenarios/:id/logs', async (c) => {
     const id = readId(c);
-    const q = readQuery(
-      c,
-      v.strictObject({
-        after: v.optional(queryInt(0, Number.MAX_SAFE_INTEGER)),
-        limit: v.optional(queryInt(1, 5000)),
-      }),
-    );
+    const q = readQuery(c, ScenarioLogsQuery);
     await getScenario(sql, id);
-    return c.json({
+    return reply(c, LogList, {
       items: (await listLogs(sql, id, { afterSeq: q.after ?? 0, limit: q.limit ?? 1000 })).map(
         toLiveEvent,
       ),

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { AppError, InvalidInputError } from '../../core/errors.ts';
+import { InvalidInputError } from '../../core/errors.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
 import {
   createScenario,
@@ -8,10 +8,46 @@ import {
   listScenarios,
   updateScenario,
 } from '../../db/scenarios.ts';
+import { Run } from '../contract/runs.ts';
+import {
+  BatchInput,
+  BatchResult,
+  Scenario,
+  ScenarioCreate,
+  ScenarioListQuery,
+  ScenarioPage,
+  ScenarioPatch,
+} from '../contract/scenarios.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readId, readJson, readQuery } from '../input.ts';
-import { ScenarioCreate, ScenarioListQuery, ScenarioPatch } from '../schemas/scenario.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
 import { runBatch } from './batch.ts';
+
+/** What each route takes and answers (GET /api/openapi.json). */
+export const scenarioApi = [
+  route('get', '/api/scenarios', 'Scenarios: filter, search, sort and page', {
+    query: ScenarioListQuery,
+    responses: { 200: ScenarioPage },
+  }),
+  route('post', '/api/scenarios', 'Create a scenario (a draft)', {
+    body: ScenarioCreate,
+    responses: { 201: Scenario },
+  }),
+  route('post', '/api/scenarios/batch', 'Apply one action to many scenarios, each on its own', {
+    body: BatchInput,
+    responses: { 200: BatchResult },
+  }),
+  route('get', '/api/scenarios/:id', 'A scenario', { responses: { 200: Scenario } }),
+  route('patch', '/api/scenarios/:id', 'Change a scenario (not while it runs)', {
+    body: ScenarioPatch,
+    responses: { 200: Scenario },
+  }),
+  route('delete', '/api/scenarios/:id', 'Delete a scenario (not while it runs)', {
+    responses: { 204: null },
+  }),
+  route('post', '/api/scenarios/:id/generate', 'Start a run', { responses: { 202: Run } }),
+];
 
 /** A target format must name a known profile. */
 function checkProfile(targetFormat: string | undefined): void {
@@ -28,8 +64,8 @@ function checkProfile(targetFormat: string | undefined): void {
 }
 
 /** /api/scenarios: list (filter, sort, page), create, read, update, delete, batch, generate. */
-export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
-  const { sql } = deps;
+export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline'>): Hono<AppEnv> {
+  const { sql, pipeline } = deps;
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
     const q = readQuery(c, ScenarioListQuery);
@@ -44,20 +80,20 @@ export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
       limit,
       offset,
     });
-    return c.json({ ...page, limit, offset });
+    return reply(c, ScenarioPage, { ...page, limit, offset });
   });
   app.post('/', async (c) => {
     const body = await readJson(c, ScenarioCreate);
     checkProfile(body.targetFormat);
-    return c.json(await createScenario(sql, body, c.get('actor')), 201);
+    return reply(c, Scenario, await createScenario(sql, body, c.get('actor')), 201);
   });
-  app.post('/batch', async (c) => c.json(await runBatch(deps, c, c.get('actor'))));
-  app.get('/:id', async (c) => c.json(await getScenario(sql, readId(c))));
+  app.post('/batch', async (c) => reply(c, BatchResult, await runBatch(deps, c, c.get('actor'))));
+  app.get('/:id', async (c) => reply(c, Scenario, await getScenario(sql, readId(c))));
   app.patch('/:id', async (c) => {
     const id = readId(c);
     const body = await readJson(c, ScenarioPatch);
     checkProfile(body.targetFormat);
-    return c.json(await updateScenario(sql, id, body, c.get('actor')));
+    return reply(c, Scenario, await updateScenario(sql, id, body, c.get('actor')));
   });
   app.delete('/:id', async (c) => {
     await deleteScenario(sql, readId(c), c.get('actor'));
@@ -65,10 +101,8 @@ export function scenarioRoutes(deps: AppDeps): Hono<AppEnv> {
   });
   app.post('/:id/generate', async (c) => {
     const id = readId(c);
-    if (!deps.pipeline)
-      throw new AppError('conflict', 'The pipeline is not running in this process.');
     await getScenario(sql, id);
-    return c.json(await deps.pipeline.generate(id, c.get('actor'), { trigger: 'api' }), 202);
+    return reply(c, Run, await pipeline.generate(id, c.get('actor'), { trigger: 'api' }), 202);
   });
   return app;
 }

@@ -1,15 +1,22 @@
 import { Hono } from 'hono';
-import * as v from 'valibot';
-import { COMPLEXITIES, DEFAULT_CONFIG } from '../../core/domain.ts';
+import { DEFAULT_CONFIG, type Complexity } from '../../core/domain.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { analytics } from '../../db/analytics.ts';
 import { getSetting, putSetting } from '../../db/settings.ts';
-import { uuid } from '../schemas/common.ts';
-import { DEFAULT_BUDGETS } from '../../core/budget.ts';
+import { DEFAULT_BUDGETS, type BudgetOverrides, type SessionBudget } from '../../core/budget.ts';
 import { listTemplates } from '../../prompts/render.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
+import {
+  Analytics,
+  AnalyticsQuery,
+  Profiles,
+  Settings,
+  SettingsPatch,
+} from '../contract/settings.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readJson, readQuery } from '../input.ts';
+import { route } from '../openapi/route-spec.ts';
+import { reply } from '../reply.ts';
 
 /**
  * GET /api/settings: defaults for new scenarios, per-complexity session budgets (defaults merged
@@ -18,84 +25,73 @@ import { readJson, readQuery } from '../input.ts';
  * (env, file, vault, unset; never a value). PATCH /api/settings changes the budgets.
  * GET /api/profiles lists the target formats; GET /api/analytics the success metrics.
  */
-const range = (min: number, max: number, integer = true) => {
-  const msg = `must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}`;
-  return v.optional(
-    v.pipe(
-      v.number(msg),
-      v.check((n) => !integer || Number.isInteger(n), msg),
-      v.minValue(min, msg),
-      v.maxValue(max, msg),
-    ),
-  );
-};
-const budget = v.strictObject({
-  maxTurns: range(1, 200),
-  maxBudgetUsd: range(0.01, 50, false),
-  timeoutMs: range(10_000, 4 * 3_600_000),
-  idleTimeoutMs: range(5_000, 3_600_000),
-});
-const SettingsPatch = v.strictObject({
-  budgets: v.strictObject(
-    Object.fromEntries(COMPLEXITIES.map((c) => [c, v.optional(budget)])) as Record<
-      (typeof COMPLEXITIES)[number],
-      v.OptionalSchema<typeof budget, undefined>
-    >,
-  ),
+/** What each route takes and answers (GET /api/openapi.json). */
+export const settingsApi = [
+  route('get', '/api/settings', 'Defaults, budgets, concurrency, secrets sources, templates', {
+    responses: { 200: Settings },
+  }),
+  route('patch', '/api/settings', 'Change the session budgets', {
+    body: SettingsPatch,
+    responses: { 200: Settings },
+  }),
+  route('get', '/api/analytics', 'Success metrics, recent runs, frequent errors', {
+    query: AnalyticsQuery,
+    responses: { 200: Analytics },
+  }),
+  route('get', '/api/profiles', 'The target formats', { responses: { 200: Profiles } }),
+];
+
+const budgetsOf = (overrides: BudgetOverrides): Record<Complexity, SessionBudget> => ({
+  simple: { ...DEFAULT_BUDGETS.simple, ...overrides.simple },
+  intermediate: { ...DEFAULT_BUDGETS.intermediate, ...overrides.intermediate },
+  advanced: { ...DEFAULT_BUDGETS.advanced, ...overrides.advanced },
 });
 
-export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
+export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> {
+  const { sql, config } = deps;
   const app = new Hono<AppEnv>();
-  const view = async () => {
-    const overrides = (await getSetting<Record<string, object>>(deps.sql, 'budgets')) ?? {};
-    return {
-      defaults: {
-        profile: deps.config.DEFAULT_PROFILE,
-        model: deps.config.AGENT_MODEL,
-        iterations: DEFAULT_CONFIG,
-      },
-      budgets: Object.fromEntries(
-        COMPLEXITIES.map((c) => [c, { ...DEFAULT_BUDGETS[c], ...(overrides[c] ?? {}) }]),
-      ),
-      concurrency: {
-        global: deps.config.RUN_CONCURRENCY,
-        perCampaign: deps.config.CAMPAIGN_CONCURRENCY,
-      },
-      deploy: {
-        target: deps.config.DEPLOY_TARGET,
-        externalValidator: Boolean(deps.config.EXTERNAL_VALIDATOR),
-      },
-      secrets: SECRET_NAMES.map((name) => ({ name, source: deps.config.secretSources[name] })),
-      templates: listTemplates().map((t) => ({
-        name: t.name,
-        version: t.version,
-        placeholders: t.placeholders,
-        text: t.text,
-      })),
-    };
-  };
-  app.get('/settings', async (c) => c.json(await view()));
+  const overrides = async () => (await getSetting<BudgetOverrides>(sql, 'budgets')) ?? {};
+  const view = async () => ({
+    defaults: {
+      profile: config.DEFAULT_PROFILE,
+      model: config.AGENT_MODEL,
+      iterations: DEFAULT_CONFIG,
+    },
+    budgets: budgetsOf(await overrides()),
+    concurrency: { global: config.RUN_CONCURRENCY, perCampaign: config.CAMPAIGN_CONCURRENCY },
+    deploy: { target: config.DEPLOY_TARGET, externalValidator: Boolean(config.EXTERNAL_VALIDATOR) },
+    secrets: SECRET_NAMES.map((name) => ({ name, source: config.secretSources[name] })),
+    templates: listTemplates().map((t) => ({
+      name: t.name,
+      version: t.version,
+      placeholders: t.placeholders,
+      text: t.text,
+    })),
+  });
+  app.get('/settings', async (c) => reply(c, Settings, await view()));
   app.patch('/settings', async (c) => {
     const body = await readJson(c, SettingsPatch);
-    const current = (await getSetting<Record<string, object>>(deps.sql, 'budgets')) ?? {};
-    const next = { ...current };
-    for (const [k, val] of Object.entries(body.budgets))
-      if (val) next[k] = { ...(current[k] ?? {}), ...val };
-    await putSetting(deps.sql, 'budgets', next, c.get('actor'));
-    return c.json(await view());
+    const current = await overrides();
+    const next: BudgetOverrides = { ...current };
+    for (const k of ['simple', 'intermediate', 'advanced'] as const) {
+      const change = body.budgets[k];
+      if (change) next[k] = { ...current[k], ...change };
+    }
+    await putSetting(sql, 'budgets', next, c.get('actor'));
+    return reply(c, Settings, await view());
   });
   app.get('/analytics', async (c) => {
-    const q = readQuery(c, v.strictObject({ campaign: v.optional(uuid) }));
-    return c.json(await analytics(deps.sql, q.campaign ? { campaignId: q.campaign } : {}));
+    const q = readQuery(c, AnalyticsQuery);
+    return reply(c, Analytics, await analytics(sql, q.campaign ? { campaignId: q.campaign } : {}));
   });
   app.get('/profiles', (c) =>
-    c.json({
+    reply(c, Profiles, {
       items: listProfiles().map((p) => ({
         id: p.id,
         version: p.version,
         description: p.description,
       })),
-      default: deps.config.DEFAULT_PROFILE,
+      default: config.DEFAULT_PROFILE,
     }),
   );
   return app;

@@ -7,6 +7,7 @@ import { createFsStore } from '../../core/store/fs.ts';
 import { createApp } from '../../functions/app.ts';
 import type { AppDeps } from '../../functions/deps.ts';
 import { createTestDb, type TestDb } from './db.ts';
+import { noPipeline } from './no-pipeline.ts';
 
 /**
  * The HTTP app around a database of the test's own, a filesystem store in a temp folder and an
@@ -40,6 +41,7 @@ export async function createTestApp(
     store,
     bus,
     meta: { version: 'test', demoModel: true, executor: 'local' },
+    pipeline: noPipeline(),
     ...extra,
   };
   const app = createApp(deps);

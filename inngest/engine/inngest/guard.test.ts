@@ -10,6 +10,7 @@ import { scrubPaths } from './scrub.ts';
 import { signInngest, verifyInngestSignature } from './request-signature.ts';
 import { startFakeInngest, type FakeInngest } from './testing/fake-inngest.ts';
 import { createStageDeps, type StageDeps } from './testing/stage-deps.ts';
+import { noPipeline } from '../../../test/support/no-pipeline.ts';
 
 /**
  * /api/inngest as the server builds it (createApp with the served handler): the host and origin
@@ -41,6 +42,7 @@ describe('/api/inngest: who may call it and what it answers', () => {
       store: s.store,
       bus: s.bus,
       meta: { version: 'test', demoModel: false, executor: 'inngest' },
+      pipeline: noPipeline(),
       inngest: mode.handler,
     });
   };

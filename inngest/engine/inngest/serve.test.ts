@@ -14,6 +14,7 @@ import { inngestHandler, mountInngest } from './handler.ts';
 import { createInngestMode } from './index.ts';
 import { startFakeInngest, type FakeInngest } from './testing/fake-inngest.ts';
 import { createStageDeps, type StageDeps } from './testing/stage-deps.ts';
+import { noPipeline } from '../../../test/support/no-pipeline.ts';
 
 /** One function's entry in the sync payload (the fields we configure). */
 interface FnConfig {
@@ -52,6 +53,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
       store: s.store,
       bus: s.bus,
       meta: { version: 'test', demoModel: false, executor: 'inngest' },
+      pipeline: noPipeline(),
       inngest: mode.handler,
     });
   });

@@ -1,10 +1,13 @@
 import * as v from 'valibot';
 
 /**
- * Building blocks for API schemas. Free text keeps every character it was sent, except the two
- * that Postgres text cannot hold or UTF-8 cannot encode: NUL and lone surrogates (refused with a
- * message, never silently changed).
+ * Building blocks of the API contract. Request text keeps every character it was sent, except the
+ * two that Postgres text cannot hold or UTF-8 cannot encode: NUL and lone surrogates (refused
+ * with a message, never silently changed). Response atoms describe the JSON as sent: timestamps
+ * are ISO strings, ids UUIDs.
  */
+
+/** Free text of at most `max` characters. */
 export const freeText = (max: number, min = 0) =>
   v.pipe(
     v.string('must be a string'),
@@ -23,6 +26,7 @@ export const requiredText = (max: number) =>
 
 export const uuid = v.pipe(v.string('must be a string'), v.uuid('must be a UUID'));
 
+/** A kebab-case name (slugs). */
 export const kebab = (max: number) =>
   v.pipe(
     v.string('must be a string'),
@@ -45,3 +49,21 @@ export const queryInt = (min: number, max: number) =>
     v.minValue(min, `must be an integer from ${min} to ${max}`),
     v.maxValue(max, `must be an integer from ${min} to ${max}`),
   );
+
+/** A comma-separated list of statuses in a query string (`status=failed,deployed`). */
+export const queryStatuses = <const T extends readonly string[]>(statuses: T) =>
+  v.pipe(
+    v.string(),
+    v.transform((s) => s.split(',').filter(Boolean)),
+    v.array(v.picklist(statuses, `must be statuses from ${statuses.join(', ')}`)),
+  );
+
+/** A point in time as sent: an ISO 8601 timestamp (`2026-11-02T10:00:00.000Z`). */
+export const timestamp = v.pipe(v.string(), v.isoTimestamp());
+
+/** A whole number in a response. */
+export const int = v.pipe(v.number(), v.integer());
+
+/** `{ items: [...] }`, the shape of every unpaged list. */
+export const items = <S extends v.GenericSchema>(item: S) =>
+  v.strictObject({ items: v.array(item) });
