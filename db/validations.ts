@@ -41,34 +41,15 @@ export async function listValidations(db: Db, runId: string): Promise<Validation
 }
 
 /**
- * Records each error signature in improvement_patterns (the learning loop's raw material), with
- * `occurrences` = the number of runs whose validation found it, recomputed from
- * validation_results — so running this twice for the same run (a replayed step) counts nothing
- * twice.
+ * Recurring problems are counted by the validation_results trigger (migration 006) as each
+ * result is saved: once per run and signature, per campaign and day, without rescanning earlier
+ * results. Kept so callers written before that need no change; it does nothing.
  */
 export async function countSignatures(
-  db: Db,
-  rows: Array<{ signature: string; ruleId: string; phase: string; message: string }>,
-  scenarioId: string,
-): Promise<void> {
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(r.signature)) continue;
-    seen.add(r.signature);
-    const example = db.json([scenarioId] as never);
-    await db`
-      WITH n AS (
-        SELECT count(DISTINCT v.run_id)::int AS runs
-          FROM validation_results v, jsonb_array_elements(v.findings) f
-         WHERE f->>'signature' = ${r.signature} AND f->>'severity' = 'error')
-      INSERT INTO improvement_patterns (signature, rule_id, phase, description, occurrences, example_scenarios)
-      SELECT ${r.signature}, ${r.ruleId}, ${r.phase}, ${r.message}, greatest(n.runs, 1), ${example} FROM n
-      ON CONFLICT (signature) DO UPDATE SET occurrences = EXCLUDED.occurrences, last_seen = now(),
-        example_scenarios = CASE WHEN improvement_patterns.example_scenarios @> ${example}
-                                 THEN improvement_patterns.example_scenarios
-                                 ELSE (improvement_patterns.example_scenarios || ${example}) END`;
-  }
-}
+  _db: Db,
+  _rows: Array<{ signature: string; ruleId: string; phase: string; message: string }>,
+  _scenarioId: string,
+): Promise<void> {}
 
 /** The most frequent active error patterns of earlier runs (the prompts' lessons). */
 export async function topPatterns(

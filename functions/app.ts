@@ -20,6 +20,8 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { learningRoutes } from './routes/learning.ts';
+import { createForecaster } from './learning/forecaster.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
 import { INNGEST_PATH, mountInngest } from '../inngest/engine/inngest/mount.ts';
@@ -90,6 +92,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/', eventRoutes(deps));
   api.route('/', runRoutes(deps));
   api.route('/', settingsRoutes(deps));
+  const forecaster =
+    deps.forecaster ??
+    createForecaster({ sql: deps.sql, defaultProfile: deps.config.DEFAULT_PROFILE });
+  api.route('/', learningRoutes(deps, forecaster));
   api.route('/campaigns', campaignRoutes(deps));
   api.route('/scenarios', scenarioRoutes(deps));
   api.all('*', (c) => {

@@ -8,6 +8,7 @@ import type { InngestHandler } from '../inngest/engine/inngest/mount.ts';
 
 import type { PipelineControl } from '../inngest/control.ts';
 import type { Meta } from './contract/meta.ts';
+import type { Forecaster } from './learning/forecaster.ts';
 
 export type { PipelineControl };
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   inngest?: InngestHandler;
   /** Folder of the built SPA; absent in API-only tests. */
   siteDir?: string;
+  /** The success forecast (retrained as runs finish); the app makes its own when absent. */
+  forecaster?: Forecaster;
 }
 
 /** Hono variables set by middleware. */

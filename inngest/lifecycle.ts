@@ -40,8 +40,22 @@ export interface RunLifecycle {
   cancel(run: Run, actor: string): Promise<boolean>;
 }
 
-export function createRunLifecycle(deps: { sql: Sql; reporter: ProgressReporter }): RunLifecycle {
+export type RunEndStatus = 'succeeded' | 'failed' | 'cancelled';
+
+export function createRunLifecycle(deps: {
+  sql: Sql;
+  reporter: ProgressReporter;
+  /** Told once when a run ends (analytics retrain); its errors never touch the run. */
+  onFinished?: (ref: RunRef, status: RunEndStatus) => void;
+}): RunLifecycle {
   const { sql, reporter } = deps;
+  const finished = (ref: RunRef, status: RunEndStatus) => {
+    try {
+      deps.onFinished?.(ref, status);
+    } catch {
+      // a listener's failure is its own
+    }
+  };
   return {
     async queue(input, actor, label) {
       const run = await createRun(sql, input, actor);
@@ -102,6 +116,7 @@ export function createRunLifecycle(deps: { sql: Sql; reporter: ProgressReporter 
 
     async succeed(ref, o) {
       if (!(await finishRun(sql, ref.runId, { status: 'succeeded', facts: o.facts }))) return;
+      finished(ref, 'succeeded');
       await reporter.report({
         ...ref,
         kind: 'status',
@@ -120,6 +135,7 @@ export function createRunLifecycle(deps: { sql: Sql; reporter: ProgressReporter 
         ...(o.facts ? { facts: o.facts } : {}),
       });
       if (!ended) return;
+      finished(ref, status);
       await reporter.report({
         ...ref,
         kind: 'status',
@@ -136,6 +152,7 @@ export function createRunLifecycle(deps: { sql: Sql; reporter: ProgressReporter 
         failureClass: 'cancelled',
         error: `Cancelled by ${actor}.`,
       });
+      if (ended) finished({ runId: run.id, scenarioId: run.scenarioId }, 'cancelled');
       if (ended)
         await reporter.report({
           scenarioId: run.scenarioId,

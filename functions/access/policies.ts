@@ -50,6 +50,9 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/profiles': signedIn,
   'PATCH /api/settings': globalAdmin,
   'GET /api/analytics': on('viewer', 'query'),
+  'GET /api/analytics/overview': on('viewer', 'query'),
+  'GET /api/analytics/problems': on('viewer', 'query'),
+  'POST /api/predictions': on('viewer', 'body'),
   'GET /api/audit': on('admin', 'query'),
 
   'GET /api/users': globalAdmin,

@@ -6,6 +6,7 @@ import { downloadApi } from '../routes/downloads.ts';
 import { eventApi } from '../routes/events.ts';
 import { healthApi } from '../routes/health.ts';
 import { hookApi } from '../routes/hooks.ts';
+import { learningApi } from '../routes/learning.ts';
 import { runApi } from '../routes/runs.ts';
 import { scenarioApi } from '../routes/scenarios.ts';
 import { settingsApi } from '../routes/settings.ts';
@@ -24,6 +25,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...healthApi,
   openApiRoute,
   ...settingsApi,
+  ...learningApi,
   ...auditApi,
   ...userApi,
   ...campaignApi,
