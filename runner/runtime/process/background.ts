@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { RunAs } from '../../boundary/identity.ts';
-import { listProcesses } from '../../agent/proc.ts';
 import { lineSplitter, Tail } from './tail.ts';
 
 /**
@@ -35,9 +35,36 @@ export interface BackgroundOptions {
   tailBytes: number;
 }
 
+/** True when a non-zombie process of the group is in /proc (zombies wait for a reaper). */
+function liveMember(pgid: number): boolean {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return true; // no /proc: trust the signal probe
+  }
+  for (const n of names) {
+    if (n.charCodeAt(0) < 48 || n.charCodeAt(0) > 57) continue;
+    try {
+      const stat = readFileSync(`/proc/${n}/stat`, 'latin1');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return false;
+}
+
+/** True while a live process of the group exists: a cheap signal probe, then /proc. */
 function groupAlive(pgid: number | undefined): boolean {
-  if (pgid === undefined) return false;
-  return listProcesses().some((p) => p.pgid === pgid);
+  if (pgid === undefined || pgid <= 1) return false;
+  try {
+    process.kill(-pgid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return liveMember(pgid);
 }
 
 function signalGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
