@@ -40,6 +40,7 @@ const ev = (seq: number, over: Partial<LiveEvent>): LiveEvent => ({
   phase: null,
   iteration: null,
   message: '',
+  level: 'info',
   at: `2026-01-01T00:00:${String(seq).padStart(2, '0')}Z`,
   ...over,
 });
@@ -124,10 +125,9 @@ describe('applyEvent', () => {
     });
   });
 
-  it('ignores other scenarios and heartbeats; snapshots apply only when not older', () => {
+  it('ignores other scenarios; snapshots apply only when not older', () => {
     const s = draft();
     expect(applyEvent(s, ev(1, { scenarioId: 'other', status: 'queued' }))).toBe(false);
-    expect(applyEvent(s, ev(1, { type: 'heartbeat' }))).toBe(false);
     applyEvent(s, ev(5, { type: 'status', status: 'queued' }));
     expect(applySnapshot(s, { ...s, eventSeq: 4, status: 'draft' })).toBe(false);
     expect(applySnapshot(s, { ...s, eventSeq: 9, status: 'implementing', progress: 40 })).toBe(

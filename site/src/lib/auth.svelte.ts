@@ -2,6 +2,8 @@
  * The access token, asked once and kept in this browser (localStorage). The fetch wrapper calls
  * `ask()` when the server answers 401; every waiting call resumes when the user submits a token.
  */
+import type { AuthStatus } from './types.ts';
+
 const KEY = 'sg.accessToken';
 
 function readToken(): string {
@@ -19,7 +21,7 @@ class Auth {
   /** Why the dialog opened (first ask, or the saved token was refused). */
   reason = $state('');
   /** The server's AUTH_MODE: with `accounts`, a 401 means "sign in", not "give a token". */
-  mode = $state<'none' | 'accounts'>('none');
+  mode = $state<AuthStatus['mode']>('none');
   /** Set when a call was refused for want of a session (the layout then shows sign-in). */
   signedOut = $state(false);
   #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];

@@ -1,20 +1,11 @@
 import { api, messageOf } from './api.ts';
-import type { Campaign } from './types.ts';
+import type { Campaign, CampaignCreate, CampaignList, CampaignPatch } from './types.ts';
 
 /**
  * The campaigns of the dashboard's tabs (live ones) and the archived ones (on demand), with the
  * mutations the tabs offer. Errors of loading stay here; errors of a mutation are thrown to the
  * form that caused them.
  */
-export interface CampaignInput {
-  name: string;
-  description?: string;
-  color?: string;
-  icon?: string;
-  client?: string | null;
-  category?: string | null;
-}
-
 class Campaigns {
   items = $state<Campaign[]>([]);
   archived = $state<Campaign[]>([]);
@@ -24,7 +15,7 @@ class Campaigns {
   async load(): Promise<void> {
     try {
       this.items = (
-        await api<{ items: Campaign[] }>('/api/campaigns', { query: { archived: 'false' } })
+        await api<CampaignList>('/api/campaigns', { query: { archived: 'false' } })
       ).items;
       this.error = '';
     } catch (e) {
@@ -36,7 +27,7 @@ class Campaigns {
 
   async loadArchived(): Promise<void> {
     this.archived = (
-      await api<{ items: Campaign[] }>('/api/campaigns', { query: { archived: 'true' } })
+      await api<CampaignList>('/api/campaigns', { query: { archived: 'true' } })
     ).items;
   }
 
@@ -44,13 +35,13 @@ class Campaigns {
     return this.items.find((c) => c.id === id) ?? this.archived.find((c) => c.id === id);
   }
 
-  async create(input: CampaignInput): Promise<Campaign> {
+  async create(input: CampaignCreate): Promise<Campaign> {
     const created = await api<Campaign>('/api/campaigns', { method: 'POST', body: input });
     this.items = [...this.items, created];
     return created;
   }
 
-  async update(id: string, patch: Partial<CampaignInput>): Promise<Campaign> {
+  async update(id: string, patch: CampaignPatch): Promise<Campaign> {
     const updated = await api<Campaign>(`/api/campaigns/${id}`, { method: 'PATCH', body: patch });
     this.items = this.items.map((c) => (c.id === id ? updated : c));
     return updated;

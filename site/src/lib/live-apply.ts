@@ -1,4 +1,11 @@
-import type { AgentDetail, LiveEvent, Scenario, ScenarioSnapshot } from './types.ts';
+import {
+  PHASES,
+  type AgentDetail,
+  type LiveEvent,
+  type Phase,
+  type Scenario,
+  type ScenarioSnapshot,
+} from './types.ts';
 
 /**
  * Live events applied to a scenario as the pipeline applies them to its row: status and phase,
@@ -6,6 +13,8 @@ import type { AgentDetail, LiveEvent, Scenario, ScenarioSnapshot } from './types
  */
 const TERMINAL = new Set(['deployed', 'failed', 'cancelled']);
 const RUNNING = new Set(['queued', 'planning', 'implementing', 'validating', 'deploying']);
+const isPhase = (p: string | null): p is Phase =>
+  (PHASES as readonly (string | null)[]).includes(p);
 
 /** Short text for an agent event: the server's message, else the tool and its argument. */
 export function describeAgent(
@@ -40,7 +49,7 @@ function firstLine(s: string, max = 200): string {
  * not newer than the scenario's).
  */
 export function applyEvent(s: Scenario, ev: LiveEvent): boolean {
-  if (ev.type === 'heartbeat' || ev.scenarioId !== s.id) return false;
+  if (ev.scenarioId !== s.id) return false;
   if (typeof ev.seq === 'number') {
     if (ev.seq <= s.eventSeq) return false;
     s.eventSeq = ev.seq;
@@ -63,12 +72,16 @@ export function applyEvent(s: Scenario, ev: LiveEvent): boolean {
       s.deployedAt = ev.at;
       s.progress = 100;
     }
-  } else if (ev.phase && RUNNING.has(s.status) && (ev.type === 'progress' || ev.type === 'agent')) {
+  } else if (
+    isPhase(ev.phase) &&
+    RUNNING.has(s.status) &&
+    (ev.type === 'progress' || ev.type === 'agent')
+  ) {
     // Work in a phase means the scenario is in that phase (the pipeline's enterPhase).
     s.status = ev.phase;
     s.startedAt ??= ev.at;
   }
-  if (ev.phase && !TERMINAL.has(s.status)) s.phase = ev.phase;
+  if (isPhase(ev.phase) && !TERMINAL.has(s.status)) s.phase = ev.phase;
   if (typeof ev.iteration === 'number' && ev.iteration > 0 && !TERMINAL.has(s.status))
     s.iteration = ev.iteration;
   if (typeof ev.progress === 'number')

@@ -1,6 +1,6 @@
 import { tokenUrl, withQuery } from './api.ts';
 import { auth } from './auth.svelte.ts';
-import type { LiveEvent, LiveEventType, SnapshotData } from './types.ts';
+import { LIVE_KINDS, type LiveEvent, type LiveEventType, type SnapshotData } from './types.ts';
 
 /**
  * Live progress over Server-Sent Events. The browser's EventSource reconnects by itself and sends
@@ -11,14 +11,8 @@ import type { LiveEvent, LiveEventType, SnapshotData } from './types.ts';
  */
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unavailable' | 'closed';
 
-const EVENT_TYPES: LiveEventType[] = [
-  'progress',
-  'agent',
-  'log',
-  'status',
-  'snapshot',
-  'heartbeat',
-];
+/** SSE event names: the live event kinds, and `snapshot`. */
+const EVENT_TYPES = [...LIVE_KINDS, 'snapshot'];
 /**
  * Streams that answered with an error before ever opening (no such endpoint, or the token was
  * refused), by path and token: not tried again this page load unless the token changes.

@@ -2,7 +2,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import { api, messageOf } from './api.ts';
 import { applyEvent, applySnapshot } from './live-apply.ts';
 import { STATUS_FILTERS, type DashboardPrefs } from './prefs.svelte.ts';
-import type { LiveEvent, Page, Scenario, SnapshotData } from './types.ts';
+import type { LiveEvent, Scenario, ScenarioPage, SnapshotData } from './types.ts';
 
 /**
  * The dashboard's scenario cards: the current page of the list for the chosen campaign, filters
@@ -77,7 +77,7 @@ class ScenarioList {
       let total = 0;
       // The API pages at most 200; a refresh of more cards takes several pages.
       for (let got = 0; got < limit;) {
-        const page = await api<Page<Scenario>>('/api/scenarios', {
+        const page = await api<ScenarioPage>('/api/scenarios', {
           query: { ...this.#query, limit: Math.min(PAGE_SIZE, limit - got), offset: offset + got },
         });
         all.push(...page.items);
@@ -108,11 +108,11 @@ class ScenarioList {
 
   /** Applies a live event to its card; an event for a card not shown asks for a refresh soon. */
   apply(ev: LiveEvent): void {
-    if (ev.type === 'heartbeat' || !ev.scenarioId) return;
+    if (!ev.scenarioId) return;
     const shadow = this.#shadow.get(ev.scenarioId);
     if (shadow) {
       if (applyEvent(shadow, ev)) this.#touch(ev.scenarioId);
-    } else if (ev.type === 'status' || ev.type === 'snapshot') this.refreshSoon();
+    } else if (ev.type === 'status') this.refreshSoon();
   }
 
   /** Applies a campaign snapshot (sent on connect and after a gap too old to replay). */

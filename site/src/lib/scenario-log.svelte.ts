@@ -1,18 +1,11 @@
 import { describeAgent } from './live-apply.ts';
-import type { AgentDetail, LiveEvent, LiveEventType } from './types.ts';
+import type { LiveEvent } from './types.ts';
 
 /** One line of a scenario's live log. */
-export interface LogEntry {
-  seq: number;
-  type: LiveEventType;
-  level: string;
-  at: string;
-  phase: string | null;
-  iteration: number | null;
-  runId: string | null;
-  message: string;
-  detail?: AgentDetail;
-}
+export type LogEntry = Pick<
+  LiveEvent,
+  'seq' | 'type' | 'level' | 'at' | 'phase' | 'iteration' | 'runId' | 'message' | 'detail'
+>;
 
 const MAX_LOG = 5000;
 
@@ -29,13 +22,7 @@ export class ScenarioLog {
   #scheduled = false;
 
   add(ev: LiveEvent): void {
-    if (
-      ev.type === 'heartbeat' ||
-      ev.type === 'snapshot' ||
-      typeof ev.seq !== 'number' ||
-      this.#seen.has(ev.seq)
-    )
-      return;
+    if (typeof ev.seq !== 'number' || this.#seen.has(ev.seq)) return;
     this.#seen.add(ev.seq);
     this.#pending.push({
       seq: ev.seq,

@@ -1,30 +1,19 @@
 import { api, ApiError } from './api.ts';
 import { auth } from './auth.svelte.ts';
+import type { AuthStatus, Role, SessionInfo } from './types.ts';
 
 /**
  * Who is signed in and what they may do. In `AUTH_MODE=none` the server answers with its one
  * local administrator; in `accounts` mode with the user (or token) and their campaign roles. The
  * UI hides what a role may not do; the API refuses it anyway.
  */
-export type Role = 'viewer' | 'operator' | 'admin';
-
-export interface Me {
-  mode: 'none' | 'accounts';
-  kind: string;
-  actor: string;
-  name: string | null;
-  globalAdmin: boolean;
-  everyCampaign: Role | null;
-  campaigns: Record<string, Role>;
-}
-
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 class Session {
   ready = $state(false);
-  mode = $state<'none' | 'accounts'>('none');
+  mode = $state<AuthStatus['mode']>('none');
   setupNeeded = $state(false);
-  me = $state<Me | null>(null);
+  me = $state<SessionInfo | null>(null);
   #loading: Promise<void> | null = null;
 
   /** Asks the server (once, until `reload`). */
@@ -39,12 +28,12 @@ class Session {
   }
 
   async #fetch(): Promise<void> {
-    const status = await api<{ mode: 'none' | 'accounts'; setupNeeded: boolean }>('/api/auth/status');
+    const status = await api<AuthStatus>('/api/auth/status');
     this.mode = status.mode;
     this.setupNeeded = status.setupNeeded;
     auth.mode = status.mode;
     try {
-      this.me = await api<Me>('/api/auth/session');
+      this.me = await api<SessionInfo>('/api/auth/session');
       auth.signedOut = false;
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) throw e;
