@@ -72,6 +72,10 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
   const name = options.name ?? path.basename(given);
   const limits = { ...DEFAULT_RUNTIME_LIMITS, ...options.limits };
   const log = options.log ?? (() => {});
+  const logStep = (s: StepResult): void =>
+    log(
+      `runtime: ${s.phase}/${s.name} ${s.background ? 'started' : s.status} (${s.durationMs} ms)`,
+    );
   const budget = AbortSignal.timeout(limits.budgetMs);
   const signal = options.signal ? AbortSignal.any([options.signal, budget]) : budget;
   const categorised = profile.id === 'vrooli-2025-08-07';
@@ -106,6 +110,7 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
       limits,
     );
     steps.push(run.step);
+    logStep(run.step);
     findings.push(...run.findings);
     if (options.signal?.aborted) throw options.signal.reason;
   };
@@ -166,7 +171,10 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
       timeoutMs: limits.stepTimeoutMs,
       ...(provisioned.postgres ? { postgres: provisioned.postgres } : {}),
     });
-    if (init.step) steps.push(init.step);
+    if (init.step) {
+      steps.push(init.step);
+      logStep(init.step);
+    }
     findings.push(...init.findings);
     await writeState(sandbox.state, {
       populateOk: init.ok,
@@ -187,6 +195,7 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
         tailBytes: limits.tailBytes,
         signal,
         supervised,
+        onStep: logStep,
         ...(options.runAs ? { runAs: options.runAs } : {}),
       });
       steps.push(...out.steps);
@@ -221,6 +230,7 @@ export async function runRuntimeCheck(options: RuntimeCheckOptions): Promise<Run
       message: `The runtime check's budget of ${Math.round(limits.budgetMs / 1000)} s ran out; what had not finished was stopped.`,
     });
   if (!findings.some((f) => f.severity === 'error')) await runExternal();
-  for (const s of steps) log(`runtime: ${s.phase}/${s.name} ${s.status} (${s.durationMs} ms)`);
+  for (const s of steps.filter((x) => x.background))
+    log(`runtime: ${s.phase}/${s.name} ${s.status}`);
   return finish();
 }

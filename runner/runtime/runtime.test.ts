@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolveBoundary, type RunAs } from '../boundary/identity.ts';
 import { runRuntimeCheck } from './check.ts';
 import { runProcesses } from './process/sweep.ts';
-import { createResourceProviders, type ResourceProviders } from './resources/providers.ts';
+import { createResourceProviders } from './resources/providers.ts';
 import { buildScenario, type BuiltScenario, type Variant } from './testkit.ts';
 import type { RuntimeReport } from './types.ts';
 
@@ -223,41 +223,5 @@ describe('the runtime check', () => {
       missing: ['go (not installed on this machine)'],
     });
     expect(r.missing).toEqual(['go (not installed on this machine)']);
-  });
-
-  it('an abort stops the run, cleans up and rejects with the reason', async () => {
-    const s = buildScenario('runnable');
-    built.push(s);
-    // The real provider, wrapped to learn the scratch database's name.
-    const made: string[] = [];
-    const real = providers.postgres!;
-    const watched: ResourceProviders = {
-      ...providers,
-      postgres: {
-        kind: 'postgres',
-        provision: async (leaseMs) => {
-          const scratch = await real.provision(leaseMs);
-          made.push(scratch.database);
-          return scratch;
-        },
-        reapExpired: () => real.reapExpired(),
-        close: () => real.close(),
-      },
-    };
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('cancelled by test')), 400);
-    await expect(
-      runRuntimeCheck({
-        dir: s.dir,
-        profile: 'vrooli-2025-08-29',
-        providers: watched,
-        ...(runAs ? { runAs } : {}),
-        env: serverEnv,
-        signal: controller.signal,
-      }),
-    ).rejects.toThrow('cancelled by test');
-    expect(made).toHaveLength(1);
-    expect(await admin`select 1 from pg_database where datname = ${made[0]!}`).toHaveLength(0);
-    expect(await admin`select 1 from pg_roles where rolname = ${made[0]!}`).toHaveLength(0);
   });
 });

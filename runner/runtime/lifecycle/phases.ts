@@ -27,6 +27,8 @@ export interface LifecycleContext extends StepContext {
   healthTimeoutMs: number;
   /** Filled as servers start; the caller stops them, whatever happens here. */
   supervised: Supervised[];
+  /** Called as each step's result is known (a server's when it starts; judged at the end). */
+  onStep?: (result: StepResult) => void;
 }
 
 export interface LifecycleOutcome {
@@ -66,6 +68,11 @@ function skipped(
 }
 
 const AFTER_FAILURE = 'not run: an earlier step did not pass';
+
+function record(ctx: LifecycleContext, out: LifecycleOutcome, ...results: StepResult[]): void {
+  out.steps.push(...results);
+  for (const r of results) ctx.onStep?.(r);
+}
 
 function startSupervised(s: LifecycleStep, ctx: LifecycleContext): StepResult {
   const proc = startBackground({
@@ -139,9 +146,9 @@ async function runPhase(
       result = o.result;
       out.findings.push(...o.findings);
     }
-    out.steps.push(result);
+    record(ctx, out, result);
     if (result.status === 'failed' || result.status === 'not-exercised') {
-      for (const rest of steps.slice(i + 1)) out.steps.push(skipped(rest, AFTER_FAILURE));
+      for (const rest of steps.slice(i + 1)) record(ctx, out, skipped(rest, AFTER_FAILURE));
       return false;
     }
   }
@@ -176,7 +183,7 @@ async function checkHealth(ctx: LifecycleContext, out: LifecycleOutcome): Promis
     });
   if (targets.length === 0) {
     const note = 'nothing to poll: no health check, endpoint or port is declared';
-    out.steps.push(skipped({ phase: 'health', name: 'health' }, note));
+    record(ctx, out, skipped({ phase: 'health', name: 'health' }, note));
     return true;
   }
   // Polling on is pointless once a server crashed (the run failed) or every one has exited.
@@ -192,7 +199,7 @@ async function checkHealth(ctx: LifecycleContext, out: LifecycleOutcome): Promis
       ? ctx.healthTimeoutMs
       : Math.min(ctx.healthTimeoutMs, Math.max(5000, grace));
   const health = await pollHealth(targets, deadline, ctx.signal, hopeless);
-  out.steps.push(...health.steps);
+  record(ctx, out, ...health.steps);
   out.findings.push(...health.findings);
   return !health.findings.some((f) => f.severity === 'error');
 }
@@ -204,8 +211,8 @@ async function runPhases(ctx: LifecycleContext, out: LifecycleOutcome): Promise<
   const named = tests.some((t) => /(?:^|[\s;&|(/])test\.sh\b/.test(t.run));
   const extra = script && !named ? script : null;
   const skipRest = (steps: readonly LifecycleStep[], note: string): void => {
-    for (const s of steps) out.steps.push(skipped(s, note));
-    if (extra) out.steps.push(skipped(extra, note));
+    for (const s of steps) record(ctx, out, skipped(s, note));
+    if (extra) record(ctx, out, skipped(extra, note));
   };
   if (lc) {
     if (!(await runPhase(lc.setup, ctx, out)))
@@ -225,7 +232,7 @@ async function runPhases(ctx: LifecycleContext, out: LifecycleOutcome): Promise<
       hint: 'chmod +x test.sh',
     });
   const o = await runStep(extra, ctx);
-  out.steps.push(o.result);
+  record(ctx, out, o.result);
   out.findings.push(...o.findings);
 }
 
