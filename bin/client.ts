@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Problem } from '../functions/contract/index.ts';
 import { takeSseMessages } from './sse.ts';
 import { terminalSafe } from './terminal.ts';
 
@@ -8,9 +9,8 @@ import { terminalSafe } from './terminal.ts';
  */
 export class ApiError extends Error {
   readonly status: number;
-  readonly problem:
-    { detail?: string; errors?: Array<{ field: string; message: string }> } | undefined;
-  constructor(status: number, message: string, problem?: ApiError['problem']) {
+  readonly problem: Problem | undefined;
+  constructor(status: number, message: string, problem?: Problem) {
     super(message);
     this.status = status;
     this.problem = problem;
@@ -57,7 +57,7 @@ export function createClient(baseUrl: string, token?: string): Client {
       const text = await res.text();
       const json = text ? (JSON.parse(text) as unknown) : undefined;
       if (!res.ok) {
-        const p = json as ApiError['problem'];
+        const p = json as Problem | undefined;
         const fields = p?.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
         // The message is printed as is: server text made terminal-safe once, here.
         throw new ApiError(

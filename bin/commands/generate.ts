@@ -1,4 +1,13 @@
 import { parseArgs } from 'node:util';
+import type {
+  Campaign,
+  CampaignList,
+  Meta,
+  Run,
+  Scenario,
+  ScenarioCreate,
+  StreamMessage,
+} from '../../functions/contract/index.ts';
 import { ApiError, clientFrom, type Client } from '../client.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { progressLine, type ProgressState } from '../progress.ts';
@@ -23,32 +32,15 @@ Options:
   --token T        access token (default $SCENARIO_GEN_TOKEN)
   --json           print the final scenario as JSON`;
 
-interface Scenario {
-  id: string;
-  slug: string;
-  title: string;
-  status: string;
-  phase: string | null;
-  iteration: number;
-  progress: number;
-  lastAction: string | null;
-  error: string | null;
-  campaignId: string;
-}
 const FINAL = new Set(['deployed', 'failed', 'cancelled']);
 
 async function campaignId(client: Client, wanted: string | undefined): Promise<string> {
   const name = wanted ?? 'CLI';
   if (/^[0-9a-f-]{36}$/i.test(name))
-    return (await client.call<{ id: string }>('GET', `/api/campaigns/${name}`)).id;
-  const { items } = await client.call<{ items: Array<{ id: string; name: string }> }>(
-    'GET',
-    '/api/campaigns',
-  );
+    return (await client.call<Campaign>('GET', `/api/campaigns/${name}`)).id;
+  const { items } = await client.call<CampaignList>('GET', '/api/campaigns');
   const found = items.find((c) => c.name.toLowerCase() === name.toLowerCase());
-  return found
-    ? found.id
-    : (await client.call<{ id: string }>('POST', '/api/campaigns', { name })).id;
+  return found ? found.id : (await client.call<Campaign>('POST', '/api/campaigns', { name })).id;
 }
 
 async function follow(client: Client, s: Scenario, io: CliIo): Promise<Scenario> {
@@ -78,30 +70,26 @@ async function follow(client: Client, s: Scenario, io: CliIo): Promise<Scenario>
   }, 3000);
   try {
     for await (const msg of client.events(`/api/scenarios/${s.id}/events`, stop.signal)) {
-      const d = msg.data as {
-        status?: string;
-        phase?: string | null;
-        iteration?: number | null;
-        progress?: number;
-        message?: string;
-        type?: string;
-        scenario?: Scenario;
-      };
-      if (msg.event === 'snapshot' && d.scenario)
-        Object.assign(state, {
-          status: d.scenario.status,
-          phase: d.scenario.phase,
-          iteration: d.scenario.iteration,
-          progress: d.scenario.progress,
-          lastAction: d.scenario.lastAction,
-        });
-      if (d.phase) state.phase = d.phase;
-      if (typeof d.iteration === 'number') state.iteration = d.iteration;
-      if (typeof d.progress === 'number') state.progress = Math.max(state.progress, d.progress);
-      if (msg.event === 'agent' && d.message) state.lastAction = d.message.split('\n')[0] ?? null;
-      if (d.status) state.status = d.status;
-      if (d.phase && !FINAL.has(state.status) && state.status !== 'sleeping')
-        state.status = d.phase;
+      const m = msg as StreamMessage;
+      if (m.event === 'snapshot') {
+        if ('scenario' in m.data)
+          Object.assign(state, {
+            status: m.data.scenario.status,
+            phase: m.data.scenario.phase,
+            iteration: m.data.scenario.iteration,
+            progress: m.data.scenario.progress,
+            lastAction: m.data.scenario.lastAction,
+          });
+      } else {
+        const d = m.data;
+        if (d.phase) state.phase = d.phase;
+        if (typeof d.iteration === 'number') state.iteration = d.iteration;
+        if (typeof d.progress === 'number') state.progress = Math.max(state.progress, d.progress);
+        if (m.event === 'agent' && d.message) state.lastAction = d.message.split('\n')[0] ?? null;
+        if (d.status) state.status = d.status;
+        if (d.phase && !FINAL.has(state.status) && state.status !== 'sleeping')
+          state.status = d.phase;
+      }
       show();
       if (FINAL.has(state.status)) break;
     }
@@ -146,23 +134,22 @@ export const command: CliCommand = {
     const o = parsed.values;
     const client = clientFrom({ url: o.url, token: o.token }, io.env);
     try {
-      const meta = await client.call<{ demoModel: boolean }>('GET', '/api/meta');
+      const meta = await client.call<Meta>('GET', '/api/meta');
       if (meta.demoModel)
         io.stderr(
           'Note: the server has no Anthropic credentials and uses its built-in DEMO model (scripted, offline).\n',
         );
       const title = o.title ?? (request.split('\n')[0]!.slice(0, 80) || 'Scenario');
-      const scenario = await client.call<Scenario>('POST', '/api/scenarios', {
+      const body: ScenarioCreate = {
         campaignId: await campaignId(client, o.campaign),
         title,
         request,
         ...(o.profile ? { targetFormat: o.profile } : {}),
-        ...(o.complexity ? { complexity: o.complexity } : {}),
-      });
-      const run = await client.call<{ id: string; number: number }>(
-        'POST',
-        `/api/scenarios/${scenario.id}/generate`,
-      );
+        // The server names the allowed values when this is not one of them.
+        ...(o.complexity ? { complexity: o.complexity as ScenarioCreate['complexity'] } : {}),
+      };
+      const scenario = await client.call<Scenario>('POST', '/api/scenarios', body);
+      const run = await client.call<Run>('POST', `/api/scenarios/${scenario.id}/generate`);
       io.stderr(
         terminalSafe(
           `Scenario ${scenario.slug} (${scenario.id}), run ${run.number} (${run.id}) started.`,

@@ -1,22 +1,10 @@
 import { parseArgs } from 'node:util';
+import type { Run, RunList } from '../../functions/contract/index.ts';
 import { ApiError, clientFrom } from '../client.ts';
 import type { CliCommand } from '../command.ts';
 import { terminalJson, terminalSafe } from '../terminal.ts';
 
 /** `scenario-gen runs`: the most recent runs on a running server. */
-interface Run {
-  id: string;
-  scenarioTitle: string;
-  number: number;
-  status: string;
-  phase: string | null;
-  trigger: string;
-  costUsd: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  failureClass: string | null;
-}
 
 function duration(r: Run): string {
   if (!r.startedAt) return '-';
@@ -53,7 +41,7 @@ export const command: CliCommand = {
       ...(o.status ? { status: o.status } : {}),
     });
     try {
-      const { items } = await client.call<{ items: Run[] }>('GET', `/api/runs?${q}`);
+      const { items } = await client.call<RunList>('GET', `/api/runs?${q}`);
       if (o.json) {
         io.stdout(terminalJson(items) + '\n');
         return 0;
