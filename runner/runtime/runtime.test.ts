@@ -44,12 +44,12 @@ const serverEnv = {
   DATABASE_URL: inject('databaseUrl'),
 };
 
-async function check(variant: Variant): Promise<RuntimeReport> {
+async function check(variant: Variant, profile = 'vrooli-2025-08-29'): Promise<RuntimeReport> {
   const s = buildScenario(variant);
   built.push(s);
   return runRuntimeCheck({
     dir: s.dir,
-    profile: 'vrooli-2025-08-29',
+    profile,
     providers,
     ...(runAs ? { runAs } : {}),
     env: serverEnv,
@@ -223,5 +223,17 @@ describe('the runtime check', () => {
       missing: ['go (not installed on this machine)'],
     });
     expect(r.missing).toEqual(['go (not installed on this machine)']);
+  });
+
+  it('2025-08-07 (no lifecycle): initialization.data is applied, then test.sh runs', async () => {
+    const r = await check('era-0807', 'vrooli-2025-08-07');
+    expect(r, JSON.stringify(r.findings)).toMatchObject({ status: 'passed', evidence: 'tested' });
+    expect(r.steps.map((s) => `${s.phase}/${s.name}:${s.status}`)).toEqual([
+      'initialization/initialization:passed',
+      'test/test.sh:passed',
+    ]);
+    expect(step(r, 'initialization', 'initialization')?.outputTail).toContain(
+      'resources.storage.postgres.initialization.data',
+    );
   });
 });

@@ -17,6 +17,7 @@ export type Variant =
   | 'failing-test'
   | 'needs-ollama'
   | 'needs-go'
+  | 'era-0807'
   | 'trivial';
 
 export interface BuiltScenario {
@@ -162,6 +163,12 @@ export function buildScenario(variant: Variant, name = 'demo-items'): BuiltScena
   if (variant === 'trivial') {
     put(dir, '.vrooli/service.json', JSON.stringify(trivialService(name), null, 2));
     put(dir, 'README.md', '# Trivial\n\nProvisioning only.\n');
+  } else if (variant === 'era-0807') {
+    put(dir, '.vrooli/service.json', JSON.stringify(service0807(name), null, 2));
+    put(dir, 'README.md', '# Demo Items\n\nThe 2025-08-07 format: no lifecycle.\n');
+    put(dir, 'initialization/storage/schema.sql', SCHEMA);
+    put(dir, 'initialization/storage/seed.sql', SEED);
+    put(dir, 'test.sh', TEST_0807, 0o755);
   } else {
     put(dir, '.vrooli/service.json', JSON.stringify(serviceJson(name, variant), null, 2));
     put(dir, 'README.md', '# Demo Items\n\nA small API with a health route.\n');
@@ -175,6 +182,35 @@ export function buildScenario(variant: Variant, name = 'demo-items'): BuiltScena
     put(dir, 'test.sh', TEST_SH, 0o755);
   }
   return { root, dir, name, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+const TEST_0807 = `#!/usr/bin/env bash
+set -euo pipefail
+[ "$(psql -tAc 'select count(*) from items')" = 2 ]
+echo "items seeded"
+`;
+
+/** The 2025-08-07 format: categorised resources, `initialization.data`, no lifecycle. */
+function service0807(name: string): Record<string, unknown> {
+  const data = ['schema', 'seed'].map((type) => ({
+    type,
+    file: `initialization/storage/${type}.sql`,
+  }));
+  return {
+    version: '1.0.0',
+    service: {
+      name,
+      displayName: 'Demo Items',
+      description: 'Items in a table, checked by test.sh',
+      version: '1.0.0',
+      type: 'business-application',
+    },
+    resources: {
+      storage: {
+        postgres: { type: 'postgresql', enabled: true, required: true, initialization: { data } },
+      },
+    },
+  };
 }
 
 /** Postgres and Redis, no steps: what the benchmark measures is the check's own overhead. */

@@ -2,11 +2,10 @@ import { access, constants, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonPath } from '../../validate/json.ts';
 import type { FindingInput } from '../../validate/types.ts';
-import { startBackground, type BackgroundProcess } from '../process/background.ts';
-import { stepEnv } from '../sandbox/env.ts';
 import type { LifecycleStep, ServiceModel } from '../service.ts';
 import type { StepResult } from '../types.ts';
 import { healthTargets, pollHealth } from './health.ts';
+import { judgeSupervised, startSupervised, type Supervised } from './servers.ts';
 import { runStep, unmetCondition, type StepContext, type StepSpec } from './step.ts';
 
 /**
@@ -16,11 +15,7 @@ import { runStep, unmetCondition, type StepContext, type StepSpec } from './step
  * 2025-08-07 format has no lifecycle: only test.sh runs.
  */
 
-export interface Supervised {
-  step: LifecycleStep;
-  proc: BackgroundProcess;
-  result: StepResult;
-}
+export type { Supervised } from './servers.ts';
 
 export interface LifecycleContext extends StepContext {
   model: ServiceModel;
@@ -68,66 +63,12 @@ function skipped(
 }
 
 const AFTER_FAILURE = 'not run: an earlier step did not pass';
+/** Longest a foreground develop step may take (waiting for a server, say). */
+const DEVELOP_STEP_MS = 120_000;
 
 function record(ctx: LifecycleContext, out: LifecycleOutcome, ...results: StepResult[]): void {
   out.steps.push(...results);
   for (const r of results) ctx.onStep?.(r);
-}
-
-function startSupervised(s: LifecycleStep, ctx: LifecycleContext): StepResult {
-  const proc = startBackground({
-    command: ['bash', '-c', s.run],
-    cwd: ctx.cwd,
-    env: stepEnv(ctx.env, s.phase, s.name),
-    tailBytes: ctx.tailBytes,
-    ...(ctx.runAs ? { runAs: ctx.runAs } : {}),
-  });
-  const result: StepResult = {
-    phase: s.phase,
-    name: s.name,
-    command: s.run,
-    status: 'passed',
-    background: true,
-    exitCode: null,
-    timedOut: false,
-    durationMs: 0,
-    outputTail: '',
-  };
-  ctx.supervised.push({ step: s, proc, result });
-  return result;
-}
-
-/** Judges the servers develop started (before they are stopped): one that exited non-zero failed. */
-function judgeSupervised(ctx: LifecycleContext): FindingInput[] {
-  const findings: FindingInput[] = [];
-  for (const { step, proc, result } of ctx.supervised) {
-    const exit = proc.exited();
-    result.outputTail = proc.tail.text();
-    result.durationMs = Date.now() - proc.startedAt;
-    result.exitCode = exit?.code ?? null;
-    if (!exit) continue;
-    if (exit.code === 0 && !exit.error) {
-      if (!proc.alive()) result.note = 'exited with code 0; nothing it started is still running';
-      continue;
-    }
-    result.status = 'failed';
-    const lines = result.outputTail.split('\n').filter((l) => l.trim() !== '');
-    const why =
-      exit.error ??
-      (exit.code === null ? `was killed (${exit.signal})` : `exited with code ${exit.code}`);
-    const missingPath = /: (\S+): No such file or directory/.exec(result.outputTail)?.[1];
-    findings.push({
-      severity: 'error',
-      ruleId: 'runtime.develop.exited',
-      file: ctx.model.file,
-      jsonPath: jsonPath(['lifecycle', step.phase, 'steps', step.index]),
-      message: `lifecycle.develop step "${step.name}" ${why}: ${lines.at(-1) ?? '(no output)'}`,
-      hint: missingPath
-        ? `${missingPath} does not exist when develop starts it: no setup step builds it. Add the build to setup, or start what setup builds.`
-        : 'A develop server must keep running: its output tail shows why it stopped.',
-    });
-  }
-  return findings;
 }
 
 async function runPhase(
@@ -142,7 +83,10 @@ async function runPhase(
       const unmet = await unmetCondition(ctx.cwd, s);
       result = unmet === null ? startSupervised(s, ctx) : skipped({ ...s }, unmet);
     } else {
-      const o = await runStep(specOf(s, ctx.model.file), ctx);
+      // A develop step that runs a server in the foreground would hold the run until it is killed.
+      const limit =
+        s.phase === 'develop' ? Math.min(ctx.timeoutMs, DEVELOP_STEP_MS) : ctx.timeoutMs;
+      const o = await runStep(specOf(s, ctx.model.file), { ...ctx, timeoutMs: limit });
       result = o.result;
       out.findings.push(...o.findings);
     }
@@ -240,6 +184,6 @@ async function runPhases(ctx: LifecycleContext, out: LifecycleOutcome): Promise<
 export async function runLifecycle(ctx: LifecycleContext): Promise<LifecycleOutcome> {
   const out: LifecycleOutcome = { steps: [], findings: [] };
   await runPhases(ctx, out);
-  out.findings.push(...judgeSupervised(ctx));
+  out.findings.push(...judgeSupervised(ctx.supervised, ctx.model.file));
   return out;
 }
