@@ -1,21 +1,14 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, InvalidInputError, type ErrorCode, type FieldIssue } from '../core/errors.ts';
+import { AppError, InvalidInputError, type ErrorCode } from '../core/errors.ts';
+import type { Problem } from './contract/errors.ts';
 
 /**
- * The one place errors become HTTP responses: RFC 9457 `application/problem+json` documents with
- * our stable `code`, and `errors[]` naming each offending field for invalid input. Unexpected
- * errors become a 500 whose body says nothing internal.
+ * The one place errors become HTTP responses: RFC 9457 `application/problem+json` documents
+ * (the contract's Problem) with our stable `code`, and `errors[]` naming each offending field for
+ * invalid input. Unexpected errors become a 500 whose body says nothing internal.
  */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  errors?: FieldIssue[];
-  [extra: string]: unknown;
-}
+export type { Problem };
 
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   bad_request: 400,
