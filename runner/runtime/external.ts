@@ -23,6 +23,7 @@ export interface ExternalRuntime {
   timeoutMs?: number;
 }
 
+/** The command's run as a step, its findings (`runtime.*`), and its verdict. */
 export interface ExternalRun {
   step: StepResult;
   findings: FindingInput[];

@@ -26,6 +26,7 @@ export interface DeclaredResource {
   initialization: unknown;
 }
 
+/** One lifecycle step as Vrooli would run it. */
 export interface LifecycleStep {
   phase: 'setup' | 'develop' | 'test';
   index: number;
@@ -41,6 +42,7 @@ export interface LifecycleStep {
   retryDelayMs: number;
 }
 
+/** One `lifecycle.health.checks[]` entry. */
 export interface HealthCheckDecl {
   name: string;
   type: string;
@@ -49,6 +51,7 @@ export interface HealthCheckDecl {
   timeoutMs: number;
 }
 
+/** What the check reads from service.json. */
 export interface ServiceModel {
   /** `.vrooli/service.json` or `service.json`. */
   file: string;

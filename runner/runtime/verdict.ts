@@ -18,6 +18,7 @@ export interface VerdictInput {
   findings: readonly FindingInput[];
 }
 
+/** The run's status, evidence and everything that was missing. */
 export interface Verdict {
   status: RuntimeStatus;
   evidence: Evidence;
@@ -27,6 +28,7 @@ export interface Verdict {
 
 const bad = (s: StepResult): boolean => s.status === 'failed' || s.status === 'not-exercised';
 
+/** Derives the verdicts from the steps, findings and missing resources. */
 export function judgeRun(input: VerdictInput): Verdict {
   const missing = [...input.missingResources];
   for (const s of input.steps)

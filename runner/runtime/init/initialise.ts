@@ -22,6 +22,7 @@ export interface Initialised {
   log: string[];
 }
 
+/** What the initialisation works on. */
 export interface InitialiseInput {
   model: ServiceModel;
   /** The scenario's copy. */
@@ -33,6 +34,7 @@ export interface InitialiseInput {
   timeoutMs: number;
 }
 
+/** Applies the SQL, checks the workflows and writes what populate.sh will print. */
 export async function initialise(input: InitialiseInput): Promise<Initialised> {
   const started = performance.now();
   const log: string[] = [];

@@ -20,6 +20,7 @@ export interface SqlApplied {
 
 const MAX_SQL_BYTES = 20 * 1024 * 1024;
 
+/** Applies `files` (scenario-relative) from `dir` in order; stops at the first failure. */
 export async function applySqlFiles(
   pg: ScratchPostgres,
   dir: string,

@@ -23,6 +23,7 @@ const CONVENTIONAL = [
   'initialization/sql',
 ] as const;
 
+/** The SQL files to apply, in order, and where the list came from. */
 export interface SqlPlan {
   /** Scenario-relative POSIX paths. */
   files: string[];

@@ -17,6 +17,7 @@ import { runStep, unmetCondition, type StepContext, type StepSpec } from './step
 
 export type { Supervised } from './servers.ts';
 
+/** What running the lifecycle needs: a step's context, the scenario, and the servers so far. */
 export interface LifecycleContext extends StepContext {
   model: ServiceModel;
   healthTimeoutMs: number;
@@ -26,6 +27,7 @@ export interface LifecycleContext extends StepContext {
   onStep?: (result: StepResult) => void;
 }
 
+/** Every step's result, in order, and the findings. */
 export interface LifecycleOutcome {
   steps: StepResult[];
   findings: FindingInput[];

@@ -29,6 +29,7 @@ export interface StepSpec {
   jsonPath?: string;
 }
 
+/** Where and how steps run: the copy, the run's environment, the agent user, limits. */
 export interface StepContext {
   cwd: string;
   env: Record<string, string>;
@@ -39,6 +40,7 @@ export interface StepContext {
   signal: AbortSignal;
 }
 
+/** A step's result and the findings it produced. */
 export interface StepOutcome {
   result: StepResult;
   findings: FindingInput[];

@@ -16,6 +16,7 @@ export interface Exit {
   error?: string;
 }
 
+/** A supervised server. */
 export interface BackgroundProcess {
   pid: number | undefined;
   tail: Tail;
@@ -27,6 +28,7 @@ export interface BackgroundProcess {
   stop(graceMs: number): Promise<void>;
 }
 
+/** How to start one: argv (never a shell line of ours), cwd, whole environment, user. */
 export interface BackgroundOptions {
   command: readonly string[];
   cwd: string;

@@ -43,6 +43,7 @@ export interface ScratchPostgres extends ScratchResource {
   locate(statements: readonly string[], timeoutMs: number): Promise<number | null>;
 }
 
+/** Makes scratch databases on one Postgres server. */
 export interface PostgresProvider {
   kind: 'postgres';
   /**
@@ -55,6 +56,7 @@ export interface PostgresProvider {
   close(): Promise<void>;
 }
 
+/** Leases scratch databases on one Redis server. */
 export interface RedisProvider {
   kind: 'redis';
   /** `leaseMs`: how long the database stays reserved if this process dies before release. */
@@ -68,6 +70,7 @@ export interface ResourceProviders {
   redis?: RedisProvider;
 }
 
+/** The servers to provision on (from the parsed config). */
 export interface ProviderSettings {
   /**
    * A Postgres URL whose user may create databases and roles (the app's DATABASE_URL, or the

@@ -12,6 +12,7 @@ import type { Sandbox } from './layout.ts';
 const PASSED_THROUGH = ['LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TERM'] as const;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** What the run's environment is built from. */
 export interface EnvInput {
   sandbox: Sandbox;
   name: string;

@@ -29,6 +29,7 @@ export interface Sandbox {
   remove(): Promise<void>;
 }
 
+/** The scenario to copy, where it goes, and whom to hand the root to. */
 export interface SandboxOptions {
   source: string;
   /** Where the format keeps the scenario, relative to a checkout: a profile's `deployPath(name)`. */

@@ -38,6 +38,7 @@ echo "vrooli (runtime check stand-in): 'vrooli $*' is not available in the runti
 exit 1
 `;
 
+/** Where Vrooli keeps populate.sh, relative to a checkout. */
 export const POPULATE_PATH = 'scripts/resources/populate/populate.sh';
 
 async function put(file: string, text: string, mode: number): Promise<void> {
