@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../access/authenticate.ts';
 import { Problem as problemSchema } from '../contract/errors.ts';
 import type { OpenApiDocument } from '../contract/meta.ts';
 import { schemaConverter, type SchemaConverter } from './json-schema.ts';
-import { isMedia, type ResponseSpec, type RouteSpec } from './route-spec.ts';
+import { isJsonOr, isMedia, type ResponseSpec, type RouteSpec } from './route-spec.ts';
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the route tables (functions/routes/*)
@@ -27,6 +27,14 @@ const STATUS_TEXT: Record<number, string> = {
 function response(status: number, r: ResponseSpec, convert: SchemaConverter): object {
   const description = STATUS_TEXT[status] ?? String(status);
   if (r === null) return { description };
+  if (isJsonOr(r))
+    return {
+      description: `${description}: JSON, or ${r.or.description}`,
+      content: {
+        'application/json': { schema: convert.output(r.json) },
+        [r.or.media]: { schema: { type: 'string' } },
+      },
+    };
   if (!isMedia(r))
     return { description, content: { 'application/json': { schema: convert.output(r) } } };
   const events = r.events

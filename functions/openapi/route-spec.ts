@@ -15,8 +15,14 @@ export interface MediaResponse {
   events?: Record<string, v.GenericSchema>;
 }
 
-/** A JSON schema, a non-JSON body, or null for no body (204). */
-export type ResponseSpec = v.GenericSchema | MediaResponse | null;
+/** JSON, or another media type the request asks for (the audit trail's `?format=csv`). */
+export interface JsonOr {
+  json: v.GenericSchema;
+  or: MediaResponse;
+}
+
+/** A JSON schema, a non-JSON body, either, or null for no body (204). */
+export type ResponseSpec = v.GenericSchema | MediaResponse | JsonOr | null;
 
 export interface RouteSpec {
   method: Method;
@@ -43,4 +49,9 @@ export function route(
 /** True for a non-JSON response. */
 export function isMedia(r: ResponseSpec): r is MediaResponse {
   return r !== null && 'media' in r && typeof r.media === 'string';
+}
+
+/** True for a response that is JSON or another media type. */
+export function isJsonOr(r: ResponseSpec): r is JsonOr {
+  return r !== null && 'json' in r && 'or' in r;
 }

@@ -44,7 +44,9 @@ function csvCell(value: unknown): string {
 export const auditApi = [
   route('get', '/api/audit', 'The audit trail, newest first (JSON or CSV)', {
     query: AuditQuery,
-    responses: { 200: AuditPage },
+    responses: {
+      200: { json: AuditPage, or: { media: 'text/csv', description: 'CSV (?format=csv)' } },
+    },
   }),
 ];
 
