@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { buildScenario, type BuiltScenario, type Variant } from '../../runner/runtime/testkit.ts';
 import { copyFixture, type FixtureCopy } from '../../runner/validate/testkit.ts';
@@ -164,6 +167,23 @@ describe('scenario-gen validate --run', () => {
       'resource redis: no Redis server is configured (REDIS_URL)',
     ]);
   }, 60_000);
+
+  it('without DATABASE_URL, scratch databases go to the embedded Postgres under DATA_DIR', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-validate-data-'));
+    try {
+      const { DATABASE_URL: _, ...env } = services();
+      const r = await run('runnable', ['--json'], { ...env, DATA_DIR: dataDir });
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stderr).toContain(
+        `DATABASE_URL is unset: scratch databases go to the embedded Postgres under ${dataDir}`,
+      );
+      expect(JSON.parse(r.stdout).runtime).toMatchObject({ status: 'passed', evidence: 'tested' });
+      // The embedded server asks for passwords: no trust-authentication note, unlike the test server.
+      expect(r.stdout).not.toContain('trust authentication');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('exits 1 without running a scenario that is not structurally valid', async () => {
     const r = await run('unbuilt-binary', ['--json']);
