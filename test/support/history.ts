@@ -53,6 +53,7 @@ export interface SimOptions {
 
 export interface SimRun extends SimDraft {
   runId: string;
+  scenarioId: string;
   status: 'succeeded' | 'failed' | 'cancelled';
   evidence: 'structure' | 'ran' | 'tested';
   success: boolean;
@@ -158,6 +159,7 @@ export async function simulateHistory(
     runs.push({
       ...d,
       runId,
+      scenarioId,
       status,
       evidence,
       success,
