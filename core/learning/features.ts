@@ -68,56 +68,70 @@ const CATEGORICAL = ['category', 'complexity', 'profile', 'model', 'promptVersio
 export interface Encoder {
   dim: number;
   width: number;
-  encode(d: Draft, prior: { s: number; n: number }): { index: number[]; value: number[] };
+  /** Writes the row of `d` at `offset` of `index` and `value` (`width` entries). */
+  encodeInto(
+    d: Draft,
+    prior: { s: number; n: number },
+    index: Int32Array | number[],
+    value: Float64Array | number[],
+    offset: number,
+  ): void;
+}
+
+const NUMERICS = 3;
+
+function raw(d: Draft, p: { s: number; n: number }, j: number): number {
+  if (j === 0) return Math.log1p(d.resourceCount);
+  if (j === 1) return Math.log1p(d.requestLength);
+  return priorLogit(p.s, p.n);
 }
 
 export function buildEncoder(
   runs: readonly Draft[],
   priors: ReadonlyArray<{ s: number; n: number }>,
 ): Encoder {
-  const vocab = new Map<string, number>();
+  const vocab = CATEGORICAL.map(() => new Map<string, number>());
   let dim = 1;
   for (const r of runs)
-    for (const f of CATEGORICAL) {
-      const key = `${f}=${r[f]}`;
-      if (!vocab.has(key)) vocab.set(key, dim++);
-    }
+    CATEGORICAL.forEach((f, k) => {
+      if (!vocab[k]!.has(r[f])) vocab[k]!.set(r[f], dim++);
+    });
   // A value never seen in training points at a weight pinned to zero (the last one).
   const unseen = dim++;
   const numericStart = dim;
-  dim += 3;
-  const raw = (d: Draft, p: { s: number; n: number }) => [
-    Math.log1p(d.resourceCount),
-    Math.log1p(d.requestLength),
-    priorLogit(p.s, p.n),
-  ];
-  const mean = [0, 0, 0];
-  const sd = [1, 1, 1];
+  dim += NUMERICS;
+  const mean = new Float64Array(NUMERICS);
+  const sd = new Float64Array(NUMERICS).fill(1);
   if (runs.length > 1) {
-    const cols = runs.map((r, i) => raw(r, priors[i]!));
-    for (let j = 0; j < 3; j++) {
-      const m = cols.reduce((a, c) => a + c[j]!, 0) / cols.length;
-      const v = cols.reduce((a, c) => a + (c[j]! - m) ** 2, 0) / cols.length;
+    for (let j = 0; j < NUMERICS; j++) {
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < runs.length; i++) {
+        const x = raw(runs[i]!, priors[i]!, j);
+        sum += x;
+        sq += x * x;
+      }
+      const m = sum / runs.length;
       mean[j] = m;
-      sd[j] = Math.sqrt(v) || 1;
+      sd[j] = Math.sqrt(Math.max(0, sq / runs.length - m * m)) || 1;
     }
   }
   return {
     dim,
-    width: 1 + CATEGORICAL.length + 3,
-    encode(d, prior) {
-      const index = [0];
-      const value = [1];
-      for (const f of CATEGORICAL) {
-        const at = vocab.get(`${f}=${d[f]}`);
-        index.push(at ?? unseen);
-        value.push(at === undefined ? 0 : 1);
-      }
-      raw(d, prior).forEach((x, j) => {
-        index.push(numericStart + j);
-        value.push((x - mean[j]!) / sd[j]!);
+    width: 1 + CATEGORICAL.length + NUMERICS,
+    encodeInto(d, prior, index, value, offset) {
+      index[offset] = 0;
+      value[offset] = 1;
+      let at = offset + 1;
+      CATEGORICAL.forEach((f, k) => {
+        const i = vocab[k]!.get(d[f]);
+        index[at] = i ?? unseen;
+        value[at++] = i === undefined ? 0 : 1;
       });
-      return { index, value };
+      for (let j = 0; j < NUMERICS; j++) {
+        index[at] = numericStart + j;
+        value[at++] = (raw(d, prior, j) - mean[j]!) / sd[j]!;
+      }
     },
   };
 }

@@ -57,15 +57,15 @@ function fit(runs: readonly History[], priors: ReadonlyArray<{ s: number; n: num
   const value = new Float64Array(runs.length * enc.width);
   const y = new Uint8Array(runs.length);
   runs.forEach((r, i) => {
-    const row = enc.encode(r, priors[i]!);
-    index.set(row.index, i * enc.width);
-    value.set(row.value, i * enc.width);
+    enc.encodeInto(r, priors[i]!, index, value, i * enc.width);
     y[i] = r.success ? 1 : 0;
   });
   const model = fitLogistic({ dim: enc.dim, width: enc.width, index, value, y }, LAMBDA);
   return (d, prior) => {
-    const row = enc.encode(d, prior);
-    return predictLogistic(model, row.index, row.value);
+    const index: number[] = [];
+    const value: number[] = [];
+    enc.encodeInto(d, prior, index, value, 0);
+    return predictLogistic(model, index, value);
   };
 }
 

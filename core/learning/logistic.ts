@@ -69,18 +69,36 @@ function hessian(
   const h = new Float64Array(dim * dim);
   const g = new Float64Array(dim);
   const n = y.length;
+  const idx = new Int32Array(width);
+  const val = new Float64Array(width);
   for (let r = 0; r < n; r++) {
     const off = r * width;
-    const p = sigmoid(linear(w, index, value, off, width));
+    let z = 0;
+    for (let j = 0; j < width; j++) {
+      idx[j] = index[off + j]!;
+      val[j] = value[off + j]!;
+      z += w[idx[j]!]! * val[j]!;
+    }
+    const p = sigmoid(z);
     const e = p - y[r]!;
     const q = p * (1 - p);
+    // Upper triangle only (mirrored below): the Hessian is symmetric.
     for (let j = 0; j < width; j++) {
-      const ij = index[off + j]!;
-      const vj = value[off + j]!;
-      g[ij]! += e * vj;
-      for (let k = 0; k < width; k++) h[ij * dim + index[off + k]!]! += q * vj * value[off + k]!;
+      const ij = idx[j]!;
+      const qv = q * val[j]!;
+      g[ij]! += e * val[j]!;
+      for (let k = j; k < width; k++) {
+        const ik = idx[k]!;
+        const add = qv * val[k]!;
+        // A pair j < k counts for (a, b) and (b, a): one upper cell, mirrored below after the
+        // loop, except when both entries hit the same weight (a diagonal cell takes both).
+        if (ij < ik) h[ij * dim + ik]! += add;
+        else if (ij > ik) h[ik * dim + ij]! += add;
+        else h[ij * dim + ij]! += k === j ? add : 2 * add;
+      }
     }
   }
+  for (let i = 0; i < dim; i++) for (let k = 0; k < i; k++) h[i * dim + k] = h[k * dim + i]!;
   // Feature 0 is the intercept: not shrunk.
   for (let i = 1; i < dim; i++) {
     h[i * dim + i]! += lambda;
@@ -105,18 +123,20 @@ function inverse(h: Float64Array, dim: number): Float64Array {
 export function fitLogistic(rows: SparseRows, lambda = 1, maxIterations = 25): LogisticModel {
   const w = new Float64Array(rows.dim);
   let iterations = 0;
+  let last = new Float64Array(0);
   for (; iterations < maxIterations; iterations++) {
     const { h, g } = hessian(rows, w, lambda);
+    last = Float64Array.from(h);
     const step = choleskySolve(h, g, rows.dim);
     let size = 0;
     for (let i = 0; i < rows.dim; i++) {
       w[i]! -= step[i]!;
       size = Math.max(size, Math.abs(step[i]!));
     }
-    if (size < 1e-7) break;
+    if (size < 1e-6) break;
   }
-  const { h } = hessian(rows, w, lambda);
-  return { weights: w, covariance: inverse(h, rows.dim), iterations: iterations + 1 };
+  // The Hessian of the last step: that step moved the weights by less than 1e-6.
+  return { weights: w, covariance: inverse(last, rows.dim), iterations: iterations + 1 };
 }
 
 /** The probability for one row and its central 95 % interval (on the logit scale, mapped back). */
