@@ -105,6 +105,11 @@ const FIELDS = {
     'true',
   ),
   RUN_CONCURRENCY: f(int(1, 64), 'Pipeline runs executing at once (global).', '2'),
+  RUN_CHECK: f(
+    v.picklist(['required', 'advisory', 'off'], 'one of required, advisory, off'),
+    'The runtime check after validation: `required` deploys only a scenario that ran and passed; `advisory` deploys a structurally valid one and shows its evidence level; `off` skips it.',
+    'required',
+  ),
   AGENT_CONCURRENCY: f(
     int(1, 64),
     'Agent sessions (CLI processes) running at once in this runner. Unset: RUN_CONCURRENCY.',

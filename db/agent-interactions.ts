@@ -95,3 +95,20 @@ export function createDbInteractionRecorder(db: Db): InteractionRecorder {
     },
   };
 }
+
+/**
+ * Records that a session the CLI called a success did not do its job (its writes were all
+ * refused, or it changed nothing it was asked to change): the pipeline's verdict replaces the
+ * CLI's, keeping the CLI's word in the detail.
+ */
+export async function reclassifyInteraction(
+  db: Db,
+  sessionId: string,
+  outcome: string,
+  message: string,
+): Promise<void> {
+  await db`
+    UPDATE agent_interactions SET outcome = ${outcome},
+           outcome_detail = outcome_detail || ${db.json({ message, cliOutcome: 'success' } as never)}
+     WHERE session_id = ${sessionId}`;
+}

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionDirs, resolveInside } from './workspace.ts';
+import { createSessionDirs, markScriptsExecutable, resolveInside } from './workspace.ts';
 
 let root: string;
 let outside: string;
@@ -59,5 +59,26 @@ describe('createSessionDirs', () => {
     await expect(
       createSessionDirs(root, { scenarioSlug: 'ok', sessionId: '../../x' }),
     ).rejects.toThrow();
+  });
+});
+
+describe('markScriptsExecutable', () => {
+  it('gives scripts with a shebang the execute bit where they are readable, and nothing else', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(path.join(tmpdir(), 'sg-exec-'));
+    try {
+      await mkdir(path.join(dir, 'cli'));
+      await writeFile(path.join(dir, 'test.sh'), '#!/usr/bin/env bash\necho ok\n', { mode: 0o644 });
+      await writeFile(path.join(dir, 'cli/install.sh'), '#!/bin/sh\n', { mode: 0o600 });
+      await writeFile(path.join(dir, 'README.md'), '# not a script\n', { mode: 0o644 });
+      const changed = await markScriptsExecutable(dir);
+      expect(changed.sort()).toEqual(['cli/install.sh', 'test.sh']);
+      expect((await stat(path.join(dir, 'test.sh'))).mode & 0o777).toBe(0o755);
+      expect((await stat(path.join(dir, 'cli/install.sh'))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.join(dir, 'README.md'))).mode & 0o777).toBe(0o644);
+      expect(await markScriptsExecutable(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { lstatSync, realpathSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../core/errors.ts';
 import { sandboxSettings } from './boundary/sandbox.ts';
@@ -140,4 +140,37 @@ export async function writeAgentSettings(
     JSON.stringify(settings, null, 2) + '\n',
     { mode: 0o600 },
   );
+}
+
+/**
+ * Agents write files but have no shell to `chmod +x` them: after a session, every file that
+ * starts with `#!` gets the execute bit wherever it has the read bit (test.sh, cli/install.sh).
+ * Returns the paths it changed, relative to `dir`.
+ */
+export async function markScriptsExecutable(dir: string): Promise<string[]> {
+  const changed: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) await walk(r);
+      if (!e.isFile()) continue;
+      const abs = path.join(dir, r);
+      const fh = await open(abs, 'r');
+      const head = Buffer.alloc(2);
+      try {
+        await fh.read(head, 0, 2, 0);
+      } finally {
+        await fh.close();
+      }
+      if (head.toString() !== '#!') continue;
+      const mode = (await lstat(abs)).mode & 0o777;
+      const wanted = mode | ((mode & 0o444) >> 2);
+      if (wanted !== mode) {
+        await chmod(abs, wanted);
+        changed.push(r);
+      }
+    }
+  };
+  await walk('');
+  return changed;
 }

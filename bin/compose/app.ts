@@ -5,6 +5,7 @@ import { startPipeline } from './pipeline.ts';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import { createApp } from '../../functions/app.ts';
+import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { listen } from '../../functions/server.ts';
 import { logAccessMode } from './auth-startup.ts';
 
@@ -39,6 +40,12 @@ export async function startApp(
     ).version;
     const siteDir = path.join(ROOT, 'site', 'build');
     const demoModel = useDemoModel(config, env);
+    const forecaster = createForecaster({
+      sql: services.sql,
+      defaultProfile: config.DEFAULT_PROFILE,
+      onError: (e) => log.warn(`forecast retrain failed: ${(e as Error).message}`),
+    });
+    stops.push(async () => forecaster.close());
     const pipeline = await startPipeline({
       config,
       sql: services.sql,
@@ -47,6 +54,8 @@ export async function startApp(
       log,
       env,
       demoModel,
+      databaseUrl: services.databaseUrl,
+      onRunFinished: () => forecaster.runFinished(),
     });
     stops.push(() => pipeline.stop());
     const app = createApp({
@@ -57,6 +66,7 @@ export async function startApp(
       meta: { version, demoModel, executor: pipeline.engine.kind },
       pipeline: pipeline.control,
       log,
+      forecaster,
       ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
       ...(existsSync(siteDir) ? { siteDir } : {}),
     });

@@ -24,6 +24,8 @@ export interface Services {
   bus: ProgressBus;
   /** True when the database is the embedded one. */
   embeddedDb: boolean;
+  /** The database's URL (configured or embedded): the runtime check makes scratch databases there. */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
       store,
       bus,
       embeddedDb: !config.DATABASE_URL,
+      databaseUrl: url,
       async stop() {
         for (const s of stops) await s().catch((e: unknown) => log.warn(`shutdown: ${String(e)}`));
       },

@@ -28,6 +28,7 @@ import {
   type DeployTargetSettings,
 } from '../../runner/deploy-targets/index.ts';
 import { DEFAULT_ENV_ALLOW } from '../../runner/validate/index.ts';
+import { createResourceProviders } from '../../runner/runtime/index.ts';
 
 /**
  * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
@@ -56,6 +57,8 @@ export interface PipelineOptions {
   env: NodeJS.ProcessEnv;
   /** Use the built-in demo model (a local model double with a scripted competent agent). */
   demoModel: boolean;
+  /** A Postgres URL that may create databases and roles: the runtime check's scratch server. */
+  databaseUrl: string;
   /** Overrides for tests: extra agent env (e.g. a model double's URL), another agent. */
   agentEnv?: Record<string, string>;
   agent?: AgentPort;
@@ -63,6 +66,8 @@ export interface PipelineOptions {
   pollIntervalMs?: number;
   cancelPollMs?: number;
   runnerId?: string;
+  /** Told when a run ends (the success forecast retrains). */
+  onRunFinished?: () => void;
 }
 
 /** The deploy adapter the settings ask for (validated at parse: VROOLI_ROOT / DEPLOY_COMMAND). */
@@ -95,7 +100,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   for (const line of describe) o.log.info(line);
 
   const demo = o.demoModel
-    ? await startModelDouble({ defaultScript: createScenarioScript(), maxRecorded: 20 })
+    ? await startModelDouble({
+        defaultScript: createScenarioScript({ runtimeMistakes: 1, demo: true }),
+        maxRecorded: 20,
+      })
     : undefined;
   const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
   const agentEnv = (): Record<string, string> => ({
@@ -109,8 +117,16 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       : {}),
     ...(o.agentEnv ?? {}),
   });
+  const runtimeProviders = createResourceProviders({
+    postgresAdminUrl: o.databaseUrl,
+    ...(o.config.REDIS_URL ? { redisUrl: o.config.REDIS_URL } : {}),
+  });
   const reporter = createReporter({ db: o.sql, bus: o.bus });
-  const lifecycle = createRunLifecycle({ sql: o.sql, reporter });
+  const lifecycle = createRunLifecycle({
+    sql: o.sql,
+    reporter,
+    ...(o.onRunFinished ? { onFinished: o.onRunFinished } : {}),
+  });
   const deps: PipelineDeps = {
     sql: o.sql,
     store: o.store,
@@ -127,6 +143,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     agent:
       o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
     deploy: createDeployTarget(deployTargetSettings(o.config, o.env, boundary.runAs)),
+    runtime: { providers: runtimeProviders, mode: o.config.RUN_CHECK },
     commandEnv: buildAgentEnv(o.env, DEFAULT_ENV_ALLOW),
   };
   const functions = createFunctions(deps);
@@ -174,6 +191,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     async stop() {
       await engine.stop();
       await demo?.close();
+      await runtimeProviders.close();
     },
   };
 }

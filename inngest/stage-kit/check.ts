@@ -8,7 +8,9 @@ import {
   validateScenario,
   type Finding,
 } from '../../runner/validate/index.ts';
+import type { Evidence, RuntimeStatus } from '../../runner/runtime/index.ts';
 import type { RunContext } from './context.ts';
+import { checkRuntime } from './runtime.ts';
 import type { PipelineDeps } from './deps.ts';
 
 /**
@@ -18,7 +20,12 @@ import type { PipelineDeps } from './deps.ts';
  * any validator found an error — never a pass the output contradicts.
  */
 export interface CheckResult {
+  /** Every check asked for passed: structure, the external validator, the runtime check. */
   valid: boolean;
+  /** The built-in rules and the external validator passed (the scenario's files are right). */
+  structurallyValid: boolean;
+  /** What the runtime check found, when it ran (only on a structurally valid scenario). */
+  runtime?: { status: RuntimeStatus; evidence: Evidence; missing: string[] };
   findings: Finding[];
   errorCount: number;
   warningCount: number;
@@ -28,7 +35,7 @@ export async function checkDir(
   deps: PipelineDeps,
   ctx: RunContext,
   dir: string,
-  o: { phase: string; attempt: number; external: boolean },
+  o: { phase: string; attempt: number; external: boolean; runtime?: boolean; signal?: AbortSignal },
 ): Promise<CheckResult> {
   const t0 = Date.now();
   const report = await validateScenario({ dir, profile: ctx.profile, name: ctx.slug });
@@ -83,8 +90,18 @@ export async function checkDir(
     findings.push(...ext.findings);
     valid = valid && ext.passed;
   }
+  const structurallyValid = valid;
+  let runtime: CheckResult['runtime'];
+  if (o.runtime && structurallyValid && deps.runtime.mode !== 'off') {
+    const rt = await checkRuntime(deps, ctx, dir, o);
+    runtime = { status: rt.status, evidence: rt.evidence, missing: rt.missing };
+    findings.push(...rt.findings);
+    valid = rt.status === 'passed';
+  }
   return {
     valid,
+    structurallyValid,
+    ...(runtime ? { runtime } : {}),
     findings,
     errorCount: findings.filter((f) => f.severity === 'error').length,
     warningCount: findings.filter((f) => f.severity === 'warning').length,
@@ -102,7 +119,7 @@ export async function checkBundle(
   deps: PipelineDeps,
   ctx: RunContext,
   bundleKey: string,
-  o: { phase: string; attempt: number; external: boolean },
+  o: { phase: string; attempt: number; external: boolean; runtime?: boolean; signal?: AbortSignal },
 ): Promise<CheckResult> {
   const tmp = await scratchDir(deps, 'check');
   try {

@@ -5,6 +5,7 @@ import type { ObjectStore } from '../../core/store/port.ts';
 import type { Sql } from '../../db/client.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
 import type { DeployTarget } from '../../runner/deploy-targets/target.ts';
+import type { ResourceProviders } from '../../runner/runtime/index.ts';
 import type { Limiter } from '../../core/limiter.ts';
 import type { RunAs } from '../../runner/boundary/identity.ts';
 import type { RunLifecycle } from '../lifecycle.ts';
@@ -23,6 +24,11 @@ export interface PipelineDeps {
    * start-up environment (never process.env read in a stage).
    */
   commandEnv: Record<string, string>;
+  /**
+   * The runtime check: scratch-resource providers, and RUN_CHECK (`required`: deployed only when
+   * it passed; `advisory`: deployed when structurally valid, with the evidence shown; `off`).
+   */
+  runtime: { providers: ResourceProviders; mode: 'required' | 'advisory' | 'off' };
   /** Where validated scenarios go besides the archive (chosen at start from DEPLOY_TARGET). */
   deploy: DeployTarget;
   /** The agent's allow-listed environment (credentials, or the demo model's base URL). */

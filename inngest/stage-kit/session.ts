@@ -1,12 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createDbInteractionRecorder, reclassifyInteraction } from '../../db/agent-interactions.ts';
 import { addCost } from '../../db/run-state.ts';
 import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
+import { listScenarioTree } from '../../runner/deploy-targets/index.ts';
 import { createPidFileTracker } from '../../runner/orphans.ts';
 import { runAgentSession } from '../../runner/session.ts';
 import { handOver } from '../../runner/boundary/handover.ts';
-import { createSessionDirs } from '../../runner/workspace.ts';
+import { createSessionDirs, markScriptsExecutable } from '../../runner/workspace.ts';
 import { renderTemplate, type TemplateName } from '../../prompts/render.ts';
 import type { RunContext } from './context.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -31,6 +34,12 @@ export interface StageSession<T> {
   restoreBundleKey?: string;
   /** The run's cancellation signal (the handler's `signal`): the session dies with the run. */
   signal: AbortSignal;
+  /**
+   * The session's job is to write files (implementation, fixes): a success whose writes were all
+   * refused is `writes_refused`; with `mustChange` (a fix), one that changed no file is
+   * `no_change`. Neither is a success, whatever the CLI said.
+   */
+  writes?: { mustChange: boolean };
   inspect?: (workspace: string, outcome: AgentOutcome) => Promise<T>;
 }
 
@@ -80,6 +89,8 @@ export async function runStageSession<T>(
     if (s.restoreBundleKey) await unpackBundle(deps.store, s.restoreBundleKey, dirs.workspace);
     // The agent user owns the session's workspace and HOME, and nothing else.
     await handOver(dirs.root, deps.boundary.runAs, (line) => deps.log.info(line));
+    const before = s.writes?.mustChange ? await fingerprint(dirs.workspace) : undefined;
+    let writeCalls = 0;
     const prompt = renderTemplate(s.template, s.vars as never);
     const b = ctx.budget.session;
     if (deps.sessions.active >= deps.sessions.max) {
@@ -106,6 +117,7 @@ export async function runStageSession<T>(
             // Pid files let a restarted runner stop this session's processes even without the database.
             tracker: createPidFileTracker(deps.runnerRoot, deps.runnerId),
             publish: async (event) => {
+              if (event.kind === 'tool_use' && WRITE_TOOLS.has(event.tool)) writeCalls++;
               if (event.kind === 'result') await addCost(deps.sql, ctx.runId, event.costUsd);
               const d = describeEvent(event);
               if (!d) return;
@@ -153,8 +165,14 @@ export async function runStageSession<T>(
         ),
       s.signal,
     );
+    const outcome = s.writes
+      ? await judgeWrites(deps, result.outcome, writeCalls, before, dirs.workspace)
+      : result.outcome;
+    result.outcome = outcome;
     await reportEnd(deps, s, result.outcome);
     await reportDenials(deps, s, result.outcome);
+    if (s.inspect && result.outcome.class === 'success')
+      await markScriptsExecutable(dirs.workspace);
     const inspected = s.inspect ? await s.inspect(dirs.workspace, result.outcome) : undefined;
     return { outcome: result.outcome, ...(inspected !== undefined ? { inspected } : {}) };
   } finally {
@@ -204,4 +222,51 @@ async function reportEnd<T>(
     step: s.stepKey,
     message: `session ended: ${outcome.class}, ${outcome.turns} turns, $${outcome.costUsd.toFixed(4)}`,
   });
+}
+
+const WRITE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+
+/** Every file of a folder with its content hash (the workspaces are small scenario folders). */
+async function fingerprint(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of await listScenarioTree(dir)) {
+    if (e.kind !== 'file') continue;
+    out.set(
+      e.rel,
+      createHash('sha256')
+        .update(await readFile(path.join(dir, e.rel)))
+        .digest('hex'),
+    );
+  }
+  return out;
+}
+
+/** A writing session's real outcome: the CLI's success does not count when nothing was written. */
+async function judgeWrites(
+  deps: PipelineDeps,
+  outcome: AgentOutcome,
+  writeCalls: number,
+  before: Map<string, string> | undefined,
+  workspace: string,
+): Promise<AgentOutcome> {
+  if (outcome.class !== 'success') return outcome;
+  const refused = outcome.permissionDenials.filter((d) => WRITE_TOOLS.has(d.tool)).length;
+  let verdict: { cls: 'writes_refused' | 'no_change'; message: string } | undefined;
+  if (writeCalls > 0 && refused >= writeCalls)
+    verdict = {
+      cls: 'writes_refused',
+      message: `Every file write of the session was refused (${refused}); nothing was written.`,
+    };
+  else if (before) {
+    const after = await fingerprint(workspace);
+    const same = after.size === before.size && [...after].every(([f, h]) => before.get(f) === h);
+    if (same)
+      verdict = {
+        cls: 'no_change',
+        message: 'The session changed none of the files it was asked to fix.',
+      };
+  }
+  if (!verdict) return outcome;
+  await reclassifyInteraction(deps.sql, outcome.sessionId, verdict.cls, verdict.message);
+  return { ...outcome, class: verdict.cls, retryable: false, message: verdict.message };
 }

@@ -60,6 +60,7 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
               stepKey,
               signal,
               template: 'implement',
+              writes: { mustChange: false },
               vars: {
                 request: ctx.request,
                 slug: ctx.slug,

@@ -122,7 +122,7 @@ export function createGenerateScenario(
           bundleKey,
           maxFixes: 0,
         });
-        if (!checked.valid) {
+        if (!checked.deployable) {
           await step.run('finish-invalid', async () => {
             await deps.lifecycle.fail(ref, {
               failureClass: 'validation_failed',
@@ -159,12 +159,13 @@ export function createGenerateScenario(
       let validated: ValidateResult | undefined;
       if (from <= 2 || !restored.validBundleKey) {
         validated = await invokeStage(step, 'validate', stages.validate, { ...ref, bundleKey });
-        if (!validated.valid) {
+        if (!validated.deployable) {
           await step.run('finish-invalid', async () => {
+            const why = notDeployed(validated!);
             await deps.lifecycle.fail(ref, {
-              failureClass: 'validation_failed',
-              error: `The scenario is still invalid after ${validated!.fixes} fix(es): ${validated!.errorCount} error(s).`,
-              message: 'Run failed: the scenario did not pass validation; it was not deployed.',
+              failureClass: why.failureClass,
+              error: why.error,
+              message: why.message,
               facts: {
                 ...(await runFacts(deps.sql, ref.runId, validated)),
                 keys: { planKey, bundleKey: validated!.bundleKey },
@@ -188,11 +189,21 @@ export function createGenerateScenario(
         async () => {
           const facts = {
             ...(await runFacts(deps.sql, ref.runId, validated)),
+            ...(validated
+              ? {
+                  evidence: validated.evidence,
+                  ...(validated.runtimeStatus ? { runtimeStatus: validated.runtimeStatus } : {}),
+                }
+              : {}),
             deploy: deployed,
             // What later retries and rollbacks of this run restore from.
             keys: { planKey, bundleKey, validBundleKey: bundleKey },
           };
-          await deps.lifecycle.succeed(ref, { facts, message: `Deployed: ${deployed.location}` });
+          const proof = validated ? ` (evidence: ${validated.evidence})` : '';
+          await deps.lifecycle.succeed(ref, {
+            facts,
+            message: `Deployed${proof}: ${deployed.location}`,
+          });
           return null;
         },
       );
@@ -230,4 +241,26 @@ async function invokeStage<D, R>(
     // The stage already retried what it could; its class travels on.
     throw new RunFailure(failureClassOf(e), (e as Error).message ?? String(e));
   }
+}
+
+/** Why a validated scenario is not deployed, for the run's record and its viewers. */
+function notDeployed(v: ValidateResult): { failureClass: string; error: string; message: string } {
+  if (v.runtimeStatus === 'not-exercised')
+    return {
+      failureClass: 'not_exercised',
+      error: `The scenario is structurally valid but could not be run here (missing: ${(v.missing ?? []).join(', ')}); RUN_CHECK=required deploys only a scenario that ran.`,
+      message:
+        'Run failed: the scenario could not be run here, so it was not deployed (set RUN_CHECK=advisory to deploy it unproven).',
+    };
+  if (v.runtimeStatus === 'failed')
+    return {
+      failureClass: 'runtime_failed',
+      error: `The scenario is structurally valid but still fails the runtime check after ${v.fixes} fix(es): ${v.errorCount} error(s).`,
+      message: 'Run failed: the scenario did not run cleanly; it was not deployed.',
+    };
+  return {
+    failureClass: 'validation_failed',
+    error: `The scenario is still invalid after ${v.fixes} fix(es): ${v.errorCount} error(s).`,
+    message: 'Run failed: the scenario did not pass validation; it was not deployed.',
+  };
 }

@@ -11,6 +11,7 @@ import type { PipelineDeps } from '../stage-kit/deps.ts';
 import { enter } from '../stage-kit/phase.ts';
 import { runStageSession } from '../stage-kit/session.ts';
 import type { FunctionSpec } from '../spec.ts';
+import type { Evidence, RuntimeStatus } from '../../runner/runtime/index.ts';
 import { bundleKeyOf } from './build-scenario.ts';
 
 /**
@@ -20,7 +21,16 @@ import { bundleKeyOf } from './build-scenario.ts';
  * that ends invalid is failed by the orchestrator, never deployed.
  */
 export interface ValidateResult {
+  /** Everything asked passed (the runtime check too, unless RUN_CHECK=off). */
   valid: boolean;
+  /** The scenario may be deployed: valid, or structurally valid under RUN_CHECK=advisory. */
+  deployable: boolean;
+  /** How far the scenario was proven: `structure` < `ran` < `tested`. */
+  evidence: Evidence;
+  /** The runtime check's last verdict, when it ran. */
+  runtimeStatus?: RuntimeStatus;
+  /** What this machine lacked when the runtime check could not exercise the scenario. */
+  missing?: string[];
   bundleKey: string;
   attempts: number;
   fixes: number;
@@ -58,6 +68,8 @@ export function createValidateScenario(
               phase: 'validating',
               attempt,
               external: true,
+              runtime: true,
+              signal,
             });
             await deps.reporter.report({
               scenarioId: ctx.scenarioId,
@@ -66,9 +78,7 @@ export function createValidateScenario(
               phase: 'validating',
               iteration: attempt,
               level: r.valid ? 'info' : 'warn',
-              message: r.valid
-                ? `validation ${attempt} passed (${r.warningCount} warnings)`
-                : `validation ${attempt} failed: ${r.errorCount} errors`,
+              message: describeCheck(attempt, r),
               live: { progress: percent('validating', attempt, maxFixes + 1) },
               data: { findings: r.findings.slice(0, 50) },
             });
@@ -79,7 +89,9 @@ export function createValidateScenario(
       const firstPassValid = result.valid;
       const seen: CheckResult[] = [result];
       let fixes = 0;
-      while (!result.valid && fixes < maxFixes) {
+      // A scenario that could not be exercised here (a resource or tool is missing) is not
+      // something a fix can change.
+      while (!result.valid && result.runtime?.status !== 'not-exercised' && fixes < maxFixes) {
         fixes++;
         const n = fixes;
         const findings = formatFindings(result.findings.filter((f) => f.severity !== 'info'));
@@ -97,6 +109,7 @@ export function createValidateScenario(
               stepKey,
               signal,
               template: 'fix-validation',
+              writes: { mustChange: true },
               restoreBundleKey: bundleKey,
               vars: {
                 slug: ctx.slug,
@@ -146,8 +159,13 @@ export function createValidateScenario(
         await countSignatures(deps.sql, rows, ctx.scenarioId);
         return [...new Set(rows.map((r) => r.signature))];
       });
+      const evidence = result.runtime?.evidence ?? 'structure';
       return {
         valid: result.valid,
+        deployable: result.valid || (deps.runtime.mode === 'advisory' && result.structurallyValid),
+        evidence,
+        ...(result.runtime ? { runtimeStatus: result.runtime.status } : {}),
+        ...(result.runtime?.missing.length ? { missing: result.runtime.missing } : {}),
         bundleKey,
         attempts: seen.length,
         fixes,
@@ -157,4 +175,16 @@ export function createValidateScenario(
       };
     },
   };
+}
+
+/** The progress line of one check: structure, then how far the run got. */
+function describeCheck(attempt: number, r: CheckResult): string {
+  if (!r.structurallyValid) return `validation ${attempt} failed: ${r.errorCount} errors`;
+  const rt = r.runtime;
+  if (!rt) return `validation ${attempt} passed: structurally valid (${r.warningCount} warnings)`;
+  if (rt.status === 'passed')
+    return `validation ${attempt} passed: structurally valid, and it ran (evidence: ${rt.evidence})`;
+  if (rt.status === 'not-exercised')
+    return `validation ${attempt}: structurally valid, but not exercised here (missing: ${rt.missing.join(', ')})`;
+  return `validation ${attempt} failed: structurally valid, but the runtime check found ${r.errorCount} errors`;
 }

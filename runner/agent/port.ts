@@ -101,7 +101,11 @@ export type OutcomeClass =
   | 'crashed'
   | 'timed_out'
   | 'idle_timeout'
-  | 'cancelled';
+  | 'cancelled'
+  /** The CLI said success, but every file write it tried was refused: nothing was done. */
+  | 'writes_refused'
+  /** The CLI said success, but the session changed none of the files it was asked to change. */
+  | 'no_change';
 
 export const OUTCOME_CLASSES: readonly OutcomeClass[] = [
   'success',
@@ -117,6 +121,8 @@ export const OUTCOME_CLASSES: readonly OutcomeClass[] = [
   'timed_out',
   'idle_timeout',
   'cancelled',
+  'writes_refused',
+  'no_change',
 ];
 
 /** A tool call the agent was not allowed to make. */

@@ -36,6 +36,8 @@ const RETRYABLE: Record<OutcomeClass, boolean> = {
   timed_out: true,
   idle_timeout: true,
   cancelled: false,
+  writes_refused: false,
+  no_change: false,
 };
 
 /** Commander-style usage errors the CLI prints before it starts a session. */

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       log: createLogger('warn'),
       env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
       demoModel: false,
+      databaseUrl: db.url,
       agentEnv: {
         ANTHROPIC_BASE_URL: double.baseUrlFor('bench'),
         ANTHROPIC_API_KEY: 'sk-ant-bench-dummy',

@@ -50,8 +50,10 @@ describe.skipIf(!asRoot)(
       await h.pipeline.control.generate(s.id, 'test');
       const done = await h.waitFor(s.id, ['deployed', 'failed', 'cancelled'], 180_000);
       if (done.status !== 'deployed')
-      console.log(JSON.stringify(await h.db.sql`SELECT validator, findings FROM validation_results`));
-    expect(done.status, done.error ?? '').toBe('deployed');
+        console.log(
+          JSON.stringify(await h.db.sql`SELECT validator, findings FROM validation_results`),
+        );
+      expect(done.status, done.error ?? '').toBe('deployed');
       const agentUid = h.pipeline.deps.boundary.runAs?.uid;
       expect(agentUid).toBeGreaterThan(0);
       for (const tag of ['validator', 'deploy']) {

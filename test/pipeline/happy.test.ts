@@ -88,7 +88,10 @@ describe('pipeline: a request becomes a deployed scenario', () => {
       validations
         .filter((v) => v.phase === 'validating')
         .map((v) => [v.validator, v.attempt, v.passed]),
-    ).toEqual([['builtin', 1, true]]);
+    ).toEqual([
+      ['builtin', 1, true],
+      ['runtime', 1, true],
+    ]);
 
     // What was deployed passes the validator.
     const out = path.join(mkdtempSync(path.join(h.dir, 'check-')), s.slug);
@@ -102,6 +105,9 @@ describe('pipeline: a request becomes a deployed scenario', () => {
     expect(finished.facts).toMatchObject({
       sessions: 7,
       firstPassValid: true,
+      // It ran: the runtime check started its API, answered health and passed its test.sh.
+      evidence: 'tested',
+      runtimeStatus: 'passed',
       deploy: { target: 'archive' },
     });
     expect((finished.facts as { phaseMs: Record<string, number> }).phaseMs).toHaveProperty(

@@ -68,6 +68,7 @@ export async function createPipelineHarness(
       log,
       env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
       demoModel: false,
+      databaseUrl: db.url,
       agentEnv: {
         ANTHROPIC_BASE_URL: double.baseUrlFor(scriptId),
         ANTHROPIC_API_KEY: 'sk-ant-test-harness',

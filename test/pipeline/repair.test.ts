@@ -19,7 +19,7 @@ describe('pipeline: the validation loop repairs a broken implementation', () => 
     const done = await h.waitFor(s.id, ['deployed', 'failed', 'cancelled']);
     expect(done.status).toBe('deployed');
     const validations = (await listValidations(h.db.sql, run.id)).filter(
-      (v) => v.phase === 'validating',
+      (v) => v.phase === 'validating' && v.validator === 'builtin',
     );
     expect(validations.map((v) => [v.attempt, v.passed])).toEqual([
       [1, false],
@@ -84,7 +84,7 @@ describe('pipeline: a run whose fixes are exhausted fails and is not deployed', 
     expect(finished).toMatchObject({ status: 'failed', failureClass: 'validation_failed' });
     expect(
       (await listValidations(h.db.sql, run.id))
-        .filter((v) => v.phase === 'validating')
+        .filter((v) => v.phase === 'validating' && v.validator === 'builtin')
         .map((v) => v.passed),
     ).toEqual([false, false, false]);
     expect((await listArtifacts(h.db.sql, { runId: run.id, kind: 'archive' })).length).toBe(0);

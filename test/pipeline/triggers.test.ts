@@ -99,8 +99,11 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
     expect((await getRun(h.db.sql, retry.json.id)).status).toBe('succeeded');
     expect(await listInteractions(h.db.sql, retry.json.id)).toEqual([]);
     expect(
-      (await listValidations(h.db.sql, retry.json.id)).map((v) => [v.phase, v.passed]),
-    ).toEqual([['validating', true]]);
+      (await listValidations(h.db.sql, retry.json.id)).map((v) => [v.phase, v.validator, v.passed]),
+    ).toEqual([
+      ['validating', 'builtin', true],
+      ['validating', 'runtime', true],
+    ]);
     expect((await call('POST', `/api/runs/${firstRun}/retry`, { fromPhase: 'later' })).status).toBe(
       400,
     );

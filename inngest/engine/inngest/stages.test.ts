@@ -168,6 +168,9 @@ describe('served stage functions, without agent sessions', () => {
     expect(error).toBeUndefined();
     expect(result).toEqual({
       valid: true,
+      deployable: true,
+      evidence: 'tested',
+      runtimeStatus: 'passed',
       bundleKey,
       attempts: 1,
       fixes: 0,
@@ -223,6 +226,8 @@ describe('served stage functions, without agent sessions', () => {
           handler: () =>
             child(ref.runId, 'validating', {
               valid: true,
+              deployable: true,
+              evidence: 'tested',
               bundleKey,
               attempts: 1,
               fixes: 0,
@@ -303,6 +308,8 @@ describe('served stage functions, without agent sessions', () => {
           handler: () =>
             child(ref.runId, 'validating', {
               valid: false,
+              deployable: false,
+              evidence: 'structure',
               bundleKey: 'b',
               attempts: 2,
               fixes: 1,

@@ -14,6 +14,7 @@ import { createScenario, type Scenario } from '../../../../db/scenarios.ts';
 import { createClaudeCodeAgent } from '../../../../runner/claude/adapter.ts';
 import { setUpBoundary } from '../../../../runner/boundary/index.ts';
 import { createDeployTarget } from '../../../../runner/deploy-targets/index.ts';
+import { createResourceProviders } from '../../../../runner/runtime/index.ts';
 import { buildAgentEnv } from '../../../../runner/env.ts';
 import {
   createScenarioScript,
@@ -90,6 +91,10 @@ export async function createStageDeps(
     sessions: createLimiter(2),
     boundary: await setUpBoundary(config.AGENT_USER),
     deploy: createDeployTarget({ kind: 'archive' }),
+    runtime: {
+      providers: createResourceProviders({ postgresAdminUrl: db.url }),
+      mode: config.RUN_CHECK,
+    },
     commandEnv: baseEnv,
     secrets: [],
   };
