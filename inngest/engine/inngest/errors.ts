@@ -36,11 +36,23 @@ export function toSdkError(e: unknown): unknown {
 
 /** An error from Inngest as a project error, with its failure class restored. */
 export function fromSdkError(e: unknown): Error {
-  const err = e instanceof Error ? e : new Error(String(e));
+  const err = asError(e);
   const hit = CLASS_PREFIX.exec(err.message) ?? LEGACY_PREFIX.exec(err.message);
   if (!hit) return err;
   const message = err.message.slice(hit[0].length);
   return isNonRetriable(err)
     ? new RunFailure(hit[1]!, message)
     : new TransientFailure(hit[1]!, message);
+}
+
+/** Inngest may hand an error on serialised (`{ name, message, stack }`, not an Error). */
+function asError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
+    const o = e as { name?: unknown; message: string };
+    return Object.assign(new Error(o.message), {
+      name: typeof o.name === 'string' ? o.name : 'Error',
+    });
+  }
+  return new Error(String(e));
 }

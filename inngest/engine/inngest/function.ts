@@ -54,9 +54,11 @@ interface InngestFailureCtx extends InngestCtx {
       run_id?: string;
       function_id?: string;
       event?: { name: string; data?: unknown; id?: string };
+      error?: { name?: string; message?: string };
     };
   };
-  error: Error;
+  /** Set by the SDK for a function's own onFailure; absent when the handler runs on its own. */
+  error?: Error;
 }
 
 /** The incoming event as the spec sees it: data checked against its schema, or null when invalid. */
@@ -116,7 +118,6 @@ export function toInngestFunction(
   registry: InngestRegistry,
   options: ServeOptions = {},
 ): InngestFunction.Any {
-  const onFailure = spec.onFailure?.bind(spec);
   const handler = async (raw: unknown) => {
     const ctx = raw as InngestCtx;
     const checked = specEvent(spec, ctx.event);
@@ -141,28 +142,43 @@ export function toInngestFunction(
       cancel.dispose();
     }
   };
-  // Inngest runs the failure handler as a function of its own, triggered by `inngest/function.failed`;
-  // its event carries the failed run's id, the error and the original event.
-  const failure = onFailure
-    ? async (raw: unknown) => {
-        const ctx = raw as InngestFailureCtx;
-        const original = ctx.event.data.event;
-        const checked = original ? specEvent(spec, original) : undefined;
-        // Like the local executor: no valid data, nothing the handler could act on.
-        if (!checked?.event) return null;
-        await onFailure({
-          event: checked.event,
-          error: fromSdkError(ctx.error),
-          runId: ctx.event.data.run_id ?? ctx.runId,
-          step: adaptStepTools(ctx.step, registry),
-        });
-        return null;
-      }
-    : undefined;
+  const failure = failureHandlerFor(spec, registry);
   return client.createFunction(
     { ...inngestOptions(spec), ...(failure ? { onFailure: failure } : {}) },
     handler,
   ) as unknown as InngestFunction.Any;
+}
+
+/**
+ * The spec's failure handler as Inngest runs it: a function of its own, triggered by
+ * `inngest/function.failed`, whose event carries the failed run's id, the error and the original
+ * event. Undefined when the spec has none.
+ */
+export function failureHandlerFor(
+  spec: AnyFunctionSpec,
+  registry: InngestRegistry,
+): ((raw: unknown) => Promise<null>) | undefined {
+  const onFailure = spec.onFailure?.bind(spec);
+  if (!onFailure) return undefined;
+  return async (raw: unknown) => {
+    const ctx = raw as InngestFailureCtx;
+    const original = ctx.event.data.event;
+    const checked = original ? specEvent(spec, original) : undefined;
+    // Like the local executor: no valid data, nothing the handler could act on.
+    if (!checked?.event) return null;
+    const error =
+      ctx.error ??
+      Object.assign(new Error(ctx.event.data.error?.message ?? 'failed'), {
+        name: ctx.event.data.error?.name ?? 'Error',
+      });
+    await onFailure({
+      event: checked.event,
+      error: fromSdkError(error),
+      runId: ctx.event.data.run_id ?? ctx.runId,
+      step: adaptStepTools(ctx.step, registry),
+    });
+    return null;
+  };
 }
 
 /** Every spec as an Inngest function, sharing one registry so invokes find each other. */
