@@ -42,6 +42,10 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** How much a deployed scenario was shown to work: checked, ran, ran with its tests passing. */
+export const EVIDENCE_LEVELS = ['structure', 'ran', 'tested'] as const;
+export type EvidenceLevel = (typeof EVIDENCE_LEVELS)[number];
+
 /** How the scenario list may be ordered (`-` first: descending). */
 export const SCENARIO_SORTS = [
   'created',

@@ -4,6 +4,7 @@ import {
   DEFAULT_CONFIG,
   slugify,
   type Complexity,
+  type EvidenceLevel,
   type GenerationConfig,
   type Phase,
   type ScenarioSort,
@@ -39,6 +40,10 @@ export interface Scenario {
   startedAt: Date | null;
   finishedAt: Date | null;
   deployedAt: Date | null;
+  /** Cost of every run of the scenario (costUsd is the current run's). */
+  totalCostUsd: number;
+  /** The evidence level of the latest deployed run, null when none deployed. */
+  evidence: EvidenceLevel | null;
 }
 
 export interface ScenarioInput {
@@ -71,7 +76,10 @@ const COLUMNS = (db: Db) => db`
   id, campaign_id AS "campaignId", slug, title, request, complexity, category, target_format AS "targetFormat",
   config, status, phase, iteration, progress, current_run_id AS "currentRunId", cost_usd AS "costUsd",
   last_action AS "lastAction", error, archived, event_seq AS "eventSeq", created_at AS "createdAt",
-  updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", deployed_at AS "deployedAt"`;
+  updated_at AS "updatedAt", started_at AS "startedAt", finished_at AS "finishedAt", deployed_at AS "deployedAt",
+  (SELECT coalesce(sum(r.cost_usd), 0) FROM runs r WHERE r.scenario_id = scenarios.id) AS "totalCostUsd",
+  (SELECT coalesce(r.facts->>'evidence', 'structure') FROM runs r
+    WHERE r.scenario_id = scenarios.id AND r.status = 'succeeded' ORDER BY r.number DESC LIMIT 1) AS evidence`;
 
 const ORDER: Record<string, string> = {
   created: 'created_at',
@@ -98,8 +106,9 @@ export async function listScenarios(
   q: ScenarioQuery,
 ): Promise<{ items: Scenario[]; total: number }> {
   const archived = q.archived ?? false;
+  // Across campaigns, an archived campaign's scenarios are out of sight like the campaign itself.
   const where = db`
-    ${q.campaignId ? db`campaign_id = ${q.campaignId}` : db`true`}
+    ${q.campaignId ? db`campaign_id = ${q.campaignId}` : archived === 'all' ? db`true` : db`campaign_id NOT IN (SELECT id FROM campaigns WHERE archived)`}
     AND ${archived === 'all' ? db`true` : db`archived = ${archived}`}
     AND ${q.statuses?.length ? db`status IN ${db(q.statuses)}` : db`true`}
     AND ${q.q ? db`(title ILIKE ${'%' + escapeLike(q.q) + '%'} OR request ILIKE ${'%' + escapeLike(q.q) + '%'})` : db`true`}`;

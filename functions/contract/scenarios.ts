@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import {
   BUDGET_LIMITS,
   COMPLEXITIES,
+  EVIDENCE_LEVELS,
   ITERATION_LIMITS,
   PHASES,
   SCENARIO_SORTS,
@@ -155,6 +156,10 @@ export const Scenario = v.strictObject({
   startedAt: v.nullable(timestamp),
   finishedAt: v.nullable(timestamp),
   deployedAt: v.nullable(timestamp),
+  /** Cost of every run of the scenario; `costUsd` is the current run's. */
+  totalCostUsd: v.number(),
+  /** Evidence level of the latest deployed run (structure < ran < tested); null: never deployed. */
+  evidence: v.nullable(v.picklist(EVIDENCE_LEVELS)),
 });
 export type Scenario = v.InferOutput<typeof Scenario>;
 

@@ -29,6 +29,8 @@ function draft(): Scenario {
     startedAt: null,
     finishedAt: null,
     deployedAt: null,
+    totalCostUsd: 0,
+    evidence: null,
   };
 }
 const ev = (seq: number, over: Partial<LiveEvent>): LiveEvent => ({

@@ -1,6 +1,7 @@
 import {
   PHASES,
   type AgentDetail,
+  type EvidenceLevel,
   type LiveEvent,
   type Phase,
   type Scenario,
@@ -71,6 +72,9 @@ export function applyEvent(s: Scenario, ev: LiveEvent): boolean {
     if (ev.status === 'deployed') {
       s.deployedAt = ev.at;
       s.progress = 100;
+      // The lifecycle's deploy message names the level: "Deployed (evidence: ran): …".
+      const level = /\(evidence: (structure|ran|tested)\)/.exec(ev.message)?.[1];
+      if (level) s.evidence = level as EvidenceLevel;
     }
   } else if (
     isPhase(ev.phase) &&

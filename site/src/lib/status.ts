@@ -1,5 +1,5 @@
 import type { IconName } from './icons.ts';
-import type { RunStatus, ScenarioStatus } from './types.ts';
+import type { EvidenceLevel, RunStatus, ScenarioStatus } from './types.ts';
 
 /**
  * How each status reads: a word and an icon (so it never rests on colour alone) and a tone that
@@ -41,6 +41,26 @@ export const STEP_STATUS: Record<string, StatusLook> = {
   failed: { label: 'Failed', icon: 'x-circle', tone: 'danger' },
   sleeping: { label: 'Sleeping', icon: 'moon', tone: 'warn' },
 };
+
+/** What each evidence level says to a person (structure < ran < tested). */
+export const EVIDENCE_TEXT: Record<EvidenceLevel, string> = {
+  structure: 'checked, not run',
+  ran: 'ran',
+  tested: 'ran, tests passed',
+};
+
+/**
+ * How a scenario's status reads: a deployed version outlives a later re-run that failed or was
+ * cancelled, so the scenario still reads "Deployed", with the re-run's fate as a note beside it.
+ */
+export function scenarioLook(s: { status: ScenarioStatus; deployedAt: string | null }): {
+  look: StatusLook;
+  note: string | null;
+} {
+  if (s.deployedAt && (s.status === 'failed' || s.status === 'cancelled'))
+    return { look: SCENARIO_STATUS.deployed, note: `re-run ${s.status}` };
+  return { look: lookOf(SCENARIO_STATUS, s.status), note: null };
+}
 
 /** The look of any status string, with a neutral fallback for ones the site does not know. */
 export function lookOf(

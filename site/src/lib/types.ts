@@ -79,6 +79,7 @@ export {
   type CampaignColor,
   type CampaignIcon,
   type Complexity,
+  type EvidenceLevel,
   type Phase,
   type RunStatus,
   type ScenarioStatus,

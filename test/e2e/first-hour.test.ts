@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { addCost, enterPhase, finishRun } from '../../db/run-state.ts';
+import { createRun } from '../../db/runs.ts';
+import {
+  apiCall,
+  axeSerious,
+  ConsoleWatch,
+  eventually,
+  launchChromium,
+  newPage,
+  screenshot,
+  startE2EApp,
+  type E2EApp,
+} from './support.ts';
+
+/**
+ * A new user's first hour, in Chromium against the real app: the numbers the dashboard shows
+ * (campaign totals over every run, a deployed version outliving a cancelled re-run, evidence
+ * levels) and the controls they looked for. History is seeded through the run lifecycle's
+ * queries, so no pipeline runs.
+ */
+interface Created {
+  id: string;
+}
+
+let app: E2EApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const watch = new ConsoleWatch();
+
+beforeAll(async () => {
+  app = await startE2EApp(inject('databaseUrl'));
+  browser = await launchChromium();
+  ({ context, page } = await newPage(browser, watch));
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await app?.stop();
+});
+
+const post = async (url: string, body?: unknown) =>
+  (await apiCall<Created>(app.url, 'POST', url, body)).json;
+
+/** A finished run through the lifecycle's own queries: succeeded (deployed) or cancelled. */
+async function seedRun(scenarioId: string, cost: number, end: 'succeeded' | 'cancelled') {
+  const r = await createRun(app.sql, { scenarioId, trigger: 'api', config: {} }, 'local');
+  const phases =
+    end === 'succeeded'
+      ? (['planning', 'implementing', 'validating', 'deploying'] as const)
+      : (['planning'] as const);
+  for (const p of phases) await enterPhase(app.sql, r.id, p);
+  await addCost(app.sql, r.id, cost);
+  await finishRun(app.sql, r.id, {
+    status: end,
+    ...(end === 'succeeded' ? { facts: { evidence: 'ran' } } : { failureClass: 'cancelled' }),
+  });
+  return r;
+}
+
+describe('numbers that do not lie', () => {
+  it('keeps a deployed version, its evidence and the cost of every run after a cancelled re-run', async () => {
+    const c = await post('/api/campaigns', { name: 'Home & Team Tools' });
+    const s = await post('/api/scenarios', {
+      campaignId: c.id,
+      title: 'Chore board',
+      request: 'A chore board for a family',
+    });
+    await seedRun(s.id, 0.16, 'succeeded');
+    await seedRun(s.id, 0.29, 'cancelled');
+    const old = await post('/api/campaigns', { name: 'Old ideas' });
+    await post('/api/scenarios', { campaignId: old.id, title: 'Gone', request: 'Old idea' });
+    await post(`/api/campaigns/${old.id}/archive`);
+
+    await page.goto(app.url + '/');
+    await page.getByRole('tab', { name: /Home & Team Tools/ }).click();
+    const card = page.locator(`[data-scenario="${s.id}"]`);
+    await card.waitFor();
+    await eventually(() => card.locator('[data-status]').first().getAttribute('data-status')).toBe(
+      'Deployed',
+    );
+    expect(await card.textContent()).toContain('re-run cancelled');
+    expect(await card.locator('[data-evidence]').textContent()).toContain('ran');
+    const header = page.locator('main');
+    await eventually(() => header.textContent()).toContain('cost $0.45');
+    expect(await header.textContent()).toMatch(/1 deployed/);
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'first-hour-totals');
+
+    // All campaigns: the archived campaign's scenario is not counted, nor listed.
+    await page.getByRole('tab', { name: /All campaigns/ }).click();
+    await eventually(() => page.getByText(/Showing \d+ of \d+/).textContent()).toContain(
+      'Showing 1 of 1',
+    );
+    expect(await page.getByRole('tab', { name: /All campaigns/ }).textContent()).toContain('1');
+
+    await page.goto(`${app.url}/scenarios/${s.id}`);
+    await page.locator('[data-evidence]').waitFor();
+    expect(await page.locator('[data-evidence]').textContent()).toContain('ran');
+    expect(await page.locator('[data-status-note]').textContent()).toBe('re-run cancelled');
+    expect(await page.locator('[data-total-cost]').textContent()).toBe('$0.45');
+    await screenshot(page, 'first-hour-scenario-evidence');
+    expect(watch.errors).toEqual([]);
+  });
+});
