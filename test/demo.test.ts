@@ -45,6 +45,49 @@ describe('the embedded demo from the command line', () => {
     expect(runs.stdout).toMatch(/A to-do list with due dates.*succeeded/);
   }, 120_000);
 
+  it.each(['vrooli-2025-08-07', 'vrooli-2025-08-29', 'vrooli-2026-01-09'])(
+    '%s: the demo run ends deployed with evidence tested, one runtime finding fixed on the way',
+    async (profile) => {
+      const title = `Recipe box ${profile.slice(-5)}`;
+      const r = await runCli(
+        ['generate', title, '--wait', '--profile', profile, '--url', server.url],
+        base,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const { items } = (await (await fetch(`${server.url}/api/runs?limit=50`)).json()) as {
+        items: Array<{ id: string; scenarioTitle: string }>;
+      };
+      const run = items.find((x) => x.scenarioTitle === title)!;
+      const detail = (await (await fetch(`${server.url}/api/runs/${run.id}`)).json()) as {
+        facts: Record<string, unknown>;
+      };
+      expect(detail.facts).toMatchObject({ evidence: 'tested', runtimeStatus: 'passed' });
+      const body = (await (await fetch(`${server.url}/api/runs/${run.id}/validations`)).json()) as
+        | {
+            items: Array<{
+              validator: string;
+              attempt: number;
+              passed: boolean;
+              findings: Array<{ ruleId: string }>;
+            }>;
+          }
+        | Array<{
+            validator: string;
+            attempt: number;
+            passed: boolean;
+            findings: Array<{ ruleId: string }>;
+          }>;
+      const v = Array.isArray(body) ? body : body.items;
+      const runtime = v.filter((x) => x.validator === 'runtime');
+      expect(runtime.map((x) => [x.attempt, x.passed])).toEqual([
+        [1, false],
+        [2, true],
+      ]);
+      expect(runtime[0]!.findings.some((f) => f.ruleId.startsWith('runtime.'))).toBe(true);
+    },
+    180_000,
+  );
+
   it('exits non-zero when the run is cancelled', async () => {
     const pending = runCli(
       ['generate', 'An app that will be cancelled', '--wait', '--url', server.url],

@@ -32,7 +32,7 @@ export interface ScenarioScriptOptions {
   /** How many fix sessions fail to fix it (default 0). */
   brokenFixes?: number;
   /**
-   * How many implementation sessions plant one realistic mistake that only running the scenario
+   * How many implementation sessions of each scenario plant one realistic mistake that only running the scenario
    * reveals (a trailing comma in the schema): the runtime check catches it, a fix repairs it.
    * The embedded demo uses 1, so its log shows the loop working.
    */
@@ -130,6 +130,7 @@ export function createScenarioScript(options: ScenarioScriptOptions = {}): Scrip
   let fixSessions = 0;
   // Each session's turns, decided at its first request (what the workspace held then).
   const turns = new Map<string, Turn[]>();
+  const implementsOf = new Map<string, number>();
   return (ctx) => {
     const task = taskOf(ctx.prompt);
     const first = ctx.position === 0;
@@ -179,7 +180,11 @@ export function createScenarioScript(options: ScenarioScriptOptions = {}): Scrip
             task === 'implement'
               ? session <= (options.brokenImplementations ?? 0)
               : session <= (options.brokenFixes ?? 0);
-          const mistake = task === 'implement' && session <= (options.runtimeMistakes ?? 0);
+          // Per scenario: every scenario's first build carries the mistake (the demo serves many).
+          const slug = slugOf(ctx.prompt);
+          const built = (implementsOf.get(slug) ?? 0) + (task === 'implement' ? 1 : 0);
+          implementsOf.set(slug, built);
+          const mistake = task === 'implement' && built <= (options.runtimeMistakes ?? 0);
           const files = scenarioFiles(
             slugOf(ctx.prompt),
             ctx.prompt,
