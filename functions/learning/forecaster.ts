@@ -23,6 +23,8 @@ export interface DraftInput {
 }
 
 export interface Forecaster {
+  /** Goes up each time a run finishes here (caches of history compare it). */
+  readonly version: number;
   predict(draft: DraftInput): Promise<Forecast>;
   /** The current model (trained now if there is none yet). */
   model(): Promise<ForecastModel>;
@@ -46,6 +48,7 @@ export function createForecaster(o: {
   let training: Promise<ForecastModel> | null = null;
   let checkedAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  let finished = 0;
   const report = (e: unknown) => (o.onError ?? (() => {}))(e);
 
   function retrain(): Promise<ForecastModel> {
@@ -76,9 +79,13 @@ export function createForecaster(o: {
   }
 
   return {
+    get version() {
+      return finished;
+    },
     model,
     retrain,
     runFinished() {
+      finished++;
       clearTimeout(timer);
       timer = setTimeout(() => void retrain().catch(report), o.debounceMs ?? 1_000);
       timer.unref();

@@ -10,7 +10,7 @@ import {
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readJson, readQuery } from '../input.ts';
 import type { Forecaster } from '../learning/forecaster.ts';
-import { analyticsOverview } from '../learning/overview.ts';
+import { createOverviewCache } from '../learning/overview-cache.ts';
 import { recurringProblems } from '../learning/problems.ts';
 import { route } from '../openapi/route-spec.ts';
 import { reply } from '../reply.ts';
@@ -42,12 +42,13 @@ export const learningApi = [
 
 export function learningRoutes(deps: Pick<AppDeps, 'sql'>, forecaster: Forecaster): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const overviews = createOverviewCache({ sql: deps.sql, forecaster });
   app.get('/analytics/overview', async (c) => {
     const q = readQuery(c, OverviewQuery);
     return reply(
       c,
       AnalyticsOverview,
-      await analyticsOverview(deps.sql, forecaster, { campaignId: q.campaign, days: q.days ?? 90 }),
+      await overviews.get({ campaignId: q.campaign, days: q.days ?? 90 }),
     );
   });
   app.get('/analytics/problems', async (c) => {

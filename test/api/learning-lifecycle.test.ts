@@ -4,6 +4,7 @@ import { createCampaign } from '../../db/campaigns.ts';
 import { createReporter } from '../../db/progress.ts';
 import { createScenario } from '../../db/scenarios.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
+import { createOverviewCache } from '../../functions/learning/overview-cache.ts';
 import { createRunLifecycle, type RunEndStatus } from '../../inngest/lifecycle.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
@@ -35,6 +36,8 @@ describe('run finished → analytics', () => {
       },
     });
     expect((await forecaster.model()).n).toBe(0);
+    const overviews = createOverviewCache({ sql: db.sql, forecaster });
+    expect((await overviews.get({ days: 30 })).totals.runs).toBe(0);
     const campaign = await createCampaign(db.sql, { name: 'Lifecycle' }, 'test');
     const finish = async (i: number, evidence: string, ok: boolean) => {
       const s = await createScenario(
@@ -81,6 +84,9 @@ describe('run finished → analytics', () => {
     expect(rows[1]!.run_id).toBe(structure);
     expect(rows[0]!.resource_count).toBe(2);
     await expect.poll(async () => (await forecaster.model()).n, { timeout: 5000 }).toBe(3);
+    // The page's cached answer is refreshed behind it once runs finished: the stale one first.
+    expect((await overviews.get({ days: 30 })).totals.runs).toBe(0);
+    await expect.poll(async () => (await overviews.get({ days: 30 })).totals.runs).toBe(3);
     forecaster.close();
     await bus.close();
   });
