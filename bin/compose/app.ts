@@ -8,6 +8,7 @@ import { createApp } from '../../functions/app.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { listen } from '../../functions/server.ts';
 import { logAccessMode } from './auth-startup.ts';
+import { detectProfile } from '../../runner/validate/profiles/detect.ts';
 
 /**
  * The composition root: services, then the HTTP app, then the server. `scenario-gen start` and
@@ -27,11 +28,31 @@ export function useDemoModel(config: Config, env: NodeJS.ProcessEnv): boolean {
   return !env.ANTHROPIC_API_KEY && !env.CLAUDE_CODE_OAUTH_TOKEN && !env.ANTHROPIC_BASE_URL;
 }
 
+/**
+ * New scenarios' format: DEFAULT_PROFILE when set, else the format of the Vrooli checkout at
+ * VROOLI_ROOT (read from its layout), else the built-in default.
+ */
+export function withDefaultProfile(config: Config, env: NodeJS.ProcessEnv, log: Logger): Config {
+  if (env.DEFAULT_PROFILE || !config.VROOLI_ROOT) return config;
+  const found = detectProfile(config.VROOLI_ROOT);
+  if (!found) {
+    log.warn(
+      `VROOLI_ROOT ${config.VROOLI_ROOT} does not look like a Vrooli checkout; new scenarios use ${config.DEFAULT_PROFILE}`,
+    );
+    return config;
+  }
+  log.info(
+    `new scenarios use ${found.profile}, the format of the checkout at VROOLI_ROOT (${found.reason})`,
+  );
+  return { ...config, DEFAULT_PROFILE: found.profile };
+}
+
 export async function startApp(
-  config: Config,
+  given: Config,
   log: Logger,
   env: NodeJS.ProcessEnv,
 ): Promise<StartedApp> {
+  const config = withDefaultProfile(given, env, log);
   const services = await startServices(config, log);
   const stops: Array<() => Promise<void>> = [];
   try {

@@ -57,7 +57,11 @@ export function hookRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'pipeline'>): 
       );
     const actor = `webhook:${delivery}`;
     try {
-      const scenario = await createScenario(deps.sql, body, actor);
+      const scenario = await createScenario(
+        deps.sql,
+        { ...body, targetFormat: body.targetFormat ?? deps.config.DEFAULT_PROFILE },
+        actor,
+      );
       try {
         const run = await deps.pipeline.generate(scenario.id, actor, { trigger: 'webhook' });
         await recordDelivery(deps.sql, delivery, { scenarioId: scenario.id, runId: run.id });

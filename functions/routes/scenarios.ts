@@ -64,7 +64,7 @@ function checkProfile(targetFormat: string | undefined): void {
 }
 
 /** /api/scenarios: list (filter, sort, page), create, read, update, delete, batch, generate. */
-export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline'>): Hono<AppEnv> {
+export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline' | 'config'>): Hono<AppEnv> {
   const { sql, pipeline } = deps;
   const app = new Hono<AppEnv>();
   app.get('/', async (c) => {
@@ -85,7 +85,8 @@ export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline'>): Hono<Ap
   app.post('/', async (c) => {
     const body = await readJson(c, ScenarioCreate);
     checkProfile(body.targetFormat);
-    return reply(c, Scenario, await createScenario(sql, body, c.get('actor')), 201);
+    const input = { ...body, targetFormat: body.targetFormat ?? deps.config.DEFAULT_PROFILE };
+    return reply(c, Scenario, await createScenario(sql, input, c.get('actor')), 201);
   });
   app.post('/batch', async (c) => reply(c, BatchResult, await runBatch(deps, c, c.get('actor'))));
   app.get('/:id', async (c) => reply(c, Scenario, await getScenario(sql, readId(c))));
