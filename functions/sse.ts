@@ -28,12 +28,23 @@ export interface StreamPlan<T, Out extends SseMessage> {
   eventName(event: BusEvent<T>): string;
 }
 
+/** Streams `plan`'s topic as SSE; a HEAD request gets the stream's headers and nothing else. */
 export function liveStream<T, Out extends SseMessage>(
   c: Context,
   bus: ProgressBus,
   heartbeatMs: number,
   plan: StreamPlan<T, Out>,
 ): Response {
+  // Node's server never reports an abort for a HEAD response's body, so a stream opened for one
+  // would keep its subscription and heartbeat forever (and hold shutdown open): headers only.
+  if (c.req.method === 'HEAD')
+    return new Response(null, {
+      headers: {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      },
+    });
   return streamSSE(c, async (stream: SSEStreamingApi) => {
     let last: string | undefined;
     let caughtUp = false;
