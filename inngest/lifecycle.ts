@@ -5,6 +5,7 @@ import { enterPhase, finishRun, markSleeping } from '../db/run-state.ts';
 import { createRun, requestCancel, type NewRun, type Run } from '../db/runs.ts';
 import { stepStarted } from '../db/run-steps.ts';
 import { RunFailure } from './errors.ts';
+import { noticeOfFailure, type NoticeRequested } from './notices.ts';
 
 /**
  * The one owner of a run's lifecycle: queued → running (phase by phase) ⇄ sleeping →
@@ -47,6 +48,8 @@ export function createRunLifecycle(deps: {
   reporter: ProgressReporter;
   /** Told once when a run ends (analytics retrain); its errors never touch the run. */
   onFinished?: (ref: RunRef, status: RunEndStatus) => void;
+  /** Sends a notice (an event for notify-run); its errors never touch the run either. */
+  notify?: (notice: NoticeRequested) => Promise<void>;
 }): RunLifecycle {
   const { sql, reporter } = deps;
   const finished = (ref: RunRef, status: RunEndStatus) => {
@@ -56,6 +59,7 @@ export function createRunLifecycle(deps: {
       // a listener's failure is its own
     }
   };
+  const tell = (n: NoticeRequested) => deps.notify?.(n).catch(() => {});
   return {
     async queue(input, actor, label) {
       const run = await createRun(sql, input, actor);
@@ -104,6 +108,12 @@ export function createRunLifecycle(deps: {
         wakeAt: o.wakeAt,
         message: o.reason,
       });
+      await tell({
+        runId: ref.runId,
+        event: 'run.sleeping',
+        key: `sleep:${o.stepKey}`,
+        message: o.reason,
+      });
       await reporter.report({
         ...ref,
         kind: 'status',
@@ -117,6 +127,7 @@ export function createRunLifecycle(deps: {
     async succeed(ref, o) {
       if (!(await finishRun(sql, ref.runId, { status: 'succeeded', facts: o.facts }))) return;
       finished(ref, 'succeeded');
+      await tell({ runId: ref.runId, event: 'run.succeeded', key: 'end', message: o.message });
       await reporter.report({
         ...ref,
         kind: 'status',
@@ -136,6 +147,8 @@ export function createRunLifecycle(deps: {
       });
       if (!ended) return;
       finished(ref, status);
+      const event = noticeOfFailure(o.failureClass);
+      await tell({ runId: ref.runId, event, key: 'end', message: o.message.slice(0, 2000) });
       await reporter.report({
         ...ref,
         kind: 'status',
@@ -153,6 +166,7 @@ export function createRunLifecycle(deps: {
         error: `Cancelled by ${actor}.`,
       });
       if (ended) finished({ runId: run.id, scenarioId: run.scenarioId }, 'cancelled');
+      if (ended) await tell({ runId: run.id, event: 'run.cancelled', key: 'end' });
       if (ended)
         await reporter.report({
           scenarioId: run.scenarioId,

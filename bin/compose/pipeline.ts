@@ -10,6 +10,7 @@ import type { Sql } from '../../db/client.ts';
 import { isCancelRequested } from '../../db/runs.ts';
 import { createControl, type Control } from '../../inngest/control.ts';
 import { createRunLifecycle } from '../../inngest/lifecycle.ts';
+import { noticeEvent } from '../../inngest/notices.ts';
 import type { Engine } from '../../inngest/engine/port.ts';
 import { createLocalEngine } from '../../inngest/engine/local/engine.ts';
 import { inngestServed } from '../../inngest/engine/inngest/settings.ts';
@@ -126,6 +127,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     sql: o.sql,
     reporter,
     ...(o.onRunFinished ? { onFinished: o.onRunFinished } : {}),
+    // Runs end only after the engine has started, so `engine` is set by then.
+    notify: (n) => engine.send(noticeEvent(n)),
   });
   const deps: PipelineDeps = {
     sql: o.sql,

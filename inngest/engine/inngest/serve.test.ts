@@ -44,7 +44,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
       specs: createFunctions(s.deps),
       log,
     });
-    expect(mode.functions).toHaveLength(5);
+    expect(mode.functions).toHaveLength(6);
     // The app as the server builds it: access token and body limit on the API, the endpoint
     // with its own guard.
     app = createApp({
@@ -80,9 +80,9 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
     const res = await call('GET', '/api/inngest');
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    // Five functions plus generate-scenario's failure handler, which Inngest registers on its own.
+    // Six functions plus generate-scenario's failure handler, which Inngest registers on its own.
     expect(body).toMatchObject({
-      function_count: 6,
+      function_count: 7,
       mode: 'dev',
       has_event_key: false,
       has_signing_key: false,
@@ -116,6 +116,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
         'deploy-scenario',
         'generate-scenario',
         'generate-scenario-failure',
+        'notify-run',
         'plan-scenario',
         'validate-scenario',
       ].map((id) => `scenario-generator-${id}`),
