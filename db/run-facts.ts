@@ -47,3 +47,19 @@ export async function runFacts(
     signatures: validation?.signatures ?? [],
   };
 }
+
+/** How many of its allowed iterations a run used: plan versions, builds, validation fixes. */
+export interface IterationsUsed {
+  plans: number;
+  builds: number;
+  fixes: number;
+}
+
+/** Counts what the run produced: scored plan versions, build bundles and fix bundles. */
+export async function iterationsUsed(db: Db, runId: string): Promise<IterationsUsed> {
+  const [row] = await db<IterationsUsed[]>`
+    SELECT (SELECT count(*)::int FROM plan_versions WHERE run_id = ${runId}) AS plans,
+           (SELECT count(*)::int FROM artifacts WHERE run_id = ${runId} AND kind = 'bundle' AND phase = 'implementing') AS builds,
+           (SELECT count(*)::int FROM artifacts WHERE run_id = ${runId} AND kind = 'bundle' AND phase = 'validating') AS fixes`;
+  return row ?? { plans: 0, builds: 0, fixes: 0 };
+}

@@ -1,4 +1,4 @@
-import type { Phase } from '../core/domain.ts';
+import { PHASES, type Phase } from '../core/domain.ts';
 import { NotFoundError, ConflictError } from '../core/errors.ts';
 import type { Sql } from '../db/client.ts';
 import { getRun, type Run } from '../db/runs.ts';
@@ -9,6 +9,7 @@ import type { RunLifecycle } from './lifecycle.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
 import { resolveBudget } from '../core/budget.ts';
 import { budgetOverrides } from '../db/settings.ts';
+import { missingFor, restoreFrom, resumablePhases } from './stage-kit/restore.ts';
 
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
 export interface PipelineControl {
@@ -47,6 +48,7 @@ export function createControl(deps: {
     actor: string,
     trigger: string,
     extra: { fromPhase?: Phase; sourceRunId?: string; deployBundleKey?: string } = {},
+    why = '',
   ): Promise<Run> {
     const s = await getScenario(sql, scenarioId);
     const budget = resolveBudget(
@@ -64,7 +66,7 @@ export function createControl(deps: {
         ...(extra.sourceRunId ? { parentRunId: extra.sourceRunId } : {}),
       },
       actor,
-      `${trigger}${extra.fromPhase ? `, from ${extra.fromPhase}` : ''}`,
+      `${trigger}${extra.fromPhase ? `, from ${extra.fromPhase}` : ''}${why}`,
     );
     try {
       await engine.send({
@@ -110,7 +112,17 @@ export function createControl(deps: {
     },
     async retry(runId, fromPhase, actor) {
       const run = await getRun(sql, runId);
-      return start(run.scenarioId, actor, 'retry', { fromPhase, sourceRunId: runId });
+      // Start where the earlier run's work really allows, and say so when that is earlier.
+      const restored = await restoreFrom(sql, runId);
+      const can = resumablePhases(restored);
+      const from = can.includes(fromPhase)
+        ? fromPhase
+        : can.filter((p) => PHASES.indexOf(p) < PHASES.indexOf(fromPhase)).at(-1)!;
+      const why =
+        from === fromPhase
+          ? ''
+          : `; ${fromPhase} was asked, but run ${run.number} cannot resume there: ${missingFor(fromPhase, restored)}`;
+      return start(run.scenarioId, actor, 'retry', { fromPhase: from, sourceRunId: runId }, why);
     },
     async rollback(scenarioId, artifactId, actor) {
       const artifact = await getArtifact(sql, artifactId);

@@ -81,7 +81,14 @@ export const RunStep = v.strictObject({
 export type RunStep = v.InferOutput<typeof RunStep>;
 
 /** GET /api/runs/:id: the run with its timeline. */
-export const RunDetail = v.strictObject({ ...Run.entries, steps: v.array(RunStep) });
+export const RunDetail = v.strictObject({
+  ...Run.entries,
+  steps: v.array(RunStep),
+  /** The phases a retry of this run can start at (the earlier phases' work is there to reuse). */
+  resumableFrom: v.array(v.picklist(PHASES)),
+  /** What the run used of its allowance (the config's planningIterations … are maxima). */
+  used: v.strictObject({ plans: int, builds: int, fixes: int }),
+});
 export type RunDetail = v.InferOutput<typeof RunDetail>;
 
 /** A scored plan version (the text is fetched on its own). */

@@ -8,9 +8,11 @@ import { listPlanVersions } from '../../db/plans.ts';
 import { getRun, listRuns } from '../../db/runs.ts';
 import { getScenario } from '../../db/scenarios.ts';
 import { listSteps } from '../../db/run-steps.ts';
+import { iterationsUsed } from '../../db/run-facts.ts';
 import { listValidations } from '../../db/validations.ts';
 import { toLiveEvent } from '../../db/progress.ts';
 import { readBundleFile } from '../../runner/bundle.ts';
+import { restoreFrom, resumablePhases } from '../../inngest/stage-kit/restore.ts';
 import { queryInt } from '../contract/common.ts';
 import { LogList, ScenarioLogsQuery } from '../contract/events.ts';
 import {
@@ -97,7 +99,12 @@ export function runRoutes(deps: Pick<AppDeps, 'sql' | 'store' | 'pipeline'>): Ho
   app.get('/runs/:id', async (c) => {
     const id = readId(c);
     const run = await getRun(sql, id);
-    return reply(c, RunDetail, { ...run, steps: await listSteps(sql, id) });
+    return reply(c, RunDetail, {
+      ...run,
+      steps: await listSteps(sql, id),
+      resumableFrom: resumablePhases(await restoreFrom(sql, id)),
+      used: await iterationsUsed(sql, id),
+    });
   });
   app.post('/runs/:id/cancel', async (c) =>
     reply(c, Run, await pipeline.cancelRun(readId(c), c.get('actor'))),

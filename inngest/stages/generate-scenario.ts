@@ -1,12 +1,9 @@
-import { chosenPlan } from '../../db/plans.ts';
-import { listArtifacts } from '../../db/artifacts.ts';
-import { runLineage } from '../../db/runs.ts';
-import { lastPassingAttempt } from '../../db/validations.ts';
 import { failureClassOf, RunFailure } from '../errors.ts';
 import { GENERATION_REQUESTED, GenerationRequested } from '../events.ts';
 import { tracked } from '../stage-kit/agent-step.ts';
 import { loadRunContext } from '../stage-kit/context.ts';
 import type { PipelineDeps } from '../stage-kit/deps.ts';
+import { restoreFrom } from '../stage-kit/restore.ts';
 import { runFacts } from '../../db/run-facts.ts';
 import type { FunctionSpec } from '../spec.ts';
 import type { BuildResult } from './build-scenario.ts';
@@ -38,55 +35,6 @@ export interface Stages {
 
 const ORDER = ['planning', 'implementing', 'validating', 'deploying'] as const;
 
-interface Restored {
-  planKey?: string;
-  bundleKey?: string;
-  validBundleKey?: string;
-}
-
-/**
- * The plan, the last bundle and the last bundle that passed validation of an earlier run: from
- * the keys it recorded when it finished, else from its own rows; what a run does not have (a
- * retry or rollback that skipped phases) is looked up in the run it came from, and so on.
- */
-async function restoreFrom(deps: PipelineDeps, sourceRunId: string): Promise<Restored> {
-  const out: Restored = {};
-  let runId: string | null = sourceRunId;
-  for (
-    let depth = 0;
-    runId && depth < 20 && !(out.planKey && out.bundleKey && out.validBundleKey);
-    depth++
-  ) {
-    const run = await runLineage(deps.sql, runId);
-    if (!run) break;
-    const own = { ...(await ownKeys(deps, runId)), ...((run.facts.keys as Restored) ?? {}) };
-    out.planKey ??= own.planKey;
-    out.bundleKey ??= own.bundleKey;
-    out.validBundleKey ??= own.validBundleKey;
-    runId = run.parentRunId;
-  }
-  return out;
-}
-
-async function ownKeys(deps: PipelineDeps, runId: string): Promise<Restored> {
-  const plan = await chosenPlan(deps.sql, runId);
-  const bundles = await listArtifacts(deps.sql, { runId, kind: 'bundle' });
-  // Attempt k validated the build's last bundle (k = 1) or fix k−1's bundle; every validator must have passed.
-  const passed = await lastPassingAttempt(deps.sql, runId);
-  const valid =
-    passed === undefined
-      ? undefined
-      : passed === 1
-        ? bundles.filter((b) => b.phase === 'implementing').at(-1)
-        : bundles.find((b) => b.phase === 'validating' && b.iteration === passed - 1);
-  const last = bundles.at(-1);
-  return {
-    ...(plan ? { planKey: plan.objectKey } : {}),
-    ...(last ? { bundleKey: last.objectKey } : {}),
-    ...(valid ? { validBundleKey: valid.objectKey } : {}),
-  };
-}
-
 export function createGenerateScenario(
   deps: PipelineDeps,
   stages: Stages,
@@ -111,7 +59,7 @@ export function createGenerateScenario(
       const ctx = await step.run('load', () => loadRunContext(deps.sql, ref.runId));
       const from = ORDER.indexOf(event.data.fromPhase ?? 'planning');
       const restored = event.data.sourceRunId
-        ? await step.run('restore', () => restoreFrom(deps, event.data.sourceRunId!))
+        ? await step.run('restore', () => restoreFrom(deps.sql, event.data.sourceRunId!))
         : {};
       if (event.data.deployBundleKey) return rollback(event.data.deployBundleKey);
 

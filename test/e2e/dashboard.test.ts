@@ -107,7 +107,7 @@ describe('dashboard', () => {
     await page
       .getByLabel('Request')
       .fill('Sort incoming support tickets by urgency with a local model.');
-    await page.getByLabel('Planning refinements').fill('9');
+    await page.getByLabel('Plan versions, up to').fill('9');
     await page.getByLabel('Model', { exact: true }).fill('not a model!');
     await page.getByRole('button', { name: 'Save as draft' }).click();
 
@@ -129,8 +129,8 @@ describe('dashboard', () => {
     expect((await page.locator('#sf-model-err').textContent())!.trim()).toBe(
       message('body.config.model'),
     );
-    expect(await page.getByLabel('Planning refinements').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Planning refinements').getAttribute('aria-describedby')).toBe(
+    expect(await page.getByLabel('Plan versions, up to').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Plan versions, up to').getAttribute('aria-describedby')).toBe(
       'sf-planning-err',
     );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sf-planning');
@@ -138,7 +138,7 @@ describe('dashboard', () => {
 
     // A blank title is the API's to refuse, too.
     await page.getByLabel('Title').fill('   ');
-    await page.getByLabel('Planning refinements').fill('3');
+    await page.getByLabel('Plan versions, up to').fill('3');
     await page.getByLabel('Model', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Save as draft' }).click();
     await page.locator('#sf-title-err').waitFor();
@@ -156,9 +156,9 @@ describe('dashboard', () => {
   it('submits a scenario through the form and shows its card', async () => {
     await page.getByLabel('Title').fill('Ticket triage');
     await page.getByLabel('Complexity').selectOption('intermediate');
-    await page.getByLabel('Planning refinements').fill('3');
-    await page.getByLabel('Implementation iterations').fill('2');
-    await page.getByLabel('Validation fixes').fill('4');
+    await page.getByLabel('Plan versions, up to').fill('3');
+    await page.getByLabel('Builds, up to').fill('2');
+    await page.getByLabel('Validation fixes, up to').fill('4');
     await page.getByLabel('Model', { exact: true }).fill('claude-sonnet-4-5');
     await page.getByLabel('Budget (USD per agent session)').fill('1.5');
     await page.getByRole('button', { name: 'Save as draft' }).click();

@@ -47,7 +47,8 @@ const post = async (url: string, body?: unknown) =>
 
 /** A finished run through the lifecycle's own queries: succeeded (deployed) or cancelled. */
 async function seedRun(scenarioId: string, cost: number, end: 'succeeded' | 'cancelled') {
-  const r = await createRun(app.sql, { scenarioId, trigger: 'api', config: {} }, 'local');
+  const config = { planningIterations: 2, implementationIterations: 1, validationFixes: 2 };
+  const r = await createRun(app.sql, { scenarioId, trigger: 'api', config }, 'local');
   const phases =
     end === 'succeeded'
       ? (['planning', 'implementing', 'validating', 'deploying'] as const)
@@ -103,6 +104,33 @@ describe('numbers that do not lie', () => {
     expect(await page.locator('[data-status-note]').textContent()).toBe('re-run cancelled');
     expect(await page.locator('[data-total-cost]').textContent()).toBe('$0.45');
     await screenshot(page, 'first-hour-scenario-evidence');
+    expect(watch.errors).toEqual([]);
+  });
+});
+
+describe('what a retry and the iteration fields really do', () => {
+  it('offers only resumable phases, and shows iterations as used of up to', async () => {
+    const c = await post('/api/campaigns', { name: 'Retries' });
+    const s = await post('/api/scenarios', {
+      campaignId: c.id,
+      title: 'Stopped early',
+      request: 'Cancelled while planning',
+    });
+    await seedRun(s.id, 0.01, 'cancelled');
+    await page.goto(`${app.url}/scenarios/${s.id}`);
+    await page.locator('[data-used]').waitFor();
+    expect(await page.locator('[data-used]').textContent()).toContain('plan versions 0 of up to 2');
+    const options = await page.locator('#retry-phase option').allTextContents();
+    expect(options).toEqual(['planning']);
+    expect(await page.locator('[data-retry-note]').textContent()).toContain(
+      'implementing, validating, deploying: nothing to resume from',
+    );
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'first-hour-retry');
+
+    await page.goto(`${app.url}/scenarios/new`);
+    await page.getByLabel('Plan versions, up to').waitFor();
+    await page.getByLabel('Builds, up to').waitFor();
     expect(watch.errors).toEqual([]);
   });
 });
