@@ -144,6 +144,8 @@ export interface AgentOutcome {
   turns: number;
   usage: AgentUsage;
   costUsd: number;
+  /** True when `costUsd` is estimated from tokens and a price table (the CLI reports no cost). */
+  costEstimated?: boolean;
   durationMs: number;
   /** Process exit code; null when it ended by a signal. */
   exitCode: number | null;

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 import { answerTurn } from './answer.ts';
 import { contextOf, isMainRequest, MessagesBody } from './request.ts';
+import { handleResponses } from './responses-route.ts';
 import { turnFor, type Script, type Turn, type TurnContext } from './script.ts';
 import { errorResponse, jsonMessage, streamMessage } from './sse.ts';
 
 /**
  * The model double: a local HTTP server that speaks the Anthropic Messages API (SSE streaming)
- * well enough for the real Claude Code CLI to run its real tools against scripted answers.
+ * well enough for the real Claude Code CLI to run its real tools against scripted answers, and
+ * the OpenAI Responses API (`/v1/responses`, responses-route.ts) for the real Codex CLI.
  * Point a session at `${url}/s/<scriptId>` (ANTHROPIC_BASE_URL) to use a registered script;
  * without the prefix the default script answers. Every answer is derived from the request alone
  * (position = assistant messages so far), so concurrent sessions never interfere.
@@ -130,6 +132,17 @@ export async function startModelDouble(options: ModelDoubleOptions = {}): Promis
     if (options.apiKey !== undefined && apiKeyOf(req) !== options.apiKey) {
       record(base);
       return errorResponse(res, 401, { message: 'invalid x-api-key' });
+    }
+    if (method === 'POST' && rest === '/v1/responses') {
+      return handleResponses(res, raw, base, {
+        script: (id) => (id === null ? defaultScript : scripts.get(id)),
+        record,
+        next: () => ++counter,
+        onStall: (r) => {
+          stalled.add(r);
+          r.on('close', () => stalled.delete(r));
+        },
+      });
     }
     if (method !== 'POST' || !rest.startsWith('/v1/messages')) {
       record(base);
