@@ -1,3 +1,4 @@
+import { NotFoundError } from '../core/errors.ts';
 import type { Db } from './client.ts';
 
 /**
@@ -80,6 +81,14 @@ export async function giveUpDelivery(db: Db, id: string): Promise<void> {
   await db`
     UPDATE notification_deliveries SET status = 'failed', updated_at = now()
      WHERE id = ${id} AND status IN ('pending', 'retrying')`;
+}
+
+/** One delivery by id. */
+export async function getDelivery(db: Db, id: string): Promise<Delivery> {
+  const [row] = await db<Delivery[]>`
+    SELECT ${COLUMNS(db)} FROM notification_deliveries WHERE id = ${id}`;
+  if (!row) throw new NotFoundError('Notification delivery', id);
+  return row;
 }
 
 /** The campaign's deliveries, newest first (optionally of one channel). */

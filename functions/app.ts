@@ -16,6 +16,7 @@ import { downloadRoutes } from './routes/downloads.ts';
 import { userRoutes } from './routes/users.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.forecaster ??
     createForecaster({ sql: deps.sql, defaultProfile: deps.config.DEFAULT_PROFILE });
   api.route('/', learningRoutes(deps, forecaster));
+  api.route('/campaigns/:id/notifications', notificationRoutes(deps));
   api.route('/campaigns', campaignRoutes(deps));
   api.route('/scenarios', scenarioRoutes(deps));
   api.all('*', (c) => {

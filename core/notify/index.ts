@@ -11,8 +11,8 @@ import { sendWebhook } from './webhook.ts';
 import { redactText } from '../secrets/redact.ts';
 
 export * from './types.ts';
-export { checkTargetUrl, targetUrlProblem } from './url.ts';
-export { isWebhookSecret, newWebhookSecret } from './webhook.ts';
+export { checkTargetUrl, isWebhookSecret, targetUrlProblem } from './url.ts';
+export { newWebhookSecret } from './webhook.ts';
 
 /**
  * Delivers one notice to one channel target. Throws a NotifyError whose message has the

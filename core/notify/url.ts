@@ -24,3 +24,11 @@ export function targetUrlProblem(raw: string): string | undefined {
   if (url.username || url.password) return 'must not carry credentials (use the secret fields)';
   return undefined;
 }
+
+/** True when `secret` is a key the library accepts (`whsec_` + base64 of 24–64 bytes). */
+export function isWebhookSecret(secret: string): boolean {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return false;
+  const n = Buffer.from(m[1]!, 'base64').length;
+  return n >= 24 && n <= 64;
+}

@@ -42,11 +42,3 @@ export function newWebhookSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return `whsec_${Buffer.from(bytes).toString('base64')}`;
 }
-
-/** True when `secret` is a key the library accepts (`whsec_` + base64 of 24–64 bytes). */
-export function isWebhookSecret(secret: string): boolean {
-  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
-  if (!m) return false;
-  const n = Buffer.from(m[1]!, 'base64').length;
-  return n >= 24 && n <= 64;
-}

@@ -68,6 +68,12 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/campaigns/:id/members': on('admin', 'campaign'),
   'PUT /api/campaigns/:id/members': on('admin', 'campaign'),
   'DELETE /api/campaigns/:id/members/:userId': on('admin', 'campaign'),
+  'GET /api/campaigns/:id/notifications': on('viewer', 'campaign'),
+  'GET /api/campaigns/:id/notifications/deliveries': on('viewer', 'campaign'),
+  'POST /api/campaigns/:id/notifications/channels': on('admin', 'campaign'),
+  'PATCH /api/campaigns/:id/notifications/channels/:channelId': on('admin', 'campaign'),
+  'DELETE /api/campaigns/:id/notifications/channels/:channelId': on('admin', 'campaign'),
+  'POST /api/campaigns/:id/notifications/channels/:channelId/test': on('admin', 'campaign'),
 
   'GET /api/events': on('viewer', 'query'),
   'GET /api/scenarios/:id/events': on('viewer', 'scenario'),

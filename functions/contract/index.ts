@@ -11,6 +11,7 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './hooks.ts';
 export * from './meta.ts';
+export * from './notifications.ts';
 export * from './runs.ts';
 export * from './scenarios.ts';
 export * from './settings.ts';

@@ -7,6 +7,7 @@ import { eventApi } from '../routes/events.ts';
 import { healthApi } from '../routes/health.ts';
 import { hookApi } from '../routes/hooks.ts';
 import { learningApi } from '../routes/learning.ts';
+import { notificationApi } from '../routes/notifications.ts';
 import { runApi } from '../routes/runs.ts';
 import { scenarioApi } from '../routes/scenarios.ts';
 import { settingsApi } from '../routes/settings.ts';
@@ -29,6 +30,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...auditApi,
   ...userApi,
   ...campaignApi,
+  ...notificationApi,
   ...eventApi,
   ...scenarioApi,
   ...runApi,
