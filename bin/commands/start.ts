@@ -29,11 +29,15 @@ export const command: CliCommand = {
       ? `No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n${hint ? `${hint}\n` : ''}`
       : '';
     io.stdout(`${demo}Scenario Generator is running at ${app.url}\n`);
-    await new Promise<void>((resolve) =>
-      io.signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
+    const fatal = await Promise.race([
+      new Promise<undefined>((resolve) =>
+        io.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+      ),
+      app.fatal,
+    ]);
+    if (fatal) io.stderr(`${redactText(fatal.message, secrets)}\n`);
     io.stdout('Stopping…\n');
     await app.stop();
-    return 0;
+    return fatal ? 1 : 0;
   },
 };

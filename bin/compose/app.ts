@@ -17,6 +17,8 @@ import { detectProfile } from '../../runner/validate/profiles/detect.ts';
 export interface StartedApp {
   url: string;
   demoModel: boolean;
+  /** Settles when a service failed beyond repair: stop and exit non-zero for a supervisor. */
+  fatal: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startApp(
     return {
       url: server.url,
       demoModel,
+      fatal: services.fatal,
       async stop() {
         await server.close();
         for (const stop of stops.reverse()) await stop();

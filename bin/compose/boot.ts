@@ -9,6 +9,7 @@ import { createObjectStore } from '../../core/store/index.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import { connect, type Sql } from '../../db/client.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { watchEmbedded } from '../../db/embedded-watch.ts';
 import { migrate } from '../../db/migrate.ts';
 import { seedSamples } from '../../db/seed.ts';
 
@@ -26,6 +27,8 @@ export interface Services {
   embeddedDb: boolean;
   /** The database's URL (configured or embedded): the runtime check makes scratch databases there. */
   databaseUrl: string;
+  /** Settles only when a service failed beyond repair (the embedded Postgres could not restart). */
+  fatal: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -34,12 +37,22 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
   try {
     let url = config.DATABASE_URL;
     let created = false;
+    let fail: (e: Error) => void = () => {};
+    const fatal = new Promise<Error>((resolve) => (fail = resolve));
     if (!url) {
       const t0 = Date.now();
       const pg = await startEmbeddedPostgres(config.dataDir, (l) => log.info(l));
       url = pg.url;
       created = pg.created;
       stops.push(pg.stop);
+      const unwatch = watchEmbedded(pg, {
+        log: (l) => log.warn(l),
+        onFatal: (e) => {
+          log.error(e.message);
+          fail(e);
+        },
+      });
+      stops.unshift(async () => unwatch());
       log.info(`embedded Postgres ${created ? 'created' : 'started'} in ${Date.now() - t0} ms`, {
         dataDir: path.join(config.dataDir, 'pg'),
       });
@@ -73,6 +86,7 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
       bus,
       embeddedDb: !config.DATABASE_URL,
       databaseUrl: url,
+      fatal,
       async stop() {
         for (const s of stops) await s().catch((e: unknown) => log.warn(`shutdown: ${String(e)}`));
       },

@@ -5,6 +5,8 @@ import type { AppDeps, AppEnv } from '../deps.ts';
 import { route } from '../openapi/route-spec.ts';
 import { reply } from '../reply.ts';
 
+const READY_TIMEOUT_MS = 3000;
+
 /** What each route takes and answers (GET /api/openapi.json). */
 export const healthApi = [
   route('get', '/api/health', 'Liveness', { responses: { 200: Health } }),
@@ -25,7 +27,14 @@ export function healthRoutes(
   app.get('/ready', async (c) => {
     const checks: Ready['checks'] = {};
     try {
-      const pending = await pendingMigrations(deps.sql);
+      // A database that accepts connections but never answers must not hang a supervisor's probe.
+      let timer: NodeJS.Timeout | undefined;
+      const pending = await Promise.race([
+        pendingMigrations(deps.sql),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer within 3 s')), READY_TIMEOUT_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
       checks.database = { ok: true };
       checks.migrations = pending.length
         ? { ok: false, detail: `pending: ${pending.join(', ')}` }
