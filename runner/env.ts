@@ -19,10 +19,18 @@ export const DEFAULT_ENV_ALLOW_LIST: readonly string[] = [
   'https_proxy',
   'no_proxy',
   'CLAUDE_CODE_MAX_RETRIES',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'CODEX_API_KEY',
 ];
 
 /** Variables that carry credentials for the agent. */
-export const CREDENTIAL_VARS: readonly string[] = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN'];
+export const CREDENTIAL_VARS: readonly string[] = [
+  'ANTHROPIC_API_KEY',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'OPENAI_API_KEY',
+  'CODEX_API_KEY',
+];
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -61,6 +61,9 @@ export function buildCodexArgs(req: AgentSessionRequest, o: CodexArgOptions = {}
     'sandbox_workspace_write.exclude_tmpdir_env_var=true',
     '-c',
     'web_search="disabled"',
+    // Commands the model runs would otherwise see the API key (measured, 0.171.0).
+    '-c',
+    'shell_environment_policy.exclude=["*KEY*","*SECRET*","*TOKEN*","*PASSWORD*"]',
     '--disable',
     'multi_agent',
   ];
