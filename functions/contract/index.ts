@@ -10,6 +10,7 @@ export * from './common.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './hooks.ts';
+export * from './learning.ts';
 export * from './meta.ts';
 export * from './notifications.ts';
 export * from './runs.ts';

@@ -10,7 +10,8 @@ import {
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { readJson, readQuery } from '../input.ts';
 import type { Forecaster } from '../learning/forecaster.ts';
-import { createOverviewCache } from '../learning/overview-cache.ts';
+import { createAnswerCache } from '../learning/answer-cache.ts';
+import { analyticsOverview } from '../learning/overview.ts';
 import { recurringProblems } from '../learning/problems.ts';
 import { route } from '../openapi/route-spec.ts';
 import { reply } from '../reply.ts';
@@ -42,13 +43,24 @@ export const learningApi = [
 
 export function learningRoutes(deps: Pick<AppDeps, 'sql'>, forecaster: Forecaster): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const overviews = createOverviewCache({ sql: deps.sql, forecaster });
+  type Scope = { campaignId?: string | undefined; days: number; limit: number };
+  const scoped = (q: Scope) => `${q.campaignId ?? '*'}:${q.days}:${q.limit}`;
+  const overviews = createAnswerCache({
+    key: scoped,
+    compute: (q: Scope) => analyticsOverview(deps.sql, forecaster, q),
+    forecaster,
+  });
+  const problems = createAnswerCache({
+    key: scoped,
+    compute: (q: Scope) => recurringProblems(deps.sql, q),
+    forecaster,
+  });
   app.get('/analytics/overview', async (c) => {
     const q = readQuery(c, OverviewQuery);
     return reply(
       c,
       AnalyticsOverview,
-      await overviews.get({ campaignId: q.campaign, days: q.days ?? 90 }),
+      await overviews.get({ campaignId: q.campaign, days: q.days ?? 90, limit: 0 }),
     );
   });
   app.get('/analytics/problems', async (c) => {
@@ -56,7 +68,7 @@ export function learningRoutes(deps: Pick<AppDeps, 'sql'>, forecaster: Forecaste
     return reply(
       c,
       ProblemList,
-      await recurringProblems(deps.sql, { campaignId: q.campaign, limit: q.limit ?? 100 }),
+      await problems.get({ campaignId: q.campaign, days: 0, limit: q.limit ?? 100 }),
     );
   });
   app.post('/predictions', async (c) => {

@@ -4,7 +4,8 @@ import { createCampaign } from '../../db/campaigns.ts';
 import { createReporter } from '../../db/progress.ts';
 import { createScenario } from '../../db/scenarios.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
-import { createOverviewCache } from '../../functions/learning/overview-cache.ts';
+import { createAnswerCache } from '../../functions/learning/answer-cache.ts';
+import { analyticsOverview } from '../../functions/learning/overview.ts';
 import { createRunLifecycle, type RunEndStatus } from '../../inngest/lifecycle.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
@@ -36,7 +37,11 @@ describe('run finished → analytics', () => {
       },
     });
     expect((await forecaster.model()).n).toBe(0);
-    const overviews = createOverviewCache({ sql: db.sql, forecaster });
+    const overviews = createAnswerCache({
+      key: (q: { days: number }) => String(q.days),
+      compute: (q: { days: number }) => analyticsOverview(db.sql, forecaster, q),
+      forecaster,
+    });
     expect((await overviews.get({ days: 30 })).totals.runs).toBe(0);
     const campaign = await createCampaign(db.sql, { name: 'Lifecycle' }, 'test');
     const finish = async (i: number, evidence: string, ok: boolean) => {

@@ -13,7 +13,7 @@
  * history and fitting the model, three times.
  *
  * The server answers the overview from a cache refreshed behind the answer when runs finish
- * (functions/learning/overview-cache.ts), so `latencyMs` is what page loads see; `uncachedMs`
+ * (functions/learning/answer-cache.ts; recurring problems too), so `latencyMs` is what page loads see; `uncachedMs`
  * times the queries behind a fresh answer (a key's first request, every refresh) in this process.
  *
  * Prints `{ seeded, seedSeconds, latencyMs: { <request>: { p50, p99, max } }, uncachedMs,
@@ -28,6 +28,7 @@ import { connect } from '../../db/client.ts';
 import { forecastHistory } from '../../db/forecast-data.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { analyticsOverview } from '../../functions/learning/overview.ts';
+import { recurringProblems } from '../../functions/learning/problems.ts';
 import { createCleanup } from './lib/cleanup.ts';
 import { benchServerUrl, createBenchDatabase } from './lib/database.ts';
 import { startServer } from './lib/server.ts';
@@ -114,15 +115,21 @@ try {
   const forecaster = createForecaster({ sql, defaultProfile: 'vrooli-2025-08-07' });
   await forecaster.model();
   const uncachedMs: Record<string, { p50: number; p99: number; max: number }> = {};
-  for (const [name, q] of [
-    ['overview (all campaigns, 90 days)', { days: 90 }],
-    ['overview (one campaign, 90 days)', { days: 90, campaignId: campaign }],
-    ['overview (all campaigns, 365 days)', { days: 365 }],
-  ] as const) {
+  const uncached: Array<[string, () => Promise<unknown>]> = [
+    ['overview (all campaigns, 90 days)', () => analyticsOverview(sql, forecaster, { days: 90 })],
+    [
+      'overview (one campaign, 90 days)',
+      () => analyticsOverview(sql, forecaster, { days: 90, campaignId: campaign }),
+    ],
+    ['overview (all campaigns, 365 days)', () => analyticsOverview(sql, forecaster, { days: 365 })],
+    ['problems (all campaigns)', () => recurringProblems(sql, { limit: 100 })],
+    ['problems (one campaign)', () => recurringProblems(sql, { limit: 100, campaignId: campaign })],
+  ];
+  for (const [name, run] of uncached) {
     const xs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
-      await analyticsOverview(sql, forecaster, q);
+      await run();
       xs.push(performance.now() - t);
     }
     xs.sort((a, b) => a - b);
