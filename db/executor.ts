@@ -1,4 +1,4 @@
-import type { Db } from './client.ts';
+import type { Db, Sql } from './client.ts';
 
 /**
  * The local executor's state (inngest/engine/local/): queries on executor_events / executor_runs /
@@ -304,4 +304,59 @@ export async function pauseForChild(db: Db, runId: string, stepKey: string): Pro
            wake_at = NULL, attempt = 0, updated_at = now()
      WHERE id = ${runId} AND status = 'running' RETURNING id`;
   return rows.length === 1;
+}
+
+/** Of the given runs, those already finished (cancelled by another process, for instance). */
+export async function finishedAmong(db: Db, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db<{ id: string }[]>`
+    SELECT id FROM executor_runs
+     WHERE id = ANY(${db.array(ids)}::uuid[]) AND status IN ('completed', 'failed', 'cancelled')`;
+  return rows.map((r) => r.id);
+}
+
+/** Deletes finished runs (their steps go with them) and events older than `before`. */
+export async function pruneFinished(
+  db: Db,
+  before: Date,
+): Promise<{ runs: number; events: number }> {
+  const runs = await db`
+    DELETE FROM executor_runs WHERE finished_at < ${before}
+       AND status IN ('completed', 'failed', 'cancelled')
+       AND NOT EXISTS (SELECT 1 FROM executor_runs c WHERE c.parent_run_id = executor_runs.id
+                         AND c.status NOT IN ('completed', 'failed', 'cancelled'))`;
+  const events = await db`
+    DELETE FROM executor_events e WHERE e.received_at < ${before}
+       AND NOT EXISTS (SELECT 1 FROM executor_runs r WHERE r.event_id = e.id)`;
+  return { runs: runs.count, events: events.count };
+}
+
+/** The advisory lock that makes one process the local executor's owner (per database). */
+const OWNER_LOCK = 'scenario-gen:local-executor';
+
+/**
+ * Tries to take the owner lock on a connection of its own: held for as long as that connection
+ * lives, so it is released when its process dies. Returns a release function, or undefined when
+ * another process owns it.
+ */
+export async function tryOwnExecutor(sql: Sql): Promise<(() => Promise<void>) | undefined> {
+  const conn = await sql.reserve();
+  try {
+    const [row] = await conn<
+      { ok: boolean }[]
+    >`SELECT pg_try_advisory_lock(hashtext(${OWNER_LOCK})) AS ok`;
+    if (!row?.ok) {
+      conn.release();
+      return undefined;
+    }
+  } catch (e) {
+    conn.release();
+    throw e;
+  }
+  return async () => {
+    await conn`SELECT pg_advisory_unlock(hashtext(${OWNER_LOCK} || current_schema()))`.catch(
+      () => {},
+    );
+    conn.release();
+  };
 }

@@ -84,9 +84,15 @@ function deployTargetSettings(
   return { kind: 'archive' };
 }
 
-export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
-  const runnerRoot = path.join(o.config.dataDir, 'runner');
-  const runnerId = o.runnerId ?? 'local';
+/**
+ * Stops the agent processes a crashed runner left behind and marks their sessions crashed. Only
+ * the process that runs the work may do this: a standby would stop its owner's live sessions.
+ */
+async function reapLeftovers(
+  o: PipelineOptions,
+  runnerRoot: string,
+  runnerId: string,
+): Promise<void> {
   const reaped = await reapOrphans({
     dataRoot: runnerRoot,
     runnerId,
@@ -96,6 +102,11 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     o.log.warn(
       `stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`,
     );
+}
+
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const runnerRoot = path.join(o.config.dataDir, 'runner');
+  const runnerId = o.runnerId ?? 'local';
 
   const { describe, ...boundary } = await setUpBoundary(o.config.AGENT_USER);
   for (const line of describe) o.log.info(line);
@@ -176,12 +187,16 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       globalConcurrency: o.config.RUN_CONCURRENCY * 2,
       ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
       ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+      onTakeOver: () => reapLeftovers(o, runnerRoot, runnerId),
     });
+  // Under Inngest every process runs steps it is called for: leftovers are its own.
+  if (served) await reapLeftovers(o, runnerRoot, runnerId);
   const control = createControl({
     sql: o.sql,
     engine,
     lifecycle,
     defaultModel: o.config.AGENT_MODEL,
+    demoModel: Boolean(demo),
   });
   await engine.start();
   return {

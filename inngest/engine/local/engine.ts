@@ -1,18 +1,44 @@
 import type { Logger } from '../../../core/log.ts';
 import type { Sql } from '../../../db/client.ts';
+import { pruneFinished, tryOwnExecutor } from '../../../db/executor.ts';
 import type { AnyFunctionSpec } from '../../spec.ts';
 import type { Engine } from '../port.ts';
 import { createLocalExecutor } from './index.ts';
 
-/** The engine port on the local executor: the embedded default when no Inngest server is set. */
-export function createLocalEngine(o: {
+/**
+ * The engine port on the local executor: the embedded default when no Inngest server is set.
+ *
+ * Several processes may share one database (a rolling restart, an API beside a worker): exactly
+ * one runs the executor. It holds a Postgres advisory lock on a connection of its own; the others
+ * serve the API — their events are recorded in the database, where the owner picks them up — and
+ * wait as standbys, trying the lock every `standbyPollMs`. When the owner dies its connection
+ * drops, the lock is free, and a standby takes over: it stops what the dead owner left running
+ * (`onTakeOver`) and resumes its runs.
+ */
+export interface LocalEngineOptions {
   sql: Sql;
   functions: AnyFunctionSpec[];
   log: Logger;
   globalConcurrency: number;
   retryBackoff?: (attempt: number) => number;
   pollIntervalMs?: number;
-}): Engine & { executor: ReturnType<typeof createLocalExecutor> } {
+  /** How often a standby tries to take over (ms). Default 1000. */
+  standbyPollMs?: number;
+  /** Runs before this process starts executing (e.g. stop the dead owner's agent processes). */
+  onTakeOver?: () => Promise<void>;
+  /** Finished executor rows older than this are deleted (ms). Default 7 days. */
+  retentionMs?: number;
+}
+
+export type LocalEngine = Engine & {
+  executor: ReturnType<typeof createLocalExecutor>;
+  /** `owner` when this process runs the executor, `standby` while another one does. */
+  role(): 'owner' | 'standby' | 'stopped';
+};
+
+const HOUR = 3_600_000;
+
+export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
   const executor = createLocalExecutor({
     sql: o.sql,
     functions: o.functions,
@@ -22,13 +48,65 @@ export function createLocalEngine(o: {
     logger: (msg, data) =>
       o.log.debug(`executor: ${msg}`, data as Record<string, unknown> | undefined),
   });
+  let release: (() => Promise<void>) | undefined;
+  let standby: NodeJS.Timeout | undefined;
+  let pruner: NodeJS.Timeout | undefined;
+  let state: 'owner' | 'standby' | 'stopped' = 'stopped';
+  let trying: Promise<boolean> | undefined;
+
+  const prune = async (): Promise<void> => {
+    const before = new Date(Date.now() - (o.retentionMs ?? 7 * 24 * HOUR));
+    const n = await pruneFinished(o.sql, before).catch(() => ({ runs: 0, events: 0 }));
+    if (n.runs || n.events)
+      o.log.info(`executor: pruned ${n.runs} finished run(s) and ${n.events} event(s)`);
+  };
+
+  /** Takes the lock if it is free and starts executing; true when this process owns it. */
+  const tryOwn = (): Promise<boolean> =>
+    (trying ??= (async () => {
+      if (state === 'owner') return true;
+      const got = await tryOwnExecutor(o.sql);
+      if (!got) return false;
+      release = got;
+      if (state === 'standby') o.log.warn('executor: the owner is gone; this process takes over');
+      state = 'owner';
+      clearInterval(standby);
+      await o.onTakeOver?.();
+      await executor.start();
+      void prune();
+      pruner = setInterval(() => void prune(), HOUR);
+      pruner.unref();
+      return true;
+    })().finally(() => (trying = undefined)));
+
   return {
     kind: 'local',
     executor,
+    role: () => state,
     async send(events) {
       await executor.send(events);
     },
-    start: () => executor.start(),
-    stop: () => executor.stop({ timeoutMs: 5000 }),
+    async start() {
+      if (await tryOwn()) {
+        o.log.info('executor: this process runs the local executor');
+        return;
+      }
+      state = 'standby';
+      o.log.info(
+        'executor: another process runs the local executor on this database; this one serves the API and stands by',
+      );
+      standby = setInterval(() => {
+        tryOwn().catch((e: unknown) => o.log.warn(`executor: take-over failed: ${String(e)}`));
+      }, o.standbyPollMs ?? 1000);
+    },
+    async stop() {
+      clearInterval(standby);
+      clearInterval(pruner);
+      await trying?.catch(() => false);
+      if (state === 'owner') await executor.stop({ timeoutMs: 5000 });
+      state = 'stopped';
+      await release?.();
+      release = undefined;
+    },
   };
 }

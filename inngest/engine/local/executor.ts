@@ -175,6 +175,9 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
   }
 
   async function fill(): Promise<void> {
+    // A run cancelled by another process (an API standby sent the cancel) stops here too.
+    for (const id of await store.finishedAmong(sql, [...inflight.keys()]))
+      inflight.get(id)?.ctl.abort(new Error(`Run ${id} was cancelled`));
     const blocked = new Set<string>();
     for (const due of await store.dueRuns(
       sql,
