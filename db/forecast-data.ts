@@ -15,14 +15,22 @@ export interface HistoryRow {
   success: boolean;
   createdAt: number;
   finishedAt: number;
+  /** finished_at in whole microseconds: where the next incremental load starts. */
+  finishedMicros: number;
 }
 
-export async function forecastHistory(db: Db): Promise<HistoryRow[]> {
+/** The history, or (with `afterMicros`) only the runs that finished after that instant. */
+export async function forecastHistory(db: Db, afterMicros?: number): Promise<HistoryRow[]> {
+  const after =
+    afterMicros === undefined
+      ? db`true`
+      : db`finished_at > to_timestamp(${afterMicros}::float8 / 1e6)`;
   // Values, not objects per column: 100,000 rows load in a fraction of a second this way.
   const rows = await db`
     SELECT category, complexity, profile, model, prompt_version, request_length, resource_count, success,
-           (extract(epoch FROM created_at) * 1000)::float8, (extract(epoch FROM finished_at) * 1000)::float8
-      FROM run_stats WHERE status <> 'cancelled' ORDER BY created_at`.values();
+           (extract(epoch FROM created_at) * 1000)::float8, (extract(epoch FROM finished_at) * 1000)::float8,
+           (extract(epoch FROM finished_at) * 1e6)::float8
+      FROM run_stats WHERE status <> 'cancelled' AND ${after} ORDER BY created_at`.values();
   return rows.map((r) => ({
     category: r[0] as string,
     complexity: r[1] as string,
@@ -34,6 +42,7 @@ export async function forecastHistory(db: Db): Promise<HistoryRow[]> {
     success: r[7] as boolean,
     createdAt: r[8] as number,
     finishedAt: r[9] as number,
+    finishedMicros: Math.round(r[10] as number),
   }));
 }
 

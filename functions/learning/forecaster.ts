@@ -5,6 +5,7 @@ import {
   forecastHistory,
   historyVersion,
   resourceCountOf,
+  type HistoryRow,
 } from '../../db/forecast-data.ts';
 
 /**
@@ -49,13 +50,28 @@ export function createForecaster(o: {
   let checkedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let finished = 0;
+  // Finished runs do not change, so a retrain loads only the runs that finished since the last
+  // load; a full reload every FULL_RELOAD_MS picks up anything else (a repair, a deletion).
+  let history: HistoryRow[] = [];
+  let loadedAt = 0;
+  const FULL_RELOAD_MS = 10 * 60_000;
+  async function load(): Promise<HistoryRow[]> {
+    if (!history.length || Date.now() - loadedAt > FULL_RELOAD_MS) {
+      history = await forecastHistory(o.sql);
+      loadedAt = Date.now();
+      return history;
+    }
+    const after = history.reduce((m, r) => Math.max(m, r.finishedMicros), 0);
+    history = history.concat(await forecastHistory(o.sql, after));
+    return history;
+  }
   const report = (e: unknown) => (o.onError ?? (() => {}))(e);
 
   function retrain(): Promise<ForecastModel> {
     training ??= (async () => {
       try {
         const v = await historyVersion(o.sql);
-        const model = trainForecast(await forecastHistory(o.sql));
+        const model = trainForecast(await load());
         current = model;
         version = v;
         checkedAt = Date.now();

@@ -92,6 +92,11 @@ describe('run finished → analytics', () => {
     // The page's cached answer is refreshed behind it once runs finished: the stale one first.
     expect((await overviews.get({ days: 30 })).totals.runs).toBe(0);
     await expect.poll(async () => (await overviews.get({ days: 30 })).totals.runs).toBe(3);
+    // A later run is loaded incrementally (only what finished since), once.
+    await finish(4, 'tested', true);
+    await expect.poll(async () => (await forecaster.model()).n, { timeout: 5000 }).toBe(4);
+    await forecaster.retrain();
+    expect((await forecaster.model()).n).toBe(4);
     forecaster.close();
     await bus.close();
   });
