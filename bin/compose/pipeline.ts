@@ -196,7 +196,6 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     engine,
     lifecycle,
     defaultModel: o.config.AGENT_MODEL,
-    demoModel: Boolean(demo),
   });
   await engine.start();
   return {
