@@ -98,6 +98,13 @@ module.exports = {
       to: { path: 'node_modules/(redis|@redis/[^/]+)/' },
     },
     {
+      name: 'only-channel-adapters-send-notifications',
+      comment: 'SMTP and webhook signing live in core/notify/, behind deliver().',
+      severity: 'error',
+      from: { pathNot: `^core/notify/|${TESTS}` },
+      to: { path: 'node_modules/(nodemailer|standardwebhooks|smtp-server)/' },
+    },
+    {
       name: 'only-the-runner-spawns',
       severity: 'error',
       from: { pathNot: `^runner/|${TESTS}` },
