@@ -123,3 +123,22 @@ export const inngestDev = v.pipe(
     return NEVER;
   }),
 );
+
+const price = v.pipe(v.number(), v.minValue(0));
+
+/** A price table as JSON: `{"model": {"input": n, "cachedInput": n, "output": n}}`, USD per million tokens. */
+export const prices = v.pipe(
+  v.string(),
+  v.transform((s) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      return null;
+    }
+  }),
+  v.record(
+    v.string(),
+    v.object({ input: price, cachedInput: price, output: price }),
+    'a JSON object of models to {"input","cachedInput","output"} USD per million tokens',
+  ),
+);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as v from 'valibot';
-import { argv, bool, duration, inngestDev, int, list, text, url } from './config-values.ts';
+import { argv, bool, duration, inngestDev, int, list, prices, text, url } from './config-values.ts';
 import { AppError } from './errors.ts';
 import {
   plainSources,
@@ -124,10 +124,29 @@ const FIELDS = {
     text,
     "Path of the `claude` binary. Unset: PATH, then the project's own @anthropic-ai/claude-code.",
   ),
+  AGENT: f(
+    v.picklist(['claude-code', 'codex'], 'one of claude-code, codex'),
+    'The coding agent for runs whose scenario and campaign do not choose one: `claude-code` (Claude Code CLI) or `codex` (OpenAI Codex CLI).',
+    'claude-code',
+  ),
+  CODEX_BIN: f(
+    text,
+    "Path of the `codex` binary. Unset: PATH, then the project's own @openai/codex.",
+  ),
+  CODEX_MODEL: f(
+    text,
+    'Model for Codex CLI sessions whose scenario names no model, or a Claude model.',
+    'gpt-5.5',
+  ),
+  CODEX_PRICES: f(
+    prices,
+    'Codex CLI reports tokens, not cost: USD per million tokens per model (`*` for any other), as JSON, for the estimated cost and the budget cap. Set it to your price list.',
+    '{"*":{"input":1.25,"cachedInput":0.125,"output":10}}',
+  ),
   AGENT_ENV_ALLOWLIST: f(
     list,
     'Environment variables passed to agent processes (comma list). Nothing else from the server environment reaches them.',
-    'PATH,LANG,ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,ANTHROPIC_BASE_URL,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy,CLAUDE_CODE_MAX_RETRIES',
+    'PATH,LANG,ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,ANTHROPIC_BASE_URL,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,http_proxy,https_proxy,no_proxy,CLAUDE_CODE_MAX_RETRIES,OPENAI_API_KEY,OPENAI_BASE_URL,CODEX_API_KEY',
   ),
   AGENT_USER: f(
     v.pipe(

@@ -5,6 +5,7 @@ import { createMemoryBus } from '../../core/bus/memory.ts';
 import type { ProgressBus } from '../../core/bus/port.ts';
 import { parseConfig, type Config } from '../../core/config.ts';
 import { createLogger } from '../../core/log.ts';
+import { createAgent, type AgentName } from '../../bin/compose/agent.ts';
 import { startPipeline, type Pipeline } from '../../bin/compose/pipeline.ts';
 import { createFsStore } from '../../core/store/fs.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
@@ -40,7 +41,13 @@ export interface PipelineHarness {
 }
 
 export async function createPipelineHarness(
-  o: { script?: Script; scriptOptions?: ScenarioScriptOptions; env?: Record<string, string> } = {},
+  o: {
+    script?: Script;
+    scriptOptions?: ScenarioScriptOptions;
+    env?: Record<string, string>;
+    /** The coding agent (default: the AGENT setting, Claude Code). */
+    agent?: AgentName;
+  } = {},
 ): Promise<PipelineHarness> {
   const db = await createTestDb({ max: 10 });
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-pipe-'));
@@ -73,7 +80,10 @@ export async function createPipelineHarness(
         ANTHROPIC_BASE_URL: double.baseUrlFor(scriptId),
         ANTHROPIC_API_KEY: 'sk-ant-test-harness',
         CLAUDE_CODE_MAX_RETRIES: '1',
+        OPENAI_BASE_URL: `${double.baseUrlFor(scriptId)}/v1`,
+        OPENAI_API_KEY: 'sk-openai-test-harness',
       },
+      ...(o.agent ? { agent: createAgent(config, o.agent) } : {}),
       retryBackoff: () => 200,
       pollIntervalMs: 200,
       cancelPollMs: 200,
