@@ -5,23 +5,24 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Loaded } from '../../core/secrets/load.ts';
 import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
-import { createClaudeCodeAgent } from '../../runner/claude/adapter.ts';
+import { createAgent } from '../compose/agent.ts';
 import { buildAgentEnv, credentialHint } from '../../runner/env.ts';
 import { createRedactor, secretValues } from '../../runner/redact.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { handOver, setUpBoundary } from '../../runner/boundary/index.ts';
 import { writeAgentSettings } from '../../runner/workspace.ts';
 
-const usage = `Usage: scenario-gen agent --prompt-file F --workspace DIR [--model M] [--max-turns N] [--json]
+const usage = `Usage: scenario-gen agent --prompt-file F --workspace DIR [--agent A] [--model M] [--max-turns N] [--json]
 
-Runs one Claude Code session (the real CLI, headless) with the prompt in F, in the existing
+Runs one Claude Code or Codex CLI session (the real CLI, headless) with the prompt in F, in the existing
 folder DIR, with its own temporary HOME and only the allow-listed environment
 (AGENT_ENV_ALLOWLIST), and prints the normalised outcome. Use it to check your own set-up.
 
 Options:
   --prompt-file F      File holding the prompt.
   --workspace DIR      Existing folder the agent works in (it may write only there).
-  --model M            Model (default AGENT_MODEL).
+  --agent A            claude-code or codex (default AGENT).
+  --model M            Model (default AGENT_MODEL; CODEX_MODEL for codex).
   --max-turns N        Turn limit (default 20).
   --timeout-s S        Wall-clock limit in seconds (default 1800).
   --idle-timeout-s S   Longest silence in seconds (default 300).
@@ -85,6 +86,7 @@ export const command: CliCommand = {
           'prompt-file': { type: 'string' },
           workspace: { type: 'string' },
           model: { type: 'string' },
+          agent: { type: 'string' },
           'max-turns': { type: 'string' },
           'timeout-s': { type: 'string' },
           'idle-timeout-s': { type: 'string' },
@@ -99,6 +101,10 @@ export const command: CliCommand = {
     if (values.help) {
       io.stdout(usage);
       return 0;
+    }
+    if (values.agent !== undefined && values.agent !== 'claude-code' && values.agent !== 'codex') {
+      io.stderr(`--agent must be claude-code or codex\n${usage}`);
+      return 2;
     }
     let config: Loaded['config'];
     let resolved: Loaded['env'];
@@ -130,7 +136,7 @@ export const command: CliCommand = {
         await handOver(workspace, boundary.runAs);
         io.stderr(`the session runs as ${boundary.runAs.user}, which now owns ${workspace}\n`);
       }
-      const agent = createClaudeCodeAgent(config.CLAUDE_BIN ? { binary: config.CLAUDE_BIN } : {});
+      const agent = createAgent(config, values.agent ?? config.AGENT);
       const outcome = redactor.value(
         await agent.run(
           {
