@@ -16,6 +16,7 @@ import { downloadRoutes } from './routes/downloads.ts';
 import { userRoutes } from './routes/users.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -104,6 +105,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     throw new AppError('not_found', `No API route ${c.req.method} ${c.req.path}.`);
   });
   app.route('/api', api);
+
+  // Prometheus scrapes outside /api, with the same credentials and a policy of its own.
+  const metrics = new Hono<AppEnv>();
+  metrics.use('*', auditFailures(deps.sql));
+  metrics.use('*', authenticate({ config: deps.config, sql: deps.sql, links }));
+  metrics.use('*', authorize(deps.sql));
+  metrics.route('/', metricsRoutes(deps));
+  app.route('/metrics', metrics);
 
   if (deps.siteDir) mountSite(app, deps.siteDir);
   app.notFound((c) =>

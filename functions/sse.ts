@@ -28,6 +28,13 @@ export interface StreamPlan<T, Out extends SseMessage> {
   eventName(event: BusEvent<T>): string;
 }
 
+let openStreams = 0;
+
+/** Live SSE streams this process serves now (GET /metrics). */
+export function sseClients(): number {
+  return openStreams;
+}
+
 /** Streams `plan`'s topic as SSE; a HEAD request gets the stream's headers and nothing else. */
 export function liveStream<T, Out extends SseMessage>(
   c: Context,
@@ -46,6 +53,15 @@ export function liveStream<T, Out extends SseMessage>(
       },
     });
   return streamSSE(c, async (stream: SSEStreamingApi) => {
+    openStreams++;
+    try {
+      await serve(stream);
+    } finally {
+      openStreams--;
+    }
+  });
+
+  async function serve(stream: SSEStreamingApi): Promise<void> {
     let last: string | undefined;
     let caughtUp = false;
     const pending: BusEvent<T>[] = [];
@@ -88,5 +104,5 @@ export function liveStream<T, Out extends SseMessage>(
       clearInterval(heartbeat);
       await unsubscribe();
     }
-  });
+  }
 }

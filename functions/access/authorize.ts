@@ -44,6 +44,9 @@ async function needs(
     case 'artifact':
       if (UUID.test(id)) ids.push(await campaignOf(sql, policy.from, id));
       break;
+    case 'every':
+      ids.push(EVERY);
+      break;
     case 'query': {
       const q = c.req.query('campaign');
       ids.push(q === undefined ? EVERY : q);

@@ -11,11 +11,12 @@ import type { Role } from '../../core/auth/roles.ts';
  * - `campaign`: the role needed on the campaign of what the route touches, found from `from`:
  *   `campaign` (the `:id` is a campaign), `scenario`/`run`/`artifact` (the `:id` is one),
  *   `query` (`?campaign=`; absent means every campaign), `body` (`campaignId`), `batch` (the
- *   scenarios named in the body; `delete` needs admin).
+ *   scenarios named in the body; `delete` needs admin), `every` (the route spans every campaign,
+ *   whatever the query says: the role is needed on all of them).
  * - `hook`: has its own credential (an HMAC signature), checked by the route.
  */
 export type CampaignSource =
-  'campaign' | 'scenario' | 'run' | 'artifact' | 'query' | 'body' | 'batch';
+  'campaign' | 'scenario' | 'run' | 'artifact' | 'query' | 'body' | 'batch' | 'every';
 
 export type Policy =
   | { kind: 'public' }
@@ -101,6 +102,9 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/runs/:id/validations': on('viewer', 'run'),
   'GET /api/runs/:id/interactions': on('viewer', 'run'),
   'GET /api/artifacts/:id/files/*': on('viewer', 'artifact'),
+
+  // Server-wide figures: a scraper's API token needs the viewer role on every campaign.
+  'GET /metrics': on('viewer', 'every'),
 };
 
 /** Routes that may be fetched with a short-lived signed link instead of credentials. */

@@ -7,6 +7,7 @@ import { eventApi } from '../routes/events.ts';
 import { healthApi } from '../routes/health.ts';
 import { hookApi } from '../routes/hooks.ts';
 import { learningApi } from '../routes/learning.ts';
+import { metricsApi } from '../routes/metrics.ts';
 import { notificationApi } from '../routes/notifications.ts';
 import { runApi } from '../routes/runs.ts';
 import { scenarioApi } from '../routes/scenarios.ts';
@@ -35,4 +36,5 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...scenarioApi,
   ...runApi,
   ...downloadApi,
+  ...metricsApi,
 ];

@@ -21,7 +21,7 @@ function apiRoutes(): { method: string; path: string }[] {
   const app = createApp({ ...a.t.deps, inngest: undefined });
   const seen = new Set<string>();
   return app.routes
-    .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
+    .filter((r) => r.method !== 'ALL' && (r.path.startsWith('/api/') || r.path === '/metrics'))
     .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
 }
 
