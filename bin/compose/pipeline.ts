@@ -18,7 +18,6 @@ import type { InngestHandler } from '../../inngest/engine/inngest/mount.ts';
 import { createFunctions } from '../../inngest/stages/index.ts';
 import type { PipelineDeps } from '../../inngest/stage-kit/deps.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
-import { createClaudeCodeAgent } from '../../runner/claude/adapter.ts';
 import { buildAgentEnv } from '../../runner/env.ts';
 import { createScenarioScript } from '../../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../../runner/model-double/server.ts';
@@ -30,6 +29,7 @@ import {
 } from '../../runner/deploy-targets/index.ts';
 import { DEFAULT_ENV_ALLOW } from '../../runner/validate/index.ts';
 import { createResourceProviders } from '../../runner/runtime/index.ts';
+import { createAgent, demoAgentEnv } from './agent.ts';
 
 /**
  * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
@@ -120,13 +120,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
   const agentEnv = (): Record<string, string> => ({
     ...baseEnv,
-    ...(demo
-      ? {
-          ANTHROPIC_BASE_URL: demo.url,
-          ANTHROPIC_API_KEY: 'demo-model-offline',
-          CLAUDE_CODE_MAX_RETRIES: '1',
-        }
-      : {}),
+    ...(demo ? demoAgentEnv(demo.url) : {}),
     ...(o.agentEnv ?? {}),
   });
   const runtimeProviders = createResourceProviders({
@@ -154,8 +148,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     secrets: secretsOf(o.config, o.env),
     boundary,
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
-    agent:
-      o.agent ?? createClaudeCodeAgent(o.config.CLAUDE_BIN ? { binary: o.config.CLAUDE_BIN } : {}),
+    agent: o.agent ?? createAgent(o.config),
     deploy: createDeployTarget(deployTargetSettings(o.config, o.env, boundary.runAs)),
     runtime: { providers: runtimeProviders, mode: o.config.RUN_CHECK },
     commandEnv: buildAgentEnv(o.env, DEFAULT_ENV_ALLOW),
