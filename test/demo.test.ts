@@ -38,11 +38,13 @@ describe('the embedded demo from the command line', () => {
     );
     expect(r.stderr).toMatch(/DEMO model/);
     expect(r.stderr).toMatch(/\] 100%/);
-    expect(r.stdout).toMatch(/^Deployed a-to-do-list-with-due-dates-and-reminders\.$/m);
+    expect(r.stdout).toMatch(
+      /^Deployed to-do-list-with-due-dates-and-reminders to .+ \(evidence: tested\) in .+, cost \$.+\.$/m,
+    );
     expect(r.code).toBe(0);
     const runs = await runCli(['runs', '--url', server.url], base);
     expect(runs.code).toBe(0);
-    expect(runs.stdout).toMatch(/A to-do list with due dates.*succeeded/);
+    expect(runs.stdout).toMatch(/To-do list with due dates.*succeeded/);
   }, 120_000);
 
   it.each(['vrooli-2025-08-07', 'vrooli-2025-08-29', 'vrooli-2026-01-09'])(
@@ -98,7 +100,7 @@ describe('the embedded demo from the command line', () => {
       const { items } = (await (
         await fetch(`${server.url}/api/runs?status=queued,running,sleeping`)
       ).json()) as { items: Array<{ id: string; scenarioTitle: string }> };
-      runId = items.find((r) => r.scenarioTitle === 'An app that will be cancelled')?.id;
+      runId = items.find((r) => r.scenarioTitle === 'App that will be cancelled')?.id;
       if (!runId) await new Promise((r) => setTimeout(r, 100));
     }
     expect(runId).toBeDefined();
@@ -111,4 +113,39 @@ describe('the embedded demo from the command line', () => {
     expect(r.stdout).toMatch(/Run cancelled/);
     expect(r.code).toBe(1);
   }, 120_000);
+});
+
+describe('the embedded demo with the Codex CLI agent (AGENT=codex)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-demo-codex-'));
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' };
+  let server: Server;
+  beforeAll(async () => {
+    server = await startServer({ ...base, DATA_DIR: dataDir, LOG_LEVEL: 'warn', AGENT: 'codex' });
+  }, 90_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('generate --wait ends deployed, every session run by codex', async () => {
+    const r = await runCli(['generate', 'A reading list', '--wait', '--url', server.url], base);
+    if (r.code !== 0) {
+      const { items } = (await (await fetch(`${server.url}/api/runs?limit=5`)).json()) as {
+        items: Array<{ id: string; error: string | null }>;
+      };
+      const s = (await (
+        await fetch(`${server.url}/api/runs/${items[0]!.id}/interactions`)
+      ).json()) as { items: unknown[] };
+      console.log(items[0]?.error, JSON.stringify(s.items.slice(-2)));
+    }
+    expect(r.code, r.stderr.slice(-300)).toBe(0);
+    const { items } = (await (await fetch(`${server.url}/api/runs?limit=5`)).json()) as {
+      items: Array<{ id: string }>;
+    };
+    const sessions = (await (
+      await fetch(`${server.url}/api/runs/${items[0]!.id}/interactions`)
+    ).json()) as { items: Array<{ agent?: string; promptTemplate: string }> };
+    expect(sessions.items.length).toBeGreaterThan(0);
+    expect(new Set(sessions.items.map((s) => s.agent))).toEqual(new Set(['codex']));
+  }, 180_000);
 });

@@ -9,7 +9,8 @@ import { createCodexAgent } from '../../runner/codex/adapter.ts';
  */
 export type AgentName = Config['AGENT'];
 
-const CLAUDE_MODEL_RE = /^claude-/;
+/** Model names Codex knows (OpenAI's); any other (a Claude model, the demo's) gets CODEX_MODEL. */
+const OPENAI_MODEL_RE = /^(gpt-|o\d|codex-)/;
 
 /** The adapter for `name` (default: the AGENT setting), with its binary and prices from the settings. */
 export function createAgent(config: Config, name: AgentName = config.AGENT): AgentPort {
@@ -18,12 +19,13 @@ export function createAgent(config: Config, name: AgentName = config.AGENT): Age
       prices: config.CODEX_PRICES,
       ...(config.CODEX_BIN ? { binary: config.CODEX_BIN } : {}),
     });
-    // Scenarios name Claude models by default (AGENT_MODEL); Codex gets its own.
+    // Scenarios name Claude models by default (AGENT_MODEL); Codex gets its own: with a name it
+    // does not know, Codex offers no file-editing tool.
     return {
       name: codex.name,
       run: (req, onEvent, onRawLine) =>
         codex.run(
-          !req.model || CLAUDE_MODEL_RE.test(req.model)
+          !req.model || !OPENAI_MODEL_RE.test(req.model)
             ? { ...req, model: config.CODEX_MODEL }
             : req,
           onEvent,
