@@ -144,6 +144,35 @@ export const DEFAULT_CONFIG: Record<Complexity, GenerationConfig> = {
 };
 
 /** A kebab-case slug from free text, for folder names (`My App!` → `my-app`). */
+/** Words a request opens with that say nothing about the app ("Please build me an app that …"). */
+const FILLER =
+  /^(?:(?:please|i\s+(?:want|need|would\s+like)|we\s+need|can\s+you|could\s+you|build|create|make|generate|write|give\s+me|me|to|have)\s+)+(?:(?:a|an|the|some)\s+)?(?:(?:simple|small|little|basic|new)\s+)?(?:(?:app|application|scenario|tool|service|web\s+app)\s+(?:that|which|to|for)\s+)?/i;
+
+/**
+ * A short, human title for a request, as a person would name it: the first sentence, without
+ * filler ("Build me a …"), cut at a word boundary (at most `max` characters), capitalised.
+ */
+export function titleFromRequest(request: string, max = 40): string {
+  const first = (request.trim().split(/\n|(?<=[.!?])\s/)[0] ?? '').replace(/[.!?]+$/, '');
+  const core =
+    first
+      .replace(FILLER, '')
+      .replace(/^(?:(?:a|an|the)\s+)/i, '')
+      .trim() || first.trim();
+  let out = core;
+  if (out.length > max) {
+    const cut = out.slice(0, max + 1);
+    const space = cut.lastIndexOf(' ');
+    out = space > max / 2 ? cut.slice(0, space) : cut.slice(0, max);
+    // A title does not end on a joining word ("… notes into").
+    const dangling =
+      /[\s,;:-]+(?:and|or|with|for|to|of|a|an|the|that|which|into|in|on|by|from|using|as|at)?$/i;
+    while (dangling.test(out) && out.replace(dangling, '') !== out) out = out.replace(dangling, '');
+  }
+  out = out.replace(/[\s,;:-]+$/, '');
+  return out ? out[0]!.toUpperCase() + out.slice(1) : 'Scenario';
+}
+
 export function slugify(text: string, max = 48): string {
   const s = text
     .normalize('NFKD')

@@ -8,6 +8,12 @@ import * as v from 'valibot';
  */
 export const MODEL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._:[\]-]{0,99}$/;
 
+/**
+ * The name runs, sessions, logs and settings carry while the built-in demo model answers: no run
+ * may read as a Claude model it never used.
+ */
+export const DEMO_MODEL_NAME = 'demo-model';
+
 /** What the API says when a model name breaks the rule. */
 export const MODEL_NAME_MESSAGE =
   'must be a model name: a letter or digit first, then letters, digits, . _ : - [ ] (at most 100)';

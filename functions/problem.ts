@@ -21,6 +21,7 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  service_unavailable: 503,
 };
 
 const TITLES: Partial<Record<ErrorCode, string>> = {
@@ -34,6 +35,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
+  service_unavailable: 'Service unavailable',
 };
 
 /** Builds the problem document for an error. */

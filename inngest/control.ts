@@ -1,5 +1,5 @@
 import { PHASES, type Phase } from '../core/domain.ts';
-import { NotFoundError, ConflictError } from '../core/errors.ts';
+import { AppError, NotFoundError, ConflictError } from '../core/errors.ts';
 import type { Sql } from '../db/client.ts';
 import { getRun, type Run } from '../db/runs.ts';
 import { getScenario } from '../db/scenarios.ts';
@@ -9,6 +9,7 @@ import type { RunLifecycle } from './lifecycle.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
 import { resolveBudget } from '../core/budget.ts';
 import { budgetOverrides } from '../db/settings.ts';
+import { DEMO_MODEL_NAME } from '../core/model-name.ts';
 import { missingFor, restoreFrom, resumablePhases } from './stage-kit/restore.ts';
 
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
@@ -40,6 +41,8 @@ export function createControl(deps: {
   engine: Engine;
   lifecycle: RunLifecycle;
   defaultModel: string;
+  /** The demo model answers every session: runs record its name, whatever was asked. */
+  demoModel?: boolean;
 }): Control {
   const { sql, engine, lifecycle } = deps;
 
@@ -57,6 +60,7 @@ export function createControl(deps: {
       deps.defaultModel,
       await budgetOverrides(sql),
     );
+    if (deps.demoModel) budget.model = DEMO_MODEL_NAME;
     const run = await lifecycle.queue(
       {
         scenarioId,
@@ -84,7 +88,15 @@ export function createControl(deps: {
           message: 'The run could not be started: the engine did not accept it.',
         },
       );
-      throw e;
+      const hint =
+        engine.kind === 'inngest'
+          ? ' Start the Inngest server (with INNGEST_DEV: `npx inngest-cli dev`), or unset INNGEST_DEV and INNGEST_BASE_URL to run on the built-in executor.'
+          : '';
+      throw new AppError(
+        'service_unavailable',
+        `The run could not be started: the ${engine.kind} engine did not accept it (${(e as Error).message}).${hint}`,
+        { cause: e },
+      );
     }
     return run;
   }

@@ -7,7 +7,9 @@ import type {
   Scenario,
   ScenarioCreate,
   StreamMessage,
+  GenerateInput,
 } from '../../functions/contract/index.ts';
+import { generationConfig, outcomeLine } from './generate-options.ts';
 import { ApiError, clientFrom, type Client } from '../client.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { progressLine, type ProgressState } from '../progress.ts';
@@ -24,9 +26,15 @@ Creates a scenario from REQUEST on a running server and starts a run.
 
 Options:
   --campaign C     campaign id or name (created when no campaign has that name; default "CLI")
-  --title T        scenario title (default: the start of the request)
+  --title T        scenario title (default: a short title named from the request)
   --profile P      target format, e.g. vrooli-2025-08-07 (default: the server's)
   --complexity X   simple | intermediate | advanced (default simple)
+  --plan-versions N  plan versions, up to N (1–5; default by complexity)
+  --builds N       builds, up to N; stops at the first valid one (1–5)
+  --fixes N        validation fixes, up to N (1–5)
+  --model M        model for the agent sessions (default: the server's)
+  --budget USD     spending cap per agent session, in USD
+  --max-turns N    turn cap per agent session
   --wait           follow progress until the run ends; exit 1 if it fails or is cancelled
   --url URL        server URL (default $SCENARIO_GEN_URL or http://127.0.0.1:3000)
   --token T        access token (default $SCENARIO_GEN_TOKEN)
@@ -116,6 +124,12 @@ export const command: CliCommand = {
           title: { type: 'string' },
           profile: { type: 'string' },
           complexity: { type: 'string' },
+          'plan-versions': { type: 'string' },
+          builds: { type: 'string' },
+          fixes: { type: 'string' },
+          model: { type: 'string' },
+          budget: { type: 'string' },
+          'max-turns': { type: 'string' },
           wait: { type: 'boolean' },
           url: { type: 'string' },
           token: { type: 'string' },
@@ -139,17 +153,21 @@ export const command: CliCommand = {
         io.stderr(
           'Note: the server has no Anthropic credentials and uses its built-in DEMO model (scripted, offline).\n',
         );
-      const title = o.title ?? (request.split('\n')[0]!.slice(0, 80) || 'Scenario');
+      const config = generationConfig(o);
       const body: ScenarioCreate = {
         campaignId: await campaignId(client, o.campaign),
-        title,
+        // Without --title the server names it from the request.
+        ...(o.title ? { title: o.title } : {}),
         request,
+        ...(Object.keys(config).length ? { config } : {}),
         ...(o.profile ? { targetFormat: o.profile } : {}),
         // The server names the allowed values when this is not one of them.
         ...(o.complexity ? { complexity: o.complexity as ScenarioCreate['complexity'] } : {}),
       };
       const scenario = await client.call<Scenario>('POST', '/api/scenarios', body);
-      const run = await client.call<Run>('POST', `/api/scenarios/${scenario.id}/generate`);
+      const run = await client.call<Run>('POST', `/api/scenarios/${scenario.id}/generate`, {
+        via: 'cli',
+      } satisfies GenerateInput);
       io.stderr(
         terminalSafe(
           `Scenario ${scenario.slug} (${scenario.id}), run ${run.number} (${run.id}) started.`,
@@ -164,11 +182,8 @@ export const command: CliCommand = {
       if (o.json) io.stdout(terminalJson(end) + '\n');
       else
         io.stdout(
-          terminalSafe(
-            end.status === 'deployed'
-              ? `Deployed ${end.slug}.`
-              : `Run ${end.status}${end.error ? `: ${end.error}` : ''}.`,
-          ) + '\n',
+          terminalSafe(outcomeLine(end, await client.call<Run>('GET', `/api/runs/${run.id}`))) +
+            '\n',
         );
       return end.status === 'deployed' ? 0 : 1;
     } catch (e) {

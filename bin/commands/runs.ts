@@ -47,7 +47,11 @@ export const command: CliCommand = {
         return 0;
       }
       if (!items.length) {
-        io.stdout('No runs yet. Start one with: scenario-gen generate "…"\n');
+        io.stdout(
+          o.status
+            ? `No ${o.status.split(',').join(' or ')} runs among the recent ones.\n`
+            : 'No runs yet. Start one with: scenario-gen generate "…"\n',
+        );
         return 0;
       }
       const rows = items.map((r) =>
@@ -56,7 +60,8 @@ export const command: CliCommand = {
           terminalSafe(r.scenarioTitle).slice(0, 32),
           `#${r.number}`,
           r.status + (r.failureClass ? ` (${r.failureClass})` : ''),
-          r.phase ?? '-',
+          // Where a run stopped matters; a finished one is past every phase.
+          r.status === 'succeeded' ? 'done' : (r.phase ?? '-'),
           `$${r.costUsd.toFixed(4)}`,
           duration(r),
           r.trigger,

@@ -28,7 +28,11 @@ export const command: CliCommand = {
     const demo = app.demoModel
       ? `No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n${hint ? `${hint}\n` : ''}`
       : '';
-    io.stdout(`${demo}Scenario Generator is running at ${app.url}\n`);
+    const engine =
+      app.executor === 'inngest'
+        ? `Runs are driven by an Inngest server (INNGEST_DEV or INNGEST_BASE_URL is set), which calls back at ${app.url}/api/inngest; without one running, runs cannot start.\n`
+        : '';
+    io.stdout(`${demo}${engine}Scenario Generator is running at ${app.url}\n`);
     const fatal = await Promise.race([
       new Promise<undefined>((resolve) =>
         io.signal.addEventListener('abort', () => resolve(undefined), { once: true }),

@@ -8,6 +8,7 @@ import { createApp } from '../../functions/app.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { listen } from '../../functions/server.ts';
 import { logAccessMode } from './auth-startup.ts';
+import { startRunTracing } from './telemetry.ts';
 import { detectProfile } from '../../runner/validate/profiles/detect.ts';
 
 /**
@@ -17,6 +18,8 @@ import { detectProfile } from '../../runner/validate/profiles/detect.ts';
 export interface StartedApp {
   url: string;
   demoModel: boolean;
+  /** Which engine runs the pipeline: the built-in executor, or an Inngest server calling back. */
+  executor: 'local' | 'inngest';
   /** Settles when a service failed beyond repair: stop and exit non-zero for a supervisor. */
   fatal: Promise<Error>;
   stop(): Promise<void>;
@@ -69,6 +72,8 @@ export async function startApp(
       onError: (e) => log.warn(`forecast retrain failed: ${(e as Error).message}`),
     });
     stops.push(async () => forecaster.close());
+    const tracing = startRunTracing(config, services.sql, log, version);
+    if (tracing) stops.push(() => tracing.close());
     const pipeline = await startPipeline({
       config,
       sql: services.sql,
@@ -78,7 +83,10 @@ export async function startApp(
       env,
       demoModel,
       databaseUrl: services.databaseUrl,
-      onRunFinished: () => forecaster.runFinished(),
+      onRunFinished: (ref) => {
+        forecaster.runFinished();
+        tracing?.runFinished(ref.runId);
+      },
     });
     stops.push(() => pipeline.stop());
     const app = createApp({
@@ -99,6 +107,7 @@ export async function startApp(
     return {
       url: server.url,
       demoModel,
+      executor: pipeline.engine.kind,
       fatal: services.fatal,
       async stop() {
         await server.close();

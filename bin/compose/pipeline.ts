@@ -9,7 +9,7 @@ import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
 import type { Sql } from '../../db/client.ts';
 import { isCancelRequested } from '../../db/runs.ts';
 import { createControl, type Control } from '../../inngest/control.ts';
-import { createRunLifecycle } from '../../inngest/lifecycle.ts';
+import { createRunLifecycle, type RunEndStatus, type RunRef } from '../../inngest/lifecycle.ts';
 import { noticeEvent } from '../../inngest/notices.ts';
 import type { Engine } from '../../inngest/engine/port.ts';
 import { createLocalEngine } from '../../inngest/engine/local/engine.ts';
@@ -18,7 +18,7 @@ import type { InngestHandler } from '../../inngest/engine/inngest/mount.ts';
 import { createFunctions } from '../../inngest/stages/index.ts';
 import type { PipelineDeps } from '../../inngest/stage-kit/deps.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
-import { buildAgentEnv } from '../../runner/env.ts';
+import { agentTelemetryEnv, buildAgentEnv } from '../../runner/env.ts';
 import { createScenarioScript } from '../../runner/model-double/scenario-script.ts';
 import { startModelDouble, type ModelDouble } from '../../runner/model-double/server.ts';
 import { reapOrphans } from '../../runner/orphans.ts';
@@ -67,8 +67,8 @@ export interface PipelineOptions {
   pollIntervalMs?: number;
   cancelPollMs?: number;
   runnerId?: string;
-  /** Told when a run ends (the success forecast retrains). */
-  onRunFinished?: () => void;
+  /** Told when a run ends (the success forecast retrains, its trace is exported). */
+  onRunFinished?: (ref: RunRef, status: RunEndStatus) => void;
 }
 
 /** The deploy adapter the settings ask for (validated at parse: VROOLI_ROOT / DEPLOY_COMMAND). */
@@ -117,7 +117,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
         maxRecorded: 20,
       })
     : undefined;
-  const baseEnv = buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST);
+  const baseEnv = {
+    ...buildAgentEnv(o.env, o.config.AGENT_ENV_ALLOWLIST),
+    ...agentTelemetryEnv(o.config.OTEL_EXPORTER_OTLP_ENDPOINT, o.env),
+  };
   const agentEnv = (): Record<string, string> => ({
     ...baseEnv,
     ...(demo ? demoAgentEnv(demo.url) : {}),
@@ -189,6 +192,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     engine,
     lifecycle,
     defaultModel: o.config.AGENT_MODEL,
+    demoModel: Boolean(demo),
   });
   await engine.start();
   return {

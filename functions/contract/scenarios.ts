@@ -66,7 +66,8 @@ export const targetFormat = v.pipe(
 /** POST /api/scenarios. */
 export const ScenarioCreate = v.strictObject({
   campaignId: uuid,
-  title: requiredText(200),
+  /** Derived from the request when left out (a short, human title). */
+  title: v.optional(requiredText(200)),
   request: requiredText(20000),
   slug: v.optional(kebab(64)),
   complexity: v.optional(complexity),
@@ -92,6 +93,15 @@ export const ScenarioPatch = v.pipe(
   v.check((o) => Object.keys(o).length > 0, 'must change at least one field'),
 );
 export type ScenarioPatch = v.InferInput<typeof ScenarioPatch>;
+
+/** Where a run was started from, as its trigger records it. */
+export const RUN_SOURCES = ['api', 'cli', 'dashboard'] as const;
+
+/** POST /api/scenarios/:id/generate (the body is optional). */
+export const GenerateInput = v.strictObject({
+  via: v.optional(v.picklist(RUN_SOURCES, `must be one of ${RUN_SOURCES.join(', ')}`)),
+});
+export type GenerateInput = v.InferInput<typeof GenerateInput>;
 
 /** GET /api/scenarios: filter, search, sort and page. */
 export const ScenarioListQuery = v.strictObject({

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { titleFromRequest } from '../../core/domain.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
 import {
@@ -12,6 +13,7 @@ import { Run } from '../contract/runs.ts';
 import {
   BatchInput,
   BatchResult,
+  GenerateInput,
   Scenario,
   ScenarioCreate,
   ScenarioListQuery,
@@ -46,7 +48,10 @@ export const scenarioApi = [
   route('delete', '/api/scenarios/:id', 'Delete a scenario (not while it runs)', {
     responses: { 204: null },
   }),
-  route('post', '/api/scenarios/:id/generate', 'Start a run', { responses: { 202: Run } }),
+  route('post', '/api/scenarios/:id/generate', 'Start a run', {
+    body: GenerateInput,
+    responses: { 202: Run },
+  }),
 ];
 
 /** A target format must name a known profile. */
@@ -85,7 +90,11 @@ export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline' | 'config'
   app.post('/', async (c) => {
     const body = await readJson(c, ScenarioCreate);
     checkProfile(body.targetFormat);
-    const input = { ...body, targetFormat: body.targetFormat ?? deps.config.DEFAULT_PROFILE };
+    const input = {
+      ...body,
+      title: body.title ?? titleFromRequest(body.request),
+      targetFormat: body.targetFormat ?? deps.config.DEFAULT_PROFILE,
+    };
     return reply(c, Scenario, await createScenario(sql, input, c.get('actor')), 201);
   });
   app.post('/batch', async (c) => reply(c, BatchResult, await runBatch(deps, c, c.get('actor'))));
@@ -102,8 +111,11 @@ export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline' | 'config'
   });
   app.post('/:id/generate', async (c) => {
     const id = readId(c);
+    // An empty body is allowed: the trigger is then plain `api`.
+    const body = (await c.req.text()).trim() ? await readJson(c, GenerateInput) : {};
     await getScenario(sql, id);
-    return reply(c, Run, await pipeline.generate(id, c.get('actor'), { trigger: 'api' }), 202);
+    const trigger = body.via ?? 'api';
+    return reply(c, Run, await pipeline.generate(id, c.get('actor'), { trigger }), 202);
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { DEFAULT_CONFIG, type Complexity } from '../../core/domain.ts';
+import { DEMO_MODEL_NAME } from '../../core/model-name.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { analytics } from '../../db/analytics.ts';
 import { getSetting, putSetting } from '../../db/settings.ts';
@@ -47,14 +48,14 @@ const budgetsOf = (overrides: BudgetOverrides): Record<Complexity, SessionBudget
   advanced: { ...DEFAULT_BUDGETS.advanced, ...overrides.advanced },
 });
 
-export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> {
+export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): Hono<AppEnv> {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   const overrides = async () => (await getSetting<BudgetOverrides>(sql, 'budgets')) ?? {};
   const view = async () => ({
     defaults: {
       profile: config.DEFAULT_PROFILE,
-      model: config.AGENT_MODEL,
+      model: deps.meta.demoModel ? DEMO_MODEL_NAME : config.AGENT_MODEL,
       iterations: DEFAULT_CONFIG,
     },
     budgets: budgetsOf(await overrides()),

@@ -134,3 +134,27 @@ describe('what a retry and the iteration fields really do', () => {
     expect(watch.errors).toEqual([]);
   });
 });
+
+describe('the new-scenario form', () => {
+  it('names a scenario from its request when the title is left empty', async () => {
+    const named = await post('/api/campaigns', { name: 'Named' });
+    await page.goto(`${app.url}/scenarios/new?campaign=${named.id}`);
+    await page
+      .getByLabel('Request', { exact: true })
+      .fill('Please build me an app that tracks household chores for a family, with points.');
+    expect(await page.getByLabel(/^Title/).getAttribute('placeholder')).toBe(
+      'Tracks household chores for a family',
+    );
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.locator('article', { hasText: 'Tracks household chores for a family' }).waitFor();
+    const { json } = await apiCall<{ items: { title: string; slug: string }[] }>(
+      app.url,
+      'GET',
+      `/api/scenarios?campaign=${named.id}`,
+    );
+    expect(json.items.map((x) => [x.title, x.slug])).toEqual([
+      ['Tracks household chores for a family', 'tracks-household-chores-for-a-family'],
+    ]);
+    expect(watch.errors).toEqual([]);
+  });
+});
