@@ -40,17 +40,6 @@ export async function listValidations(db: Db, runId: string): Promise<Validation
       FROM validation_results WHERE run_id = ${runId} ORDER BY created_at, attempt`;
 }
 
-/**
- * Recurring problems are counted by the validation_results trigger (migration 006) as each
- * result is saved: once per run and signature, per campaign and day, without rescanning earlier
- * results. Kept so callers written before that need no change; it does nothing.
- */
-export async function countSignatures(
-  _db: Db,
-  _rows: Array<{ signature: string; ruleId: string; phase: string; message: string }>,
-  _scenarioId: string,
-): Promise<void> {}
-
 /** The most frequent active error patterns of earlier runs (the prompts' lessons). */
 export async function topPatterns(
   db: Db,

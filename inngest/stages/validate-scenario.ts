@@ -1,5 +1,4 @@
 import { saveArtifact } from '../../db/artifacts.ts';
-import { countSignatures } from '../../db/validations.ts';
 import { packBundle } from '../../runner/bundle.ts';
 import { BundleRequested, VALIDATE_REQUESTED } from '../events.ts';
 import { agentStep, judge, tracked } from '../stage-kit/agent-step.ts';
@@ -145,20 +144,15 @@ export function createValidateScenario(
         result = await check(n + 1, bundleKey);
         seen.push(result);
       }
-      const signatures = await step.run('count-signatures', async () => {
-        const rows = seen.flatMap((r) =>
-          r.findings
-            .filter((f) => f.severity === 'error')
-            .map((f) => ({
-              signature: f.signature,
-              ruleId: f.ruleId,
-              phase: 'validating',
-              message: f.message,
-            })),
-        );
-        await countSignatures(deps.sql, rows, ctx.scenarioId);
-        return [...new Set(rows.map((r) => r.signature))];
-      });
+      // The error signatures this run met; the recurring-problem tables were kept up to date by
+      // the validation_results trigger as each result was saved (migration 006).
+      const signatures = await step.run('count-signatures', async () => [
+        ...new Set(
+          seen.flatMap((r) =>
+            r.findings.filter((f) => f.severity === 'error').map((f) => f.signature),
+          ),
+        ),
+      ]);
       const evidence = result.runtime?.evidence ?? 'structure';
       return {
         valid: result.valid,
