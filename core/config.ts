@@ -99,6 +99,11 @@ const FIELDS = {
     'Log verbosity.',
     'info',
   ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: f(
+    url(['http:', 'https:'], 'http://127.0.0.1:4318'),
+    'OpenTelemetry collector (OTLP/HTTP). When set, each finished run is exported as a trace (run, phases, agent sessions, GenAI attributes) and agent sessions get Claude Code telemetry turned on.',
+  ),
+  OTEL_SERVICE_NAME: f(text, 'service.name of exported traces.', 'scenario-generator'),
   SEED_SAMPLES: f(
     bool,
     'Add the two sample campaigns on the first start of an empty database.',

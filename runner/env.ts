@@ -50,6 +50,28 @@ export function buildAgentEnv(
   return out;
 }
 
+/**
+ * Claude Code's own OpenTelemetry export for agent sessions, on when the server exports traces
+ * (`endpoint`): the CLI then sends its metrics and events to the same collector over OTLP/HTTP,
+ * with the operator's OTEL_RESOURCE_ATTRIBUTES. Empty when telemetry is off.
+ */
+export function agentTelemetryEnv(
+  endpoint: string | undefined,
+  source: Record<string, string | undefined>,
+): Record<string, string> {
+  if (!endpoint) return {};
+  return {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    ...(source.OTEL_RESOURCE_ATTRIBUTES
+      ? { OTEL_RESOURCE_ATTRIBUTES: source.OTEL_RESOURCE_ATTRIBUTES }
+      : {}),
+  };
+}
+
 /** True when the environment carries an API key or an OAuth token for the agent. */
 export function hasAgentCredentials(env: Record<string, string | undefined>): boolean {
   return CREDENTIAL_VARS.some((k) => !!env[k]);
