@@ -49,7 +49,7 @@ export interface TrackedMeta {
 /** Runs `fn` inside a memoised step and records it on the run's timeline (run_steps). */
 export function tracked<T>(
   step: StepTools,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'sql'>,
   ctx: { runId: string },
   key: string,
   meta: TrackedMeta,
@@ -81,7 +81,7 @@ export function tracked<T>(
  */
 export async function agentStep<T>(
   step: StepTools,
-  deps: PipelineDeps,
+  deps: Pick<PipelineDeps, 'sql' | 'lifecycle'>,
   ctx: RunContext,
   key: string,
   meta: TrackedMeta,

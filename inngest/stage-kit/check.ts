@@ -10,7 +10,7 @@ import {
 } from '../../runner/validate/index.ts';
 import type { Evidence, RuntimeStatus } from '../../runner/runtime/index.ts';
 import type { RunContext } from './context.ts';
-import { checkRuntime } from './runtime.ts';
+import { checkRuntime, type RuntimeDeps } from './runtime.ts';
 import type { PipelineDeps } from './deps.ts';
 
 /**
@@ -31,8 +31,11 @@ export interface CheckResult {
   warningCount: number;
 }
 
+/** What checking a scenario uses of the pipeline's dependencies. */
+export type CheckDeps = RuntimeDeps & Pick<PipelineDeps, 'config' | 'runnerRoot'>;
+
 export async function checkDir(
-  deps: PipelineDeps,
+  deps: CheckDeps,
   ctx: RunContext,
   dir: string,
   o: { phase: string; attempt: number; external: boolean; runtime?: boolean; signal?: AbortSignal },
@@ -110,13 +113,16 @@ export async function checkDir(
 
 /** Restores a bundle into a temp folder named after the scenario and checks it there. */
 /** A fresh scratch folder under the runner's root (which may have been wiped since the last step). */
-export async function scratchDir(deps: PipelineDeps, prefix: string): Promise<string> {
+export async function scratchDir(
+  deps: Pick<PipelineDeps, 'runnerRoot'>,
+  prefix: string,
+): Promise<string> {
   await mkdir(deps.runnerRoot, { recursive: true });
   return mkdtemp(path.join(deps.runnerRoot, `${prefix}-`));
 }
 
 export async function checkBundle(
-  deps: PipelineDeps,
+  deps: CheckDeps,
   ctx: RunContext,
   bundleKey: string,
   o: { phase: string; attempt: number; external: boolean; runtime?: boolean; signal?: AbortSignal },

@@ -18,8 +18,14 @@ export interface RuntimeVerdict {
   findings: Finding[];
 }
 
+/** What the runtime check uses of the pipeline's dependencies. */
+export type RuntimeDeps = Pick<
+  PipelineDeps,
+  'sql' | 'store' | 'runtime' | 'commandEnv' | 'boundary'
+>;
+
 export async function checkRuntime(
-  deps: PipelineDeps,
+  deps: RuntimeDeps,
   ctx: RunContext,
   dir: string,
   o: { phase: string; attempt: number; signal?: AbortSignal },
