@@ -20,7 +20,8 @@ export function mountSite(app: Hono<AppEnv>, siteDir: string): void {
     if (c.res.status === 200)
       c.res.headers.set('cache-control', 'public, max-age=31536000, immutable');
   });
-  app.use('/*', serveStatic({ root }));
+  // The build writes .br and .gz beside each file: sent as they are to a browser that takes them.
+  app.use('/*', serveStatic({ root, precompressed: true }));
   app.get('/_app/*', (c) => c.text('Not found', 404));
   app.get(
     '*',
@@ -28,6 +29,6 @@ export function mountSite(app: Hono<AppEnv>, siteDir: string): void {
       await next();
       c.res.headers.set('cache-control', 'no-cache');
     },
-    serveStatic({ root, path: 'index.html' }),
+    serveStatic({ root, path: 'index.html', precompressed: true }),
   );
 }

@@ -19,7 +19,14 @@ export default defineConfig({
   build: { reportCompressedSize: false, rolldownOptions: { checks: { bundlerTimings: false } } },
   plugins: [
     sveltekit({
-      adapter: adapter({ pages: out, assets: out, fallback: 'index.html', strict: true }),
+      // precompress: brotli and gzip copies beside each file, served as they are (functions/static.ts).
+      adapter: adapter({
+        pages: out,
+        assets: out,
+        fallback: 'index.html',
+        strict: true,
+        precompress: true,
+      }),
     }),
   ],
 });
