@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { createMemoryBus } from '../../core/bus/memory.ts';
@@ -55,6 +57,10 @@ const executor = (backoffMs: number): LocalExecutor => {
   });
   executors.push(ex);
   return ex;
+};
+/** Stops every executor so far: the next one is the only server working. */
+const stopAll = async () => {
+  for (const ex of executors.splice(0)) await ex.stop({ timeoutMs: 2000 });
 };
 const lifecycleOn = (ex: LocalExecutor): RunLifecycle =>
   createRunLifecycle({
@@ -170,6 +176,7 @@ describe('notify-run', () => {
   });
 
   it('a delivery that fails is retried after a restart and then delivered', async () => {
+    await stopAll();
     hook.hits.length = 0;
     hook.status = 503;
     const secret = newWebhookSecret();
@@ -203,7 +210,7 @@ describe('notify-run', () => {
       return d?.status === 'retrying' && d;
     });
     expect(retrying).toMatchObject({ attempts: 1, responseStatus: 503, event: 'run.budget' });
-    await first.stop({ timeoutMs: 2000 });
+    await stopAll();
 
     hook.status = 200;
     await executor(5).start(); // the "restarted" server: same database, new executor
@@ -216,6 +223,63 @@ describe('notify-run', () => {
     // Same message id both times, so a receiver can drop a duplicate.
     expect(hook.hits[0]!.headers['webhook-id']).toBe(hook.hits[1]!.headers['webhook-id']);
     new Webhook(secret).verify(hook.hits[1]!.body, hook.hits[1]!.headers as Record<string, string>);
+  });
+
+  it('a delivery in back-off when its server is killed is retried by the next one', async () => {
+    await stopAll();
+    hook.hits.length = 0;
+    hook.status = 503;
+    const { campaign, scenario } = await campaignWith('Killed', [
+      {
+        kind: 'webhook',
+        name: 'hook',
+        events: ['run.cancelled'],
+        settings: { url: `${hook.url}/k` },
+        secrets: { secret: newWebhookSecret() },
+      },
+    ]);
+    const run = await lifecycleOn(executor(5)).queue(
+      { scenarioId: scenario.id, trigger: 'api', config: {} },
+      'test',
+      'test',
+    );
+    const notice = { runId: run.id, event: 'run.cancelled', key: 'end', message: 'cancelled' };
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(import.meta.dirname, 'testing', 'notify-child.ts'),
+        db.url,
+        db.schema,
+        JSON.stringify(notice),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise((r) => child.on('exit', r));
+    await until(async () => {
+      const [d] = await listDeliveries(db.sql, campaign.id);
+      return d?.status === 'retrying';
+    }, 20_000).catch((e: unknown) => {
+      child.kill('SIGKILL');
+      throw new Error(`the child never tried: ${stderr}`, { cause: e });
+    });
+    child.kill('SIGKILL');
+    await exited;
+    await stopAll();
+    // Nothing else is working on it: still waiting for its retry.
+    expect((await listDeliveries(db.sql, campaign.id))[0]).toMatchObject({
+      status: 'retrying',
+      attempts: 1,
+    });
+    hook.status = 200;
+    await executor(5).start();
+    const done = await until(async () => {
+      const [d] = await listDeliveries(db.sql, campaign.id);
+      return d?.status === 'delivered' && d;
+    });
+    expect(done).toMatchObject({ attempts: 2, event: 'run.cancelled' });
+    expect(hook.hits).toHaveLength(2);
   });
 
   it('a refused delivery fails at once, logged with the reason; other channels still deliver', async () => {
