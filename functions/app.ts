@@ -23,6 +23,8 @@ import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { learningRoutes } from './routes/learning.ts';
+import { benchmarkRoutes } from './routes/benchmarks.ts';
+import { promptRoutes } from './routes/prompts.ts';
 import { createForecaster } from './learning/forecaster.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { mountSite } from './static.ts';
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.forecaster ??
     createForecaster({ sql: deps.sql, defaultProfile: deps.config.DEFAULT_PROFILE });
   api.route('/', learningRoutes(deps, forecaster));
+  api.route('/', promptRoutes(deps));
+  api.route('/', benchmarkRoutes(deps));
   api.route('/campaigns/:id/notifications', notificationRoutes(deps));
   api.route('/campaigns', campaignRoutes(deps));
   api.route('/scenarios', scenarioRoutes(deps));

@@ -9,6 +9,7 @@ import type { InngestHandler } from '../inngest/engine/inngest/mount.ts';
 import type { PipelineControl } from '../inngest/control.ts';
 import type { Meta } from './contract/meta.ts';
 import type { Forecaster } from './learning/forecaster.ts';
+import type { PromptSuggestion } from '../db/prompt-suggestions.ts';
 
 export type { PipelineControl };
 
@@ -29,6 +30,14 @@ export interface AppDeps {
   siteDir?: string;
   /** The success forecast (retrained as runs finish); the app makes its own when absent. */
   forecaster?: Forecaster;
+  /**
+   * Starts a plan-only agent session suggesting a prompt change for a recurring problem (the
+   * suggestion comes back `proposing`; `done` settles when the session ends). Absent: no agent.
+   */
+  suggest?: (
+    fingerprint: string,
+    actor: string,
+  ) => Promise<{ suggestion: PromptSuggestion; done: Promise<PromptSuggestion> }>;
 }
 
 /** Hono variables set by middleware. */

@@ -42,6 +42,16 @@ const sampleVars: { [N in keyof TemplateVars]: TemplateVars[N] } = {
     lessons: 'L',
   },
   'fix-validation': { slug: 'todo', formatGuide: 'F', findings: '- [error] x', attempt: '1' },
+  'suggest-change': {
+    template: 'implement',
+    version: 'abc',
+    signature: 'S',
+    stage: 'validating/structure',
+    runs: '3',
+    examples: '- x',
+    section: 'How to work',
+    sectionText: 'T',
+  },
 };
 
 describe('prompt templates', () => {

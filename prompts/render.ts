@@ -38,6 +38,17 @@ export interface TemplateVars {
     lessons: string;
   };
   'fix-validation': { slug: string; formatGuide: string; findings: string; attempt: string };
+  /** A plan-only session proposing a change to one section of a template (a recurring problem). */
+  'suggest-change': {
+    template: string;
+    version: string;
+    signature: string;
+    stage: string;
+    runs: string;
+    examples: string;
+    section: string;
+    sectionText: string;
+  };
 }
 
 export type TemplateName = keyof TemplateVars;
@@ -48,6 +59,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'score-plan',
   'implement',
   'fix-validation',
+  'suggest-change',
 ];
 
 export interface Template {

@@ -52,3 +52,12 @@ export const scoreJsonSchema = jsonSchemaOf(ScoreAnswer);
 export function scoreTotal(s: ScoreAnswer): number {
   return s.completeness + s.feasibility + s.clarity + s.risk;
 }
+
+/** A suggested change to one section of a prompt template (a plan-only session's answer). */
+export const SuggestionAnswer = v.strictObject({
+  section: text(200),
+  replacement: text(20000),
+  rationale: text(4000),
+});
+export type SuggestionAnswer = v.InferOutput<typeof SuggestionAnswer>;
+export const suggestionJsonSchema = jsonSchemaOf(SuggestionAnswer);

@@ -7,6 +7,7 @@ import type { Logger } from '../../core/log.ts';
 import { createApp } from '../../functions/app.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { listen } from '../../functions/server.ts';
+import { requestSuggestion } from '../../inngest/suggest.ts';
 import { logAccessMode } from './auth-startup.ts';
 import { startRunTracing } from './telemetry.ts';
 import { detectProfile } from '../../runner/validate/profiles/detect.ts';
@@ -98,6 +99,7 @@ export async function startApp(
       pipeline: pipeline.control,
       log,
       forecaster,
+      suggest: (fingerprint, actor) => requestSuggestion(pipeline.deps, fingerprint, actor),
       ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
       ...(existsSync(siteDir) ? { siteDir } : {}),
     });

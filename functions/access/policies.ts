@@ -54,6 +54,19 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/analytics/overview': on('viewer', 'query'),
   'GET /api/analytics/problems': on('viewer', 'query'),
   'POST /api/predictions': on('viewer', 'body'),
+  // Prompt templates are server-wide: anyone signed in reads them; only an administrator
+  // changes what every run is told. A benchmark creates a campaign of its own.
+  'GET /api/prompts': signedIn,
+  'GET /api/prompts/suggestions': signedIn,
+  'GET /api/prompts/suggestions/:id': signedIn,
+  'POST /api/prompts/suggestions': globalAdmin,
+  'POST /api/prompts/suggestions/:id/approve': globalAdmin,
+  'POST /api/prompts/suggestions/:id/reject': globalAdmin,
+  'POST /api/prompts/experiments/:id/pin': globalAdmin,
+  'POST /api/prompts/experiments/:id/stop': globalAdmin,
+  'GET /api/benchmarks': signedIn,
+  'GET /api/benchmarks/:id': signedIn,
+  'POST /api/benchmarks': globalAdmin,
   'GET /api/audit': on('admin', 'query'),
 
   'GET /api/users': globalAdmin,

@@ -16,3 +16,4 @@ export * from './notifications.ts';
 export * from './runs.ts';
 export * from './scenarios.ts';
 export * from './settings.ts';
+export * from './prompts.ts';

@@ -7,6 +7,8 @@ import { eventApi } from '../routes/events.ts';
 import { healthApi } from '../routes/health.ts';
 import { hookApi } from '../routes/hooks.ts';
 import { learningApi } from '../routes/learning.ts';
+import { benchmarkApi } from '../routes/benchmarks.ts';
+import { promptApi } from '../routes/prompts.ts';
 import { metricsApi } from '../routes/metrics.ts';
 import { notificationApi } from '../routes/notifications.ts';
 import { runApi } from '../routes/runs.ts';
@@ -28,6 +30,8 @@ export const API_ROUTES: readonly RouteSpec[] = [
   openApiRoute,
   ...settingsApi,
   ...learningApi,
+  ...promptApi,
+  ...benchmarkApi,
   ...auditApi,
   ...userApi,
   ...campaignApi,

@@ -10,8 +10,9 @@ import { createPidFileTracker } from '../../runner/orphans.ts';
 import { runAgentSession } from '../../runner/session.ts';
 import { handOver } from '../../runner/boundary/handover.ts';
 import { createSessionDirs, markScriptsExecutable } from '../../runner/workspace.ts';
-import { renderTemplate, type TemplateName } from '../../prompts/render.ts';
+import type { TemplateName } from '../../prompts/render.ts';
 import type { RunContext } from './context.ts';
+import { renderForRun } from './prompt-choice.ts';
 import type { PipelineDeps } from './deps.ts';
 
 /**
@@ -91,7 +92,8 @@ export async function runStageSession<T>(
     await handOver(dirs.root, deps.boundary.runAs, (line) => deps.log.info(line));
     const before = s.writes?.mustChange ? await fingerprint(dirs.workspace) : undefined;
     let writeCalls = 0;
-    const prompt = renderTemplate(s.template, s.vars as never);
+    // The version the run drew for this template (an experiment's arm, or the incumbent).
+    const prompt = await renderForRun(deps.sql, ctx.runId, s.template, s.vars);
     const b = ctx.budget.session;
     if (deps.sessions.active >= deps.sessions.max) {
       await deps.reporter.report({

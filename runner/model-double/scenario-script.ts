@@ -17,7 +17,7 @@ import {
  * valid scenario for the request. It is the embedded demo's model, and tests steer it with options
  * (scores per plan version, broken implementations, injected failures).
  */
-export type Task = 'plan' | 'refine' | 'score' | 'implement' | 'fix' | 'unknown';
+export type Task = 'plan' | 'refine' | 'score' | 'implement' | 'fix' | 'suggest' | 'unknown';
 
 export interface ScenarioScriptOptions {
   /** Rubric parts (0–25 each) for plan version n (1-based). Default: rising with n. */
@@ -55,6 +55,7 @@ export function taskOf(prompt: string): Task {
   if (head.startsWith('# Score a Vrooli scenario plan')) return 'score';
   if (head.startsWith('# Build a Vrooli scenario')) return 'implement';
   if (head.startsWith('# Fix the validation errors')) return 'fix';
+  if (head.startsWith('# Suggest a change to a prompt template')) return 'suggest';
   return 'unknown';
 }
 
@@ -199,8 +200,25 @@ export function createScenarioScript(options: ScenarioScriptOptions = {}): Scrip
         const list = turns.get(key)!;
         return list[ctx.position] ?? text(`Wrote the scenario's files.`, USAGE);
       }
+      case 'suggest':
+        return first ? structured(suggestion(ctx.prompt)) : text('Suggested.', USAGE);
       default:
         return text('Nothing to do for this prompt.', USAGE);
     }
+  };
+}
+
+/**
+ * A suggested prompt change: the section it was shown, kept, with one rule added that names the
+ * recurring problem's signature (what a careful reviewer would add).
+ */
+function suggestion(prompt: string): { section: string; replacement: string; rationale: string } {
+  const section = /The section is headed "([^"]+)"/.exec(prompt)?.[1] ?? 'How to work';
+  const current = /Its current text:\n\n([\s\S]*?)\n\n## What to deliver/.exec(prompt)?.[1] ?? '';
+  const signature = /- Signature: `([^`]*)`/.exec(prompt)?.[1] ?? 'the recurring problem';
+  return {
+    section,
+    replacement: `${current.trim()}\n- Before you finish, check every file for this recurring problem and avoid it: ${signature}.`,
+    rationale: `The examples show ${signature} recurring across runs; a rule naming it in "${section}" makes the agent check for it before it finishes.`,
   };
 }

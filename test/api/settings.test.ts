@@ -20,6 +20,7 @@ describe('settings and profiles API', () => {
       'initial-plan',
       'refine-plan',
       'score-plan',
+      'suggest-change',
     ]);
     expect(
       r.json.templates.every((x: { version: string }) => /^[0-9a-f]{12}$/.test(x.version)),

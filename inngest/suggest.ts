@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_BUDGETS } from '../core/budget.ts';
+import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
+import type { Sql } from '../db/client.ts';
+import { getIncumbent, getPromptVersion } from '../db/prompt-versions.ts';
+import {
+  createSuggestion,
+  finishSuggestion,
+  getSuggestion,
+  problemBrief,
+  type PromptSuggestion,
+} from '../db/prompt-suggestions.ts';
+import { loadTemplate, renderTemplate } from '../prompts/render.ts';
+import { SuggestionAnswer, suggestionJsonSchema } from '../prompts/schemas.ts';
+import { instructionSection, replaceSection, templateForStage } from '../prompts/sections.ts';
+import { askStructured } from '../prompts/structured.ts';
+import type { AgentOutcome } from '../runner/agent/port.ts';
+import { handOver } from '../runner/boundary/handover.ts';
+import { runAgentSession } from '../runner/session.ts';
+import { createSessionDirs } from '../runner/workspace.ts';
+import type { PipelineDeps } from './stage-kit/deps.ts';
+
+/**
+ * Suggested prompt changes: for a recurring problem, a plan-only agent session (no write or shell
+ * tool) gets the signature, example findings and the current section of the template the
+ * problem's stage follows, and answers with a replacement section and a rationale (structured
+ * output, one corrective retry). The result is stored pending; nothing changes a prompt until a
+ * person approves it.
+ */
+export type SuggestDeps = Pick<
+  PipelineDeps,
+  | 'sql'
+  | 'store'
+  | 'agent'
+  | 'agentEnv'
+  | 'runnerRoot'
+  | 'runnerId'
+  | 'secrets'
+  | 'boundary'
+  | 'log'
+> & { config: Pick<PipelineDeps['config'], 'AGENT_MODEL' | 'TRANSCRIPT_CAP_BYTES'> };
+
+const NO_WRITES = ['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash'];
+
+/** Creates the suggestion (`proposing`) and starts its session; `done` settles when it ends. */
+export async function requestSuggestion(
+  deps: SuggestDeps,
+  fingerprint: string,
+  actor: string,
+): Promise<{ suggestion: PromptSuggestion; done: Promise<PromptSuggestion> }> {
+  const problem = await problemBrief(deps.sql, fingerprint);
+  const template = templateForStage(problem.stage);
+  const base = await currentVersion(deps.sql, template);
+  const suggestion = await createSuggestion(
+    deps.sql,
+    { fingerprint, signature: problem.signature, template, baseVersion: base.version },
+    actor,
+  );
+  const section = instructionSection(base.body);
+  const prompt = renderTemplate('suggest-change', {
+    template,
+    version: base.version,
+    signature: problem.signature,
+    stage: problem.stage ?? 'unknown',
+    runs: String(problem.runsAffected),
+    examples:
+      problem.examples
+        .map((e) => `- ${e.file ? `${e.file}: ` : ''}${e.message}`)
+        .join('\n')
+        .slice(0, 8000) || '- (none kept)',
+    section: section.heading,
+    sectionText: section.text,
+  });
+  const done = (async () => {
+    let last: AgentOutcome | undefined;
+    try {
+      const r = await askStructured(async (correction) => {
+        last = await planOnlySession(deps, prompt, correction);
+        return last;
+      }, SuggestionAnswer);
+      if (!r.answer) throw new Error(r.outcome.message ?? `session ended ${r.outcome.class}`);
+      const proposedBody = replaceSection(base.body, section.heading, r.answer.replacement);
+      await finishSuggestion(deps.sql, suggestion.id, {
+        ok: true,
+        section: section.heading,
+        proposedBody,
+        rationale: r.answer.rationale,
+        sessionId: r.outcome.sessionId,
+      });
+    } catch (e) {
+      deps.log.warn(`prompt suggestion ${suggestion.id} failed: ${(e as Error).message}`);
+      await finishSuggestion(deps.sql, suggestion.id, {
+        ok: false,
+        error: (e as Error).message,
+        ...(last ? { sessionId: last.sessionId } : {}),
+      });
+    }
+    return getSuggestion(deps.sql, suggestion.id);
+  })();
+  return { suggestion, done };
+}
+
+/** The template's incumbent text: a promoted version, or the file. */
+async function currentVersion(
+  sql: Sql,
+  template: ReturnType<typeof templateForStage>,
+): Promise<{ version: string; body: string }> {
+  const file = loadTemplate(template);
+  const incumbent = await getIncumbent(sql, template);
+  if (!incumbent || incumbent === file.version) return { version: file.version, body: file.text };
+  return { version: incumbent, body: (await getPromptVersion(sql, template, incumbent)).body };
+}
+
+async function planOnlySession(
+  deps: SuggestDeps,
+  prompt: { text: string; template: string; version: string },
+  correction: string | undefined,
+): Promise<AgentOutcome> {
+  const sessionId = randomUUID();
+  const dirs = await createSessionDirs(deps.runnerRoot, {
+    scenarioSlug: 'prompt-suggestions',
+    sessionId,
+  });
+  try {
+    await handOver(dirs.root, deps.boundary.runAs, (line) => deps.log.info(line));
+    const b = DEFAULT_BUDGETS.simple;
+    const result = await runAgentSession(
+      {
+        agent: deps.agent,
+        store: deps.store,
+        recorder: createDbInteractionRecorder(deps.sql),
+        secrets: deps.secrets,
+        transcriptCapBytes: deps.config.TRANSCRIPT_CAP_BYTES,
+        publish: () => {},
+      },
+      {
+        request: {
+          sessionId,
+          workspace: dirs.workspace,
+          home: dirs.home,
+          prompt: correction ? `${prompt.text}\n\n${correction}` : prompt.text,
+          model: deps.config.AGENT_MODEL,
+          maxTurns: 5,
+          maxBudgetUsd: b.maxBudgetUsd,
+          jsonSchema: suggestionJsonSchema,
+          disallowedTools: NO_WRITES,
+          ...(deps.boundary.runAs ? { runAs: deps.boundary.runAs } : {}),
+          timeoutMs: b.timeoutMs,
+          idleTimeoutMs: b.idleTimeoutMs,
+          env: deps.agentEnv(),
+        },
+        template: { name: prompt.template, version: prompt.version },
+        context: { phase: 'suggesting', runnerId: deps.runnerId },
+      },
+    );
+    return result.outcome;
+  } finally {
+    await dirs.remove();
+  }
+}
