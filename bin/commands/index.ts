@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { command as agent } from './agent.ts';
+import { command as bench } from './bench.ts';
 import { command as generate } from './generate.ts';
 import { command as runs } from './runs.ts';
 import { command as migrate } from './migrate.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: CliCommand[] = [
   runs,
   validate,
   agent,
+  bench,
 ];
 
 /** Commands planned but not yet built, shown in `--help` so users know what is coming. */
