@@ -1,3 +1,4 @@
+import { byWhom } from '../core/actor.ts';
 import type { Phase } from '../core/domain.ts';
 import type { ProgressReporter } from '../db/progress.ts';
 import type { Sql } from '../db/client.ts';
@@ -163,7 +164,7 @@ export function createRunLifecycle(deps: {
       const ended = await finishRun(sql, run.id, {
         status: 'cancelled',
         failureClass: 'cancelled',
-        error: `Cancelled by ${actor}.`,
+        error: `Cancelled${byWhom(actor)}.`,
       });
       if (ended) finished({ runId: run.id, scenarioId: run.scenarioId }, 'cancelled');
       if (ended) await tell({ runId: run.id, event: 'run.cancelled', key: 'end' });
@@ -174,7 +175,7 @@ export function createRunLifecycle(deps: {
           kind: 'status',
           status: 'cancelled',
           level: 'warn',
-          message: `Run ${run.number} cancelled by ${actor}.`,
+          message: `Run ${run.number} cancelled${byWhom(actor)}.`,
         });
       return true;
     },

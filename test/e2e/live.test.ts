@@ -212,8 +212,10 @@ describe.skipIf(!pipelineAvailable)('live progress (needs the pipeline)', () => 
       await checkPage('scenario-files');
 
       await page.getByRole('tab', { name: /Validation/ }).click();
-      await eventually(() => page.locator('section[data-attempt]').count()).toBeGreaterThan(0);
-      expect(await page.locator('section[data-passed="true"]').count()).toBeGreaterThan(0);
+      await eventually(() => page.locator('[data-attempt-group]').count()).toBeGreaterThan(0);
+      expect(
+        await page.locator('[data-attempt-group][data-passed="true"]').count(),
+      ).toBeGreaterThan(0);
       await checkPage('scenario-validation');
 
       await page.getByRole('tab', { name: /Agent sessions/ }).click();
