@@ -114,6 +114,7 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/runs/:id/artifacts': on('viewer', 'run'),
   'GET /api/runs/:id/validations': on('viewer', 'run'),
   'GET /api/runs/:id/interactions': on('viewer', 'run'),
+  'GET /api/runs/:id/interactions/:sessionId/transcript': on('viewer', 'run'),
   'GET /api/artifacts/:id/files/*': on('viewer', 'artifact'),
 
   // Server-wide figures: a scraper's API token needs the viewer role on every campaign.

@@ -64,6 +64,16 @@ export const runApi = [
   route('get', '/api/runs/:id/interactions', 'Agent sessions', {
     responses: { 200: InteractionList },
   }),
+  route(
+    'get',
+    '/api/runs/:id/interactions/:sessionId/transcript',
+    "An agent session's transcript",
+    {
+      responses: {
+        200: { media: 'application/x-ndjson', description: 'One JSON line per stream line' },
+      },
+    },
+  ),
   route('get', '/api/artifacts/:id/files/*', 'One file of a bundle, as text', {
     responses: { 200: { media: 'text/plain', description: 'The file' } },
   }),
@@ -142,6 +152,17 @@ export function runRoutes(deps: Pick<AppDeps, 'sql' | 'store' | 'pipeline'>): Ho
     reply(c, InteractionList, { items: await listInteractions(sql, readId(c)) }),
   );
 
+  // Streamed from the store as stored: a transcript may run to many megabytes.
+  app.get('/runs/:id/interactions/:sessionId/transcript', async (c) => {
+    const sessionId = readId(c, 'sessionId');
+    const found = (await listInteractions(sql, readId(c))).find((i) => i.sessionId === sessionId);
+    if (!found?.transcriptKey) throw new NotFoundError('Transcript of agent session', sessionId);
+    const body = await store.stream(found.transcriptKey);
+    return c.body(Readable.toWeb(body) as ReadableStream, 200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+    });
+  });
   app.get('/artifacts/:id/files/*', async (c) => {
     const artifact = await getArtifact(sql, readId(c));
     let file: string;

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createFsStore } from '../../core/store/fs.ts';
+import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
 import { saveArtifact } from '../../db/artifacts.ts';
 import { enterPhase, finishRun } from '../../db/run-state.ts';
 import { createRun, type Run } from '../../db/runs.ts';
@@ -63,6 +67,41 @@ async function deployedRun(scenarioId: string): Promise<{ run: Run; bundleId: st
   return { run, bundleId };
 }
 
+/** Writes an object into the app's filesystem store. */
+async function writeObject(key: string, text: string): Promise<void> {
+  const store = createFsStore(path.join(app.dataDir, 'objects'));
+  await store.init();
+  await store.put(key, Buffer.from(text));
+  await store.close();
+}
+
+/** A finished agent session of a run, its transcript under `key`. */
+async function recordSession(runId: string, scenarioId: string, sessionId: string, key: string) {
+  const recorder = createDbInteractionRecorder(app.sql);
+  await recorder.start({
+    sessionId,
+    agent: 'claude-code',
+    promptTemplate: 'implement',
+    promptVersion: '1',
+    runId,
+    scenarioId,
+    phase: 'implementing',
+    iteration: 1,
+  });
+  await recorder.finish(sessionId, {
+    outcome: 'success',
+    outcomeDetail: {},
+    turns: 3000,
+    usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheCreationTokens: 0 },
+    costUsd: 0.5,
+    durationMs: 1000,
+    permissionDenials: [],
+    transcriptKey: key,
+    transcriptBytes: 1,
+    transcriptTruncated: false,
+  });
+}
+
 describe('rollback and download (item 6)', () => {
   it('offers no archive before a deploy, and rolls back to an earlier deployed version', async () => {
     const c = await post('/api/campaigns', { name: 'Controls' });
@@ -97,6 +136,84 @@ describe('rollback and download (item 6)', () => {
       const latest = json.items[0];
       return latest && `${latest.trigger} of ${latest.parentRunId}`;
     }).toBe(`rollback of ${first.run.id}`);
+    expect(watch.errors).toEqual([]);
+  });
+});
+
+describe('edit a scenario and read a session (item 8)', () => {
+  it('changes the title and request, and shows a transcript with tool calls folded', async () => {
+    const c = await post('/api/campaigns', { name: 'Edits' });
+    const s = await post('/api/scenarios', {
+      campaignId: c.id,
+      title: 'Habit trakcer',
+      request: 'Track habits',
+    });
+    await page.goto(`${app.url}/scenarios/${s.id}`);
+    await page.getByRole('button', { name: 'Edit title and request' }).click();
+    await page.getByLabel('Title').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[data-field-error]').waitFor();
+    await page.getByLabel('Title').fill('Habit tracker');
+    await page.getByLabel('Request', { exact: true }).fill('Track daily habits with streaks');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => page.locator('h1').textContent()).toBe('Habit tracker');
+    const { json } = await apiCall<{ title: string; request: string }>(
+      app.url,
+      'GET',
+      `/api/scenarios/${s.id}`,
+    );
+    expect(json).toMatchObject({
+      title: 'Habit tracker',
+      request: 'Track daily habits with streaks',
+    });
+
+    // A session whose transcript is long: it streams in, tool calls folded with their results.
+    const { run } = await deployedRun(s.id);
+    const sessionId = randomUUID();
+    const key = `transcripts/${sessionId}.jsonl`;
+    const lines = [JSON.stringify({ type: 'system', subtype: 'init', model: 'demo-model' })];
+    for (let i = 0; i < 3000; i++) {
+      lines.push(
+        JSON.stringify({
+          type: 'assistant',
+          message: {
+            content: [
+              { type: 'text', text: `Step ${i}: writing a file` },
+              { type: 'tool_use', id: `t${i}`, name: 'Write', input: { file_path: `f${i}.txt` } },
+            ],
+          },
+        }),
+        JSON.stringify({
+          type: 'user',
+          message: {
+            content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: `wrote f${i}` }],
+          },
+        }),
+      );
+    }
+    lines.push(
+      JSON.stringify({ type: 'result', is_error: false, num_turns: 3000, total_cost_usd: 0.5 }),
+    );
+    await writeObject(key, lines.join('\n') + '\n');
+    await recordSession(run.id, s.id, sessionId, key);
+
+    await page.reload();
+    await page.getByRole('tab', { name: /Agent sessions/ }).click();
+    await page.getByRole('button', { name: /^Transcript of/ }).click();
+    const viewer = page.locator(`[data-transcript="${sessionId}"]`);
+    await eventually(() => viewer.getByRole('status').textContent()).toContain('3000 tool calls');
+    const first = viewer.locator('details[data-tool="Write"]').first();
+    expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await first.locator('summary').click();
+    expect(await first.textContent()).toContain('wrote f0');
+    expect(await first.locator('summary').textContent()).toContain('Write f0.txt');
+    expect(await viewer.getByText('Other line').count()).toBe(0);
+    // Shown a page at a time.
+    expect(await viewer.locator('li').count()).toBe(500);
+    await viewer.getByRole('button', { name: /^Show 500 more/ }).click();
+    expect(await viewer.locator('li').count()).toBe(1000);
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'controls-transcript');
     expect(watch.errors).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ export interface E2EApp {
   url: string;
   /** A connection to the app's database (for seeding and checks). */
   sql: Sql;
+  /** The app's DATA_DIR (its filesystem object store is under `objects/`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startE2EApp(
     });
     app = await startApp(config, createLogger('warn'), {});
     sql = connect(dbUrl.toString(), { max: 2 });
-    return { url: app.url, sql, stop: cleanup };
+    return { url: app.url, sql, dataDir, stop: cleanup };
   } catch (e) {
     await cleanup();
     throw e;

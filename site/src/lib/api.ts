@@ -110,6 +110,11 @@ async function request(path: string, options: RequestOptions): Promise<Response>
   return res;
 }
 
+/** The response itself, for reading a large body as it arrives (transcripts). */
+export function apiResponse(path: string, signal?: AbortSignal): Promise<Response> {
+  return request(path, { signal });
+}
+
 /** Downloads a binary resource (the scenario archive). */
 export async function apiBlob(path: string): Promise<Blob> {
   return (await request(path, {})).blob();
