@@ -217,3 +217,49 @@ describe('edit a scenario and read a session (item 8)', () => {
     expect(watch.errors).toEqual([]);
   });
 });
+
+describe('the dashboard view in the URL (item 10)', () => {
+  it('keeps the campaign tab, filters and sort through a reload and a shared link', async () => {
+    const c = await post('/api/campaigns', { name: 'Shared view' });
+    for (const title of ['Zebra box', 'Apple box', 'Other'])
+      await post('/api/scenarios', { campaignId: c.id, title, request: title });
+    await page.goto(`${app.url}/`);
+    await page.getByRole('tab', { name: /Shared view/ }).click();
+    await page.getByLabel('Sort').selectOption('title');
+    await page.getByLabel('Status').selectOption('draft');
+    await page.getByLabel('Search').fill('box');
+    await eventually(() => new URL(page.url()).searchParams.get('q')).toBe('box');
+    const params = new URL(page.url()).searchParams;
+    expect(Object.fromEntries(params)).toEqual({
+      campaign: c.id,
+      status: 'draft',
+      q: 'box',
+      sort: 'title',
+    });
+    const titles = () => page.locator('article h3').allTextContents();
+    await eventually(titles).toEqual(['Apple box', 'Zebra box']);
+
+    // A shared link, opened where nothing is remembered, shows the same view.
+    const shared = page.url();
+    const { context: other, page: fresh } = await newPage(browser, watch);
+    try {
+      await fresh.goto(shared);
+      await eventually(() =>
+        fresh.getByRole('tab', { name: /Shared view/ }).getAttribute('aria-selected'),
+      ).toBe('true');
+      expect(await fresh.getByLabel('Search').inputValue()).toBe('box');
+      expect(await fresh.getByLabel('Status').inputValue()).toBe('draft');
+      expect(await fresh.getByLabel('Sort').inputValue()).toBe('title');
+      await eventually(() => fresh.locator('article h3').allTextContents()).toEqual([
+        'Apple box',
+        'Zebra box',
+      ]);
+      await screenshot(fresh, 'controls-shared-view');
+    } finally {
+      await other.close();
+    }
+    await page.reload();
+    await eventually(() => new URL(page.url()).searchParams.get('sort')).toBe('title');
+    expect(watch.errors).toEqual([]);
+  });
+});

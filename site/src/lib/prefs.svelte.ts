@@ -71,3 +71,34 @@ export function savePrefs(): void {
     // storage refused: the view just is not remembered
   }
 }
+
+/** The view as URL query parameters, defaults left out: a reload or a shared link keeps it. */
+export function prefsQuery(p: DashboardPrefs): string {
+  const q = new URLSearchParams();
+  if (p.campaign !== DEFAULTS.campaign) q.set('campaign', p.campaign);
+  if (p.status !== DEFAULTS.status) q.set('status', p.status);
+  if (p.q.trim()) q.set('q', p.q);
+  if (p.sort !== DEFAULTS.sort) q.set('sort', p.sort);
+  if (p.archived) q.set('archived', '1');
+  return q.toString();
+}
+
+/**
+ * A link that names a view wins over what this browser remembers: when it carries any of the
+ * view's parameters, it sets all of them (a missing one is its default). True when it did.
+ */
+export function applyQuery(
+  p: DashboardPrefs,
+  params: Pick<URLSearchParams, 'get' | 'has'>,
+): boolean {
+  const keys = ['campaign', 'status', 'q', 'sort', 'archived'];
+  if (!keys.some((k) => params.has(k))) return false;
+  const status = params.get('status') ?? '';
+  const sort = params.get('sort') ?? '';
+  p.campaign = params.get('campaign') || DEFAULTS.campaign;
+  p.status = status in STATUS_FILTERS ? (status as StatusFilter) : DEFAULTS.status;
+  p.q = params.get('q') ?? '';
+  p.sort = sort in SORT_OPTIONS ? (sort as SortOption) : DEFAULTS.sort;
+  p.archived = params.get('archived') === '1';
+  return true;
+}
