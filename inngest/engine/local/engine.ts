@@ -1,6 +1,6 @@
 import type { Logger } from '../../../core/log.ts';
 import type { Sql } from '../../../db/client.ts';
-import { pruneFinished, tryOwnExecutor } from '../../../db/executor.ts';
+import { pruneFinished, tryOwnExecutor, type ExecutorLock } from '../../../db/executor.ts';
 import type { AnyFunctionSpec } from '../../spec.ts';
 import type { Engine } from '../port.ts';
 import { createLocalExecutor } from './index.ts';
@@ -22,8 +22,14 @@ export interface LocalEngineOptions {
   globalConcurrency: number;
   retryBackoff?: (attempt: number) => number;
   pollIntervalMs?: number;
-  /** How often a standby tries to take over (ms). Default 1000. */
+  /** How often a standby tries to take over, and the owner checks its lock (ms). Default 1000. */
   standbyPollMs?: number;
+  /**
+   * How long a standby that got the lock waits before it executes, so that an owner that lost
+   * its lock without dying (Postgres restarted under it) has noticed and stopped (ms). Default
+   * 2 × standbyPollMs + 2000 (the lock check's own time-out).
+   */
+  takeOverDelayMs?: number;
   /** Runs before this process starts executing (e.g. stop the dead owner's agent processes). */
   onTakeOver?: () => Promise<void>;
   /** Finished executor rows older than this are deleted (ms). Default 7 days. */
@@ -48,7 +54,8 @@ export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
     logger: (msg, data) =>
       o.log.debug(`executor: ${msg}`, data as Record<string, unknown> | undefined),
   });
-  let release: (() => Promise<void>) | undefined;
+  let lock: ExecutorLock | undefined;
+  let watch: NodeJS.Timeout | undefined;
   let standby: NodeJS.Timeout | undefined;
   let pruner: NodeJS.Timeout | undefined;
   let state: 'owner' | 'standby' | 'stopped' = 'stopped';
@@ -67,8 +74,13 @@ export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
       if (state === 'owner') return true;
       const got = await tryOwnExecutor(o.sql);
       if (!got) return false;
-      release = got;
-      if (state === 'standby') o.log.warn('executor: the owner is gone; this process takes over');
+      lock = got;
+      if (state === 'standby') {
+        o.log.warn('executor: the owner is gone; this process takes over');
+        await new Promise((r) =>
+          setTimeout(r, o.takeOverDelayMs ?? 2 * (o.standbyPollMs ?? 1000) + 2000),
+        );
+      }
       state = 'owner';
       clearInterval(standby);
       await o.onTakeOver?.();
@@ -76,8 +88,36 @@ export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
       void prune();
       pruner = setInterval(() => void prune(), HOUR);
       pruner.unref();
+      watch = setInterval(() => void checkLock(), o.standbyPollMs ?? 1000);
+      watch.unref();
       return true;
     })().finally(() => (trying = undefined)));
+
+  const standBy = (): void => {
+    state = 'standby';
+    clearInterval(standby);
+    standby = setInterval(() => {
+      tryOwn().catch((e: unknown) => o.log.warn(`executor: take-over failed: ${String(e)}`));
+    }, o.standbyPollMs ?? 1000);
+  };
+
+  /**
+   * The owner's lock lives on one connection: if Postgres restarts under it, the lock is gone and
+   * a standby may already own it. Then this process stops executing and stands by itself.
+   */
+  const checkLock = async (): Promise<void> => {
+    if (state !== 'owner' || !lock || (await lock.alive())) return;
+    o.log.warn(
+      'executor: lost the database connection that holds the owner lock; stopping and standing by',
+    );
+    clearInterval(watch);
+    clearInterval(pruner);
+    // Another process may own it already: what runs here stops at once (it resumes there).
+    await executor.stop({ timeoutMs: 0 });
+    await lock.release();
+    lock = undefined;
+    standBy();
+  };
 
   return {
     kind: 'local',
@@ -91,22 +131,20 @@ export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
         o.log.info('executor: this process runs the local executor');
         return;
       }
-      state = 'standby';
       o.log.info(
         'executor: another process runs the local executor on this database; this one serves the API and stands by',
       );
-      standby = setInterval(() => {
-        tryOwn().catch((e: unknown) => o.log.warn(`executor: take-over failed: ${String(e)}`));
-      }, o.standbyPollMs ?? 1000);
+      standBy();
     },
     async stop() {
       clearInterval(standby);
       clearInterval(pruner);
+      clearInterval(watch);
       await trying?.catch(() => false);
       if (state === 'owner') await executor.stop({ timeoutMs: 5000 });
       state = 'stopped';
-      await release?.();
-      release = undefined;
+      await lock?.release();
+      lock = undefined;
     },
   };
 }
