@@ -94,6 +94,11 @@ const FIELDS = {
     'Interval of heartbeat comments on live event streams (keeps proxies from closing them).',
     '15s',
   ),
+  ROLE: f(
+    v.picklist(['all', 'api', 'worker'], 'one of all, api, worker'),
+    '`all`: API and pipeline in one process. `api`: serves HTTP, SSE and /api/inngest and never executes runs. `worker`: executes runs (the local executor) and serves only /api/health and /api/ready. With several processes on one database, share Postgres, Redis (REDIS_URL) and the object store (S3_ENDPOINT).',
+    'all',
+  ),
   LOG_LEVEL: f(
     v.picklist(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error'),
     'Log verbosity.',

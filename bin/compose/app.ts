@@ -9,6 +9,7 @@ import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { listen } from '../../functions/server.ts';
 import { requestSuggestion } from '../../inngest/suggest.ts';
 import { logAccessMode } from './auth-startup.ts';
+import { createWorkerApp } from './worker-app.ts';
 import { startRunTracing } from './telemetry.ts';
 import { detectProfile } from '../../runner/validate/profiles/detect.ts';
 
@@ -90,19 +91,23 @@ export async function startApp(
       },
     });
     stops.push(() => pipeline.stop());
-    const app = createApp({
-      config,
-      sql: services.sql,
-      store: services.store,
-      bus: services.bus,
-      meta: { version, demoModel, executor: pipeline.engine.kind },
-      pipeline: pipeline.control,
-      log,
-      forecaster,
-      suggest: (fingerprint, actor) => requestSuggestion(pipeline.deps, fingerprint, actor),
-      ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
-      ...(existsSync(siteDir) ? { siteDir } : {}),
-    });
+    const meta = { version, demoModel, executor: pipeline.engine.kind };
+    const app =
+      config.ROLE === 'worker'
+        ? createWorkerApp({ ...services, config, meta })
+        : createApp({
+            config,
+            sql: services.sql,
+            store: services.store,
+            bus: services.bus,
+            meta,
+            pipeline: pipeline.control,
+            log,
+            forecaster,
+            suggest: (fingerprint, actor) => requestSuggestion(pipeline.deps, fingerprint, actor),
+            ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
+            ...(existsSync(siteDir) ? { siteDir } : {}),
+          });
     const server = await listen(app, config.HOST, config.PORT);
     log.info(`listening on ${server.url}`);
     await logAccessMode(config, services.sql, server.url, log);

@@ -184,6 +184,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
       ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
       onTakeOver: () => reapLeftovers(o, runnerRoot, runnerId),
+      mayOwn: o.config.ROLE !== 'api',
     });
   // Under Inngest every process runs steps it is called for: leftovers are its own.
   if (served) await reapLeftovers(o, runnerRoot, runnerId);

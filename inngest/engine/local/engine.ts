@@ -32,6 +32,8 @@ export interface LocalEngineOptions {
   takeOverDelayMs?: number;
   /** Runs before this process starts executing (e.g. stop the dead owner's agent processes). */
   onTakeOver?: () => Promise<void>;
+  /** False for an API-only process (ROLE=api): it never executes, whoever else does. */
+  mayOwn?: boolean;
   /** Finished executor rows older than this are deleted (ms). Default 7 days. */
   retentionMs?: number;
 }
@@ -127,6 +129,11 @@ export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
       await executor.send(events);
     },
     async start() {
+      if (o.mayOwn === false) {
+        state = 'standby';
+        o.log.info('executor: ROLE=api — runs execute on worker processes (ROLE=worker or all)');
+        return;
+      }
       if (await tryOwn()) {
         o.log.info('executor: this process runs the local executor');
         return;
