@@ -15,6 +15,8 @@ export interface SessionBudget {
 export interface RunBudget extends GenerationConfig {
   model: string;
   session: SessionBudget;
+  /** The settings' usage-limit back-off when the run started (else the environment's). */
+  usageLimitBackoffMs?: number;
 }
 
 export const DEFAULT_BUDGETS: Record<Complexity, SessionBudget> = {

@@ -1,7 +1,6 @@
 import type postgres from 'postgres';
 import {
   ACTIVE_STATUSES,
-  DEFAULT_CONFIG,
   slugify,
   type Complexity,
   type EvidenceLevel,
@@ -11,8 +10,10 @@ import {
   type ScenarioStatus,
 } from '../core/domain.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { iterationDefaults, type ServerDefaults } from '../core/server-defaults.ts';
 import { audit, type Actor } from './audit.ts';
 import type { Db, Sql } from './client.ts';
+import { serverDefaults } from './settings.ts';
 import { mapped } from './errors.ts';
 
 export interface Scenario {
@@ -134,12 +135,13 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);
 }
 
-/** The full config: complexity defaults overlaid with what the request set. */
+/** The full config: complexity defaults (as the settings set them) overlaid with the request's. */
 export function resolveConfig(
   complexity: Complexity,
   partial: Partial<GenerationConfig> = {},
+  defaults: ServerDefaults = {},
 ): GenerationConfig {
-  return { ...DEFAULT_CONFIG[complexity], ...partial };
+  return { ...iterationDefaults(defaults)[complexity], ...partial };
 }
 
 async function uniqueSlug(tx: Db, campaignId: string, wanted: string): Promise<string> {
@@ -157,7 +159,7 @@ export async function createScenario(
   actor: Actor,
 ): Promise<Scenario> {
   const complexity = input.complexity ?? 'simple';
-  const config = resolveConfig(complexity, input.config);
+  const config = resolveConfig(complexity, input.config, await serverDefaults(sql));
   return mapped(() =>
     sql.begin(async (tx) => {
       const [campaign] = await tx<
@@ -224,7 +226,9 @@ export async function updateScenario(
       if (patch.archived !== undefined) changes.archived = patch.archived;
       if (patch.config !== undefined || patch.complexity !== undefined) {
         const base =
-          patch.complexity && !patch.config ? DEFAULT_CONFIG[patch.complexity] : current.config;
+          patch.complexity && !patch.config
+            ? iterationDefaults(await serverDefaults(tx))[patch.complexity]
+            : current.config;
         changes.config = tx.json({ ...base, ...patch.config } as never);
       }
       const keys = Object.keys(changes);

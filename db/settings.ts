@@ -1,4 +1,5 @@
 import type { BudgetOverrides } from '../core/budget.ts';
+import type { ServerDefaults } from '../core/server-defaults.ts';
 import { audit } from './audit.ts';
 import type { Db, Sql } from './client.ts';
 
@@ -31,4 +32,9 @@ export async function putSetting(
 /** The settings' session-budget overrides per complexity (partial; empty when never set). */
 export async function budgetOverrides(db: Db): Promise<BudgetOverrides> {
   return (await getSetting<BudgetOverrides>(db, 'budgets')) ?? {};
+}
+
+/** The defaults changed from the settings page (empty when never set). */
+export async function serverDefaults(db: Db): Promise<ServerDefaults> {
+  return (await getSetting<ServerDefaults>(db, 'defaults')) ?? {};
 }

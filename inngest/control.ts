@@ -8,7 +8,7 @@ import type { Engine } from './engine/port.ts';
 import type { RunLifecycle } from './lifecycle.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
 import { resolveBudget } from '../core/budget.ts';
-import { budgetOverrides } from '../db/settings.ts';
+import { budgetOverrides, serverDefaults } from '../db/settings.ts';
 import { DEMO_MODEL_NAME } from '../core/model-name.ts';
 import { missingFor, restoreFrom, resumablePhases } from './stage-kit/restore.ts';
 
@@ -54,12 +54,15 @@ export function createControl(deps: {
     why = '',
   ): Promise<Run> {
     const s = await getScenario(sql, scenarioId);
+    // Read at every start: a change on the settings page reaches the next run without a restart.
+    const defaults = await serverDefaults(sql);
     const budget = resolveBudget(
       s.complexity,
       s.config,
-      deps.defaultModel,
+      defaults.model ?? deps.defaultModel,
       await budgetOverrides(sql),
     );
+    if (defaults.usageLimitBackoffMs) budget.usageLimitBackoffMs = defaults.usageLimitBackoffMs;
     if (deps.demoModel) budget.model = DEMO_MODEL_NAME;
     const run = await lifecycle.queue(
       {

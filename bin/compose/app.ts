@@ -4,6 +4,9 @@ import { startServices } from './boot.ts';
 import { startPipeline } from './pipeline.ts';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
+import type { ServerDefaults } from '../../core/server-defaults.ts';
+import type { Sql } from '../../db/client.ts';
+import { serverDefaults } from '../../db/settings.ts';
 import { createApp } from '../../functions/app.ts';
 import { createForecaster } from '../../functions/learning/forecaster.ts';
 import { listen } from '../../functions/server.ts';
@@ -54,13 +57,24 @@ export function withDefaultProfile(config: Config, env: NodeJS.ProcessEnv, log: 
   return { ...config, DEFAULT_PROFILE: found.profile };
 }
 
+/** Concurrency changed on the settings page sizes the executor from the next start on. */
+async function withStoredConcurrency(config: Config, sql: Sql): Promise<Config> {
+  const stored = (await serverDefaults(sql).catch(() => ({}) as ServerDefaults)).concurrency ?? {};
+  return {
+    ...config,
+    RUN_CONCURRENCY: stored.global ?? config.RUN_CONCURRENCY,
+    CAMPAIGN_CONCURRENCY: stored.perCampaign ?? config.CAMPAIGN_CONCURRENCY,
+  };
+}
+
 export async function startApp(
   given: Config,
   log: Logger,
   env: NodeJS.ProcessEnv,
 ): Promise<StartedApp> {
-  const config = withDefaultProfile(given, env, log);
-  const services = await startServices(config, log);
+  const started = withDefaultProfile(given, env, log);
+  const services = await startServices(started, log);
+  const config = await withStoredConcurrency(started, services.sql);
   const stops: Array<() => Promise<void>> = [];
   try {
     const version = (

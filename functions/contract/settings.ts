@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import { COMPLEXITIES } from '../../core/domain.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
+import { ModelName } from '../../core/model-name.ts';
 import { int, timestamp, uuid } from './common.ts';
-import { GenerationConfig } from './scenarios.ts';
+import { GenerationConfig, GenerationConfigInput } from './scenarios.ts';
 
 /**
  * Server settings (/api/settings), the target formats (/api/profiles) and the success metrics
@@ -33,10 +34,32 @@ const byComplexity = <S extends v.GenericSchema>(schema: S) =>
     entries: Record<(typeof COMPLEXITIES)[number], S>;
   };
 
-/** PATCH /api/settings: change the session budgets of some complexities. */
-export const SettingsPatch = v.strictObject({
-  budgets: byComplexity(v.optional(budgetPatch)),
-});
+const iterationsPatch = v.pick(GenerationConfigInput, [
+  'planningIterations',
+  'implementationIterations',
+  'validationFixes',
+]);
+
+/**
+ * PATCH /api/settings: change some of the session budgets, the defaults of new scenarios and
+ * runs (format, model, iterations per complexity, usage-limit back-off) and the concurrency
+ * (which takes effect at the next start).
+ */
+export const SettingsPatch = v.pipe(
+  v.strictObject({
+    budgets: v.optional(byComplexity(v.optional(budgetPatch))),
+    defaults: v.optional(
+      v.strictObject({
+        profile: v.optional(v.pipe(v.string('must be text'), v.nonEmpty('must not be empty'))),
+        model: v.optional(ModelName),
+        iterations: v.optional(byComplexity(v.optional(iterationsPatch))),
+        usageLimitBackoffMs: range(60_000, 24 * 3_600_000),
+      }),
+    ),
+    concurrency: v.optional(v.strictObject({ global: range(1, 64), perCampaign: range(1, 64) })),
+  }),
+  v.check((o) => Object.keys(o).length > 0, 'must change at least one setting'),
+);
 export type SettingsPatch = v.InferInput<typeof SettingsPatch>;
 
 /** Limits of one agent session. */
@@ -57,10 +80,12 @@ export const Settings = v.strictObject({
     profile: v.string(),
     model: v.string(),
     iterations: byComplexity(GenerationConfig),
+    /** How long a run sleeps after a usage limit that came without a reset time. */
+    usageLimitBackoffMs: int,
   }),
   budgets: byComplexity(SessionBudget),
-  /** How many runs at once, in all and per campaign (read-only: set at start). */
-  concurrency: v.strictObject({ global: int, perCampaign: int }),
+  /** How many runs at once, in all and per campaign; a change takes effect at the next start. */
+  concurrency: v.strictObject({ global: int, perCampaign: int, restartNeeded: v.boolean() }),
   deploy: v.strictObject({ target: v.string(), externalValidator: v.boolean() }),
   secrets: v.array(
     v.strictObject({ name: v.picklist(SECRET_NAMES), source: v.picklist(SECRET_SOURCES) }),

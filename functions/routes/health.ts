@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { pendingMigrations } from '../../db/migrate.ts';
+import { serverDefaults } from '../../db/settings.ts';
+import type { ServerDefaults } from '../../core/server-defaults.ts';
 import { Health, Meta, Ready } from '../contract/meta.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { route } from '../openapi/route-spec.ts';
@@ -48,11 +50,14 @@ export function healthRoutes(
     const ready = Object.values(checks).every((x) => x.ok);
     return reply(c, Ready, { ready, checks }, ready ? 200 : 503);
   });
-  app.get('/meta', (c) =>
+  app.get('/meta', async (c) =>
     reply(c, Meta, {
       ...deps.meta,
       authRequired: Boolean(deps.config.ACCESS_TOKEN),
-      defaultProfile: deps.config.DEFAULT_PROFILE,
+      // The settings page may have changed it since start.
+      defaultProfile:
+        (await serverDefaults(deps.sql).catch(() => ({}) as ServerDefaults)).profile ??
+        deps.config.DEFAULT_PROFILE,
       store: deps.store.kind,
       bus: deps.bus.kind,
     }),

@@ -2,6 +2,7 @@ import { claimDelivery, recordDelivery, releaseDelivery } from '../../db/webhook
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
 import { createScenario, deleteScenario } from '../../db/scenarios.ts';
+import { serverDefaults } from '../../db/settings.ts';
 import { HookAccepted, HookInput } from '../contract/hooks.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { parseInput } from '../input.ts';
@@ -59,7 +60,13 @@ export function hookRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'pipeline'>): 
     try {
       const scenario = await createScenario(
         deps.sql,
-        { ...body, targetFormat: body.targetFormat ?? deps.config.DEFAULT_PROFILE },
+        {
+          ...body,
+          targetFormat:
+            body.targetFormat ??
+            (await serverDefaults(deps.sql)).profile ??
+            deps.config.DEFAULT_PROFILE,
+        },
         actor,
       );
       try {

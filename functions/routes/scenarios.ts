@@ -9,6 +9,7 @@ import {
   listScenarios,
   updateScenario,
 } from '../../db/scenarios.ts';
+import { serverDefaults } from '../../db/settings.ts';
 import { Run } from '../contract/runs.ts';
 import {
   BatchInput,
@@ -93,7 +94,8 @@ export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline' | 'config'
     const input = {
       ...body,
       title: body.title ?? titleFromRequest(body.request),
-      targetFormat: body.targetFormat ?? deps.config.DEFAULT_PROFILE,
+      targetFormat:
+        body.targetFormat ?? (await serverDefaults(sql)).profile ?? deps.config.DEFAULT_PROFILE,
     };
     return reply(c, Scenario, await createScenario(sql, input, c.get('actor')), 201);
   });

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
-import { DEFAULT_CONFIG, type Complexity } from '../../core/domain.ts';
+import { COMPLEXITIES, type Complexity } from '../../core/domain.ts';
+import { InvalidInputError } from '../../core/errors.ts';
+import { iterationDefaults, type ServerDefaults } from '../../core/server-defaults.ts';
 import { DEMO_MODEL_NAME } from '../../core/model-name.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { analytics } from '../../db/analytics.ts';
-import { getSetting, putSetting } from '../../db/settings.ts';
+import { getSetting, putSetting, serverDefaults } from '../../db/settings.ts';
 import { DEFAULT_BUDGETS, type BudgetOverrides, type SessionBudget } from '../../core/budget.ts';
 import { listTemplates } from '../../prompts/render.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
@@ -23,7 +25,9 @@ import { reply } from '../reply.ts';
  * GET /api/settings: defaults for new scenarios, per-complexity session budgets (defaults merged
  * with the stored overrides), the concurrency the server started with (read-only), and the
  * prompt templates with their versions (read-only), and where each secret setting came from
- * (env, file, vault, unset; never a value). PATCH /api/settings changes the budgets.
+ * (env, file, vault, unset; never a value). PATCH /api/settings changes the budgets, the
+ * defaults (stored, audited, read where used: the next scenario or run has them without a
+ * restart) and the concurrency (at the next start: it sizes the executor).
  * GET /api/profiles lists the target formats; GET /api/analytics the success metrics.
  */
 /** What each route takes and answers (GET /api/openapi.json). */
@@ -31,7 +35,7 @@ export const settingsApi = [
   route('get', '/api/settings', 'Defaults, budgets, concurrency, secrets sources, templates', {
     responses: { 200: Settings },
   }),
-  route('patch', '/api/settings', 'Change the session budgets', {
+  route('patch', '/api/settings', 'Change budgets, defaults and concurrency', {
     body: SettingsPatch,
     responses: { 200: Settings },
   }),
@@ -52,33 +56,72 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   const overrides = async () => (await getSetting<BudgetOverrides>(sql, 'budgets')) ?? {};
-  const view = async () => ({
-    defaults: {
-      profile: config.DEFAULT_PROFILE,
-      model: deps.meta.demoModel ? DEMO_MODEL_NAME : config.AGENT_MODEL,
-      iterations: DEFAULT_CONFIG,
-    },
-    budgets: budgetsOf(await overrides()),
-    concurrency: { global: config.RUN_CONCURRENCY, perCampaign: config.CAMPAIGN_CONCURRENCY },
-    deploy: { target: config.DEPLOY_TARGET, externalValidator: Boolean(config.EXTERNAL_VALIDATOR) },
-    secrets: SECRET_NAMES.map((name) => ({ name, source: config.secretSources[name] })),
-    templates: listTemplates().map((t) => ({
-      name: t.name,
-      version: t.version,
-      placeholders: t.placeholders,
-      text: t.text,
-    })),
-  });
+  const view = async () => {
+    const d = await serverDefaults(sql);
+    const global = d.concurrency?.global ?? config.RUN_CONCURRENCY;
+    const perCampaign = d.concurrency?.perCampaign ?? config.CAMPAIGN_CONCURRENCY;
+    return {
+      defaults: {
+        profile: d.profile ?? config.DEFAULT_PROFILE,
+        model: deps.meta.demoModel ? DEMO_MODEL_NAME : (d.model ?? config.AGENT_MODEL),
+        iterations: iterationDefaults(d),
+        usageLimitBackoffMs: d.usageLimitBackoffMs ?? config.USAGE_LIMIT_BACKOFF,
+      },
+      budgets: budgetsOf(await overrides()),
+      concurrency: {
+        global,
+        perCampaign,
+        // The executor was sized at start (config holds what it started with).
+        restartNeeded:
+          global !== config.RUN_CONCURRENCY || perCampaign !== config.CAMPAIGN_CONCURRENCY,
+      },
+      deploy: {
+        target: config.DEPLOY_TARGET,
+        externalValidator: Boolean(config.EXTERNAL_VALIDATOR),
+      },
+      secrets: SECRET_NAMES.map((name) => ({ name, source: config.secretSources[name] })),
+      templates: listTemplates().map((t) => ({
+        name: t.name,
+        version: t.version,
+        placeholders: t.placeholders,
+        text: t.text,
+      })),
+    };
+  };
   app.get('/settings', async (c) => reply(c, Settings, await view()));
   app.patch('/settings', async (c) => {
     const body = await readJson(c, SettingsPatch);
-    const current = await overrides();
-    const next: BudgetOverrides = { ...current };
-    for (const k of ['simple', 'intermediate', 'advanced'] as const) {
-      const change = body.budgets[k];
-      if (change) next[k] = { ...current[k], ...change };
+    if (body.budgets) {
+      const current = await overrides();
+      const next: BudgetOverrides = { ...current };
+      for (const k of COMPLEXITIES) {
+        const change = body.budgets[k];
+        if (change) next[k] = { ...current[k], ...change };
+      }
+      await putSetting(sql, 'budgets', next, c.get('actor'));
     }
-    await putSetting(sql, 'budgets', next, c.get('actor'));
+    if (body.defaults || body.concurrency) {
+      const profile = body.defaults?.profile;
+      if (profile !== undefined && !listProfiles().some((p) => p.id === profile))
+        throw new InvalidInputError([
+          {
+            field: 'body.defaults.profile',
+            message: `must be one of ${listProfiles()
+              .map((p) => p.id)
+              .join(', ')}`,
+          },
+        ]);
+      const current = await serverDefaults(sql);
+      const { iterations, ...rest } = body.defaults ?? {};
+      const next: ServerDefaults = { ...current, ...rest };
+      if (iterations) {
+        next.iterations = { ...current.iterations };
+        for (const k of COMPLEXITIES)
+          if (iterations[k]) next.iterations[k] = { ...current.iterations?.[k], ...iterations[k] };
+      }
+      if (body.concurrency) next.concurrency = { ...current.concurrency, ...body.concurrency };
+      await putSetting(sql, 'defaults', next, c.get('actor'));
+    }
     return reply(c, Settings, await view());
   });
   app.get('/analytics', async (c) => {

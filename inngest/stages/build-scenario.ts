@@ -98,7 +98,11 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
                 return { bundle, artifactId, check };
               },
             });
-            const r = judge(outcome, () => inspected!, deps.config.USAGE_LIMIT_BACKOFF);
+            const r = judge(
+              outcome,
+              () => inspected!,
+              ctx.budget.usageLimitBackoffMs ?? deps.config.USAGE_LIMIT_BACKOFF,
+            );
             if (r.kind !== 'ok') return r;
             const { bundle, artifactId, check } = r.value;
             await deps.reporter.report({

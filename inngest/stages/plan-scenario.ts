@@ -88,7 +88,7 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
     async handler({ event, step, signal }) {
       const ctx = await step.run('load', () => loadRunContext(deps.sql, event.data.runId));
       const total = ctx.budget.planningIterations;
-      const backoff = deps.config.USAGE_LIMIT_BACKOFF;
+      const backoff = ctx.budget.usageLimitBackoffMs ?? deps.config.USAGE_LIMIT_BACKOFF;
       for (let i = 1; i <= total; i++) {
         const meta = { phase: 'planning', iteration: i };
         await agentStep(

@@ -138,7 +138,11 @@ export function createValidateScenario(
                 return b.key;
               },
             });
-            return judge(outcome, () => inspected!, deps.config.USAGE_LIMIT_BACKOFF);
+            return judge(
+              outcome,
+              () => inspected!,
+              ctx.budget.usageLimitBackoffMs ?? deps.config.USAGE_LIMIT_BACKOFF,
+            );
           },
         );
         result = await check(n + 1, bundleKey);

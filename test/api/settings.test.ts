@@ -12,7 +12,7 @@ describe('settings and profiles API', () => {
   it('shows defaults, budgets, concurrency and the templates with their versions', async () => {
     const r = await t.call('GET', '/api/settings');
     expect(r.status).toBe(200);
-    expect(r.json.concurrency).toEqual({ global: 3, perCampaign: 2 });
+    expect(r.json.concurrency).toEqual({ global: 3, perCampaign: 2, restartNeeded: false });
     expect(r.json.budgets.simple).toMatchObject({ maxTurns: 30, maxBudgetUsd: 2 });
     expect(r.json.templates.map((x: { name: string }) => x.name).sort()).toEqual([
       'fix-validation',

@@ -263,3 +263,39 @@ describe('the dashboard view in the URL (item 10)', () => {
     expect(watch.errors).toEqual([]);
   });
 });
+
+describe('editable settings (item 7)', () => {
+  it('changes defaults and concurrency from the settings page, field errors beside their field', async () => {
+    await page.goto(`${app.url}/settings`);
+    const plan = page.getByLabel('Plan versions, intermediate');
+    await plan.waitFor();
+    await plan.fill('9');
+    await page.getByRole('button', { name: 'Save defaults' }).click();
+    await eventually(() =>
+      page.locator('#d-intermediate-planningIterations-err').textContent(),
+    ).toContain('must be from 1 to 5');
+    await plan.fill('4');
+    await page.getByLabel('Model', { exact: true }).fill('claude-opus-4-1');
+    await page.getByLabel('Usage-limit pause (minutes)').fill('30');
+    await page.getByLabel('Runs at once (all campaigns)').fill('7');
+    await page.getByRole('button', { name: 'Save defaults' }).click();
+    await page.getByText('New scenarios and runs use these now.').waitFor();
+    await page.locator('[data-restart-needed]').waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'controls-settings');
+    const { json } = await apiCall<{
+      defaults: { model: string; usageLimitBackoffMs: number; iterations: Record<string, unknown> };
+      concurrency: { global: number };
+    }>(app.url, 'GET', '/api/settings');
+    expect(json.defaults.iterations.intermediate).toMatchObject({ planningIterations: 4 });
+    expect(json.defaults.usageLimitBackoffMs).toBe(30 * 60_000);
+    expect(json.concurrency.global).toBe(7);
+
+    // The new-scenario form starts from the changed iterations.
+    const c = await post('/api/campaigns', { name: 'Settings' });
+    await page.goto(`${app.url}/scenarios/new?campaign=${c.id}`);
+    await page.getByLabel('Complexity').selectOption('intermediate');
+    await eventually(() => page.getByLabel('Plan versions, up to').inputValue()).toBe('4');
+    expect(watch.errors).toEqual([]);
+  });
+});

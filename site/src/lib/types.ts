@@ -62,6 +62,7 @@ export type {
   SessionBudget,
   SessionInfo,
   Settings,
+  SettingsPatch,
   User,
   UserList,
   Validation,
