@@ -299,3 +299,51 @@ describe('editable settings (item 7)', () => {
     expect(watch.errors).toEqual([]);
   });
 });
+
+describe('dark mode (item 11)', () => {
+  const background = (p: Page) =>
+    p.evaluate(() => {
+      const [r, g, b] = getComputedStyle(document.documentElement)
+        .backgroundColor.match(/\d+/g)!
+        .map(Number) as [number, number, number];
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    });
+
+  it('follows the system, and a toggle overrides it across reloads', async () => {
+    const c = await post('/api/campaigns', { name: 'Night owls' });
+    await post('/api/scenarios', { campaignId: c.id, title: 'Star map', request: 'Stars' });
+    const dark = await browser.newContext({
+      colorScheme: 'dark',
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      const p = await dark.newPage();
+      watch.watch(p);
+      await p.goto(`${app.url}/?campaign=${c.id}`);
+      await p.locator('article', { hasText: 'Star map' }).waitFor();
+      expect(await background(p)).toBeLessThan(0.2);
+      expect(await axeSerious(p)).toEqual([]);
+      await screenshot(p, 'controls-dark');
+      await p.goto(`${app.url}/settings`);
+      await p.getByLabel('Plan versions, simple').waitFor();
+      expect(await axeSerious(p)).toEqual([]);
+      await screenshot(p, 'controls-dark-settings');
+    } finally {
+      await dark.close();
+    }
+
+    // A light system, the reader picks dark: kept after a reload; "system" gives light back.
+    await page.goto(`${app.url}/`);
+    const select = page.getByLabel('Colour scheme');
+    expect(await background(page)).toBeGreaterThan(0.8);
+    await select.selectOption('dark');
+    expect(await background(page)).toBeLessThan(0.2);
+    await page.reload();
+    await page.getByLabel('Colour scheme').waitFor();
+    expect(await background(page)).toBeLessThan(0.2);
+    expect(await page.getByLabel('Colour scheme').inputValue()).toBe('dark');
+    await page.getByLabel('Colour scheme').selectOption('system');
+    expect(await background(page)).toBeGreaterThan(0.8);
+    expect(watch.errors).toEqual([]);
+  });
+});
