@@ -124,10 +124,16 @@ export const CAMPAIGN_ICONS = [
 export type CampaignIcon = (typeof CAMPAIGN_ICONS)[number];
 
 /** What a scenario asks of a run. Every field optional at the edge; defaults by complexity. */
+/** The coding agents a run can use, behind the same port (runner/claude, runner/codex). */
+export const AGENT_NAMES = ['claude-code', 'codex'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
 export interface GenerationConfig {
   planningIterations: number;
   implementationIterations: number;
   validationFixes: number;
+  /** The agent for this scenario's runs; else its campaign's default, else the AGENT setting. */
+  agent?: AgentName;
   model?: string;
   maxBudgetUsd?: number;
   maxTurns?: number;

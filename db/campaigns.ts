@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { CampaignIcon } from '../core/domain.ts';
+import type { AgentName, CampaignIcon } from '../core/domain.ts';
 import { NotFoundError, ConflictError } from '../core/errors.ts';
 import { audit, type Actor } from './audit.ts';
 import type { Db, Sql } from './client.ts';
@@ -15,6 +15,7 @@ export interface Campaign {
   icon: CampaignIcon;
   client: string | null;
   category: string | null;
+  defaultAgent: AgentName | null;
   archived: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -33,12 +34,14 @@ export interface CampaignInput {
   icon?: string;
   client?: string | null;
   category?: string | null;
+  defaultAgent?: AgentName | null;
 }
 
 export type CampaignPatch = Partial<CampaignInput> & { archived?: boolean };
 
 const select = (db: Db) => db`
-  SELECT c.id, c.name, c.description, c.color, c.icon, c.client, c.category, c.archived,
+  SELECT c.id, c.name, c.description, c.color, c.icon, c.client, c.category,
+         c.default_agent AS "defaultAgent", c.archived,
          c.created_at AS "createdAt", c.updated_at AS "updatedAt",
          m.scenario_count::int AS "scenarioCount", m.deployed_count::int AS "deployedCount",
          m.failed_count::int AS "failedCount", m.active_count::int AS "activeCount",
@@ -71,9 +74,9 @@ export async function createCampaign(
   return mapped(() =>
     sql.begin(async (tx) => {
       const [row] = await tx<{ id: string }[]>`
-        INSERT INTO campaigns (name, description, color, icon, client, category, created_by)
+        INSERT INTO campaigns (name, description, color, icon, client, category, default_agent, created_by)
         VALUES (${input.name}, ${input.description ?? ''}, ${input.color ?? 'blue'}, ${input.icon ?? 'folder'},
-                ${input.client ?? null}, ${input.category ?? null}, ${actor})
+                ${input.client ?? null}, ${input.category ?? null}, ${input.defaultAgent ?? null}, ${actor})
         RETURNING id`;
       await audit(tx, {
         actor,
@@ -87,7 +90,20 @@ export async function createCampaign(
   );
 }
 
-const COLUMNS = ['name', 'description', 'color', 'icon', 'client', 'category', 'archived'] as const;
+const COLUMNS = [
+  'name',
+  'description',
+  'color',
+  'icon',
+  'client',
+  'category',
+  'defaultAgent',
+  'archived',
+] as const;
+/** Column names where they differ from the field names. */
+const COLUMN_OF: Partial<Record<(typeof COLUMNS)[number], string>> = {
+  defaultAgent: 'default_agent',
+};
 
 export async function updateCampaign(
   sql: Sql,
@@ -96,7 +112,8 @@ export async function updateCampaign(
   actor: Actor,
 ): Promise<Campaign> {
   const changes: Record<string, postgres.ParameterOrJSON<never>> = {};
-  for (const k of COLUMNS) if (patch[k] !== undefined) changes[k] = patch[k] ?? null;
+  for (const k of COLUMNS)
+    if (patch[k] !== undefined) changes[COLUMN_OF[k] ?? k] = patch[k] ?? null;
   return mapped(() =>
     sql.begin(async (tx) => {
       const keys = Object.keys(changes);

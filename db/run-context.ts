@@ -1,5 +1,5 @@
 import type { RunBudget } from '../core/budget.ts';
-import type { Complexity } from '../core/domain.ts';
+import type { AgentName, Complexity } from '../core/domain.ts';
 import type { Db } from './client.ts';
 
 /** Everything a stage needs to know about its run, read fresh from Postgres by each step. */
@@ -15,13 +15,17 @@ export interface RunContext {
   profile: string;
   budget: RunBudget;
   cancelRequested: boolean;
+  /** The campaign's default agent (null: the AGENT setting). */
+  campaignAgent: AgentName | null;
 }
 
 /** The run joined with its scenario, or undefined when the run does not exist. */
 export async function findRunContext(db: Db, runId: string): Promise<RunContext | undefined> {
   const [row] = await db<RunContext[]>`
     SELECT r.id AS "runId", s.id AS "scenarioId", s.campaign_id AS "campaignId", s.slug, s.title, s.request, s.complexity,
-           s.category, s.target_format AS profile, r.config AS budget, r.cancel_requested_at IS NOT NULL AS "cancelRequested"
-      FROM runs r JOIN scenarios s ON s.id = r.scenario_id WHERE r.id = ${runId}`;
+           s.category, s.target_format AS profile, r.config AS budget, r.cancel_requested_at IS NOT NULL AS "cancelRequested",
+           c.default_agent AS "campaignAgent"
+      FROM runs r JOIN scenarios s ON s.id = r.scenario_id JOIN campaigns c ON c.id = s.campaign_id
+     WHERE r.id = ${runId}`;
   return row;
 }

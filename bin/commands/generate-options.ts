@@ -5,6 +5,7 @@ export interface ConfigFlags {
   'plan-versions'?: string | undefined;
   builds?: string | undefined;
   fixes?: string | undefined;
+  agent?: string | undefined;
   model?: string | undefined;
   budget?: string | undefined;
   'max-turns'?: string | undefined;
@@ -22,6 +23,7 @@ export function generationConfig(o: ConfigFlags): Config {
     planningIterations: num(o['plan-versions']),
     implementationIterations: num(o.builds),
     validationFixes: num(o.fixes),
+    agent: o.agent,
     model: o.model,
     maxBudgetUsd: num(o.budget),
     maxTurns: num(o['max-turns']),

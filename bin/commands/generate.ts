@@ -32,6 +32,7 @@ Options:
   --plan-versions N  plan versions, up to N (1–5; default by complexity)
   --builds N       builds, up to N; stops at the first valid one (1–5)
   --fixes N        validation fixes, up to N (1–5)
+  --agent A        claude-code | codex (default: the campaign's, else the server's AGENT)
   --model M        model for the agent sessions (default: the server's)
   --budget USD     spending cap per agent session, in USD
   --max-turns N    turn cap per agent session
@@ -127,6 +128,7 @@ export const command: CliCommand = {
           'plan-versions': { type: 'string' },
           builds: { type: 'string' },
           fixes: { type: 'string' },
+          agent: { type: 'string' },
           model: { type: 'string' },
           budget: { type: 'string' },
           'max-turns': { type: 'string' },

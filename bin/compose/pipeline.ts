@@ -17,6 +17,7 @@ import { inngestServed } from '../../inngest/engine/inngest/settings.ts';
 import type { InngestHandler } from '../../inngest/engine/inngest/mount.ts';
 import { createFunctions } from '../../inngest/stages/index.ts';
 import type { PipelineDeps } from '../../inngest/stage-kit/deps.ts';
+import type { AgentName } from '../../core/domain.ts';
 import type { AgentPort } from '../../runner/agent/port.ts';
 import { agentTelemetryEnv, buildAgentEnv } from '../../runner/env.ts';
 import { createScenarioScript } from '../../runner/model-double/scenario-script.ts';
@@ -130,6 +131,13 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     postgresAdminUrl: o.databaseUrl,
     ...(o.config.REDIS_URL ? { redisUrl: o.config.REDIS_URL } : {}),
   });
+  // One adapter per agent name, made when a run first asks for it.
+  const adapters = new Map<AgentName, AgentPort>();
+  const agentNamed = (name: AgentName): AgentPort => {
+    const made = adapters.get(name) ?? createAgent(o.config, name);
+    adapters.set(name, made);
+    return made;
+  };
   const reporter = createReporter({ db: o.sql, bus: o.bus });
   const lifecycle = createRunLifecycle({
     sql: o.sql,
@@ -152,6 +160,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     boundary,
     sessions: createLimiter(o.config.AGENT_CONCURRENCY ?? o.config.RUN_CONCURRENCY),
     agent: o.agent ?? createAgent(o.config),
+    agentFor: (name) => o.agent ?? agentNamed(name),
     deploy: createDeployTarget(deployTargetSettings(o.config, o.env, boundary.runAs)),
     runtime: { providers: runtimeProviders, mode: o.config.RUN_CHECK },
     commandEnv: buildAgentEnv(o.env, DEFAULT_ENV_ALLOW),

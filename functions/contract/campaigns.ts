@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { CAMPAIGN_COLORS, CAMPAIGN_ICONS } from '../../core/domain.ts';
+import { AGENT_NAMES, CAMPAIGN_COLORS, CAMPAIGN_ICONS } from '../../core/domain.ts';
 import { freeText, int, items, queryBool, requiredText, timestamp, uuid } from './common.ts';
 
 /** Campaigns: groups of scenarios with their success metrics (/api/campaigns). */
@@ -10,6 +10,7 @@ const color = v.union(
 );
 const icon = v.picklist(CAMPAIGN_ICONS, `must be one of ${CAMPAIGN_ICONS.join(', ')}`);
 const optionalText = (max: number) => v.optional(v.nullable(freeText(max)));
+const agentName = v.picklist(AGENT_NAMES, `must be one of ${AGENT_NAMES.join(', ')}`);
 
 /** POST /api/campaigns. */
 export const CampaignCreate = v.strictObject({
@@ -19,6 +20,8 @@ export const CampaignCreate = v.strictObject({
   icon: v.optional(icon),
   client: optionalText(200),
   category: optionalText(100),
+  /** The agent its runs use unless their scenario names one; null: the AGENT setting. */
+  defaultAgent: v.optional(v.nullable(agentName)),
 });
 export type CampaignCreate = v.InferInput<typeof CampaignCreate>;
 
@@ -31,6 +34,7 @@ export const CampaignPatch = v.pipe(
     icon: v.optional(icon),
     client: optionalText(200),
     category: optionalText(100),
+    defaultAgent: v.optional(v.nullable(agentName)),
     archived: v.optional(v.boolean('must be true or false')),
   }),
   v.check((o) => Object.keys(o).length > 0, 'must change at least one field'),
@@ -52,6 +56,7 @@ export const Campaign = v.strictObject({
   icon: v.picklist(CAMPAIGN_ICONS),
   client: v.nullable(v.string()),
   category: v.nullable(v.string()),
+  defaultAgent: v.nullable(v.picklist(AGENT_NAMES)),
   archived: v.boolean(),
   createdAt: timestamp,
   updatedAt: timestamp,

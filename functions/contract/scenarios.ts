@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import {
+  AGENT_NAMES,
   BUDGET_LIMITS,
   COMPLEXITIES,
   EVIDENCE_LEVELS,
@@ -37,6 +38,7 @@ export const GenerationConfigInput = v.strictObject({
   planningIterations: v.optional(iterations),
   implementationIterations: v.optional(iterations),
   validationFixes: v.optional(iterations),
+  agent: v.optional(v.picklist(AGENT_NAMES, `must be one of ${AGENT_NAMES.join(', ')}`)),
   model: v.optional(ModelName),
   maxBudgetUsd: v.optional(
     v.pipe(

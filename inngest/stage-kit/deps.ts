@@ -1,4 +1,5 @@
 import type { Config } from '../../core/config.ts';
+import type { AgentName } from '../../core/domain.ts';
 import type { Logger } from '../../core/log.ts';
 import type { ProgressReporter } from '../../db/progress.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
@@ -19,6 +20,11 @@ export interface PipelineDeps {
   lifecycle: RunLifecycle;
   config: Config;
   agent: AgentPort;
+  /**
+   * The adapter for an agent a scenario or campaign chose (`agent` is the AGENT setting's).
+   * Stage sessions ask for `budget.agent ?? campaignAgent ?? config.AGENT`.
+   */
+  agentFor(name: AgentName): AgentPort;
   /**
    * The environment of the external validator: the allow-listed variables of the server's
    * start-up environment (never process.env read in a stage).

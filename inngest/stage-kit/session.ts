@@ -111,7 +111,7 @@ export async function runStageSession<T>(
       () =>
         runAgentSession(
           {
-            agent: deps.agent,
+            agent: deps.agentFor(ctx.budget.agent ?? ctx.campaignAgent ?? deps.config.AGENT),
             store: deps.store,
             recorder: createDbInteractionRecorder(deps.sql),
             secrets: deps.secrets,

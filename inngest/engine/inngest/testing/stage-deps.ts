@@ -72,6 +72,7 @@ export async function createStageDeps(
     config.AGENT_ENV_ALLOWLIST,
   );
   const reporter = createReporter({ db: db.sql, bus });
+  const agent = createClaudeCodeAgent();
   const deps: PipelineDeps = {
     sql: db.sql,
     store,
@@ -81,7 +82,8 @@ export async function createStageDeps(
     reporter,
     lifecycle: createRunLifecycle({ sql: db.sql, reporter }),
     log: createLogger(config.LOG_LEVEL),
-    agent: createClaudeCodeAgent(),
+    agent,
+    agentFor: () => agent,
     agentEnv: () => ({
       ...baseEnv,
       ANTHROPIC_BASE_URL: double.baseUrlFor('serve'),

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCampaign, updateCampaign } from '../../db/campaigns.ts';
+import { listInteractions } from '../../db/interactions.ts';
+import { createPipelineHarness, type PipelineHarness } from './harness.ts';
+
+/**
+ * The agent is chosen per scenario, else per campaign, else globally (AGENT): the same pipeline
+ * runs Claude Code for one run and Codex CLI for another, and each session records which.
+ */
+describe('pipeline: which agent runs a scenario', () => {
+  let h: PipelineHarness;
+  beforeAll(async () => {
+    h = await createPipelineHarness();
+  });
+  afterAll(() => h?.close());
+
+  const agentsOf = async (scenarioOverrides: Parameters<PipelineHarness['newScenario']>[0]) => {
+    const s = await h.newScenario(scenarioOverrides);
+    const run = (await h.pipeline.control.generate(s.id, 'test')) as { id: string };
+    const done = await h.waitFor(s.id, ['deployed', 'failed', 'cancelled'], 300_000);
+    expect(done.status, done.error ?? '').toBe('deployed');
+    return [...new Set((await listInteractions(h.db.sql, run.id)).map((i) => i.agent))];
+  };
+
+  it('the scenario names one: codex, though AGENT is claude-code', async () => {
+    expect(
+      await agentsOf({
+        config: {
+          planningIterations: 1,
+          implementationIterations: 1,
+          validationFixes: 1,
+          agent: 'codex',
+        },
+      }),
+    ).toEqual(['codex']);
+  }, 320_000);
+
+  it("the campaign's default applies when the scenario names none; AGENT otherwise", async () => {
+    const campaign = await createCampaign(h.db.sql, { name: 'Codex campaign' }, 'test');
+    await updateCampaign(h.db.sql, campaign.id, { defaultAgent: 'codex' }, 'test');
+    const config = { planningIterations: 1, implementationIterations: 1, validationFixes: 1 };
+    expect(await agentsOf({ campaignId: campaign.id, config })).toEqual(['codex']);
+    expect(await agentsOf({ config })).toEqual(['claude-code']);
+  }, 320_000);
+});
