@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -12,6 +12,8 @@ import { inspectPostmaster, processAlive, readPidFile } from './postmaster.ts';
  * after. It takes a free port of its own (a system Postgres may hold 5432). When a previous run
  * of the app was killed and left its Postgres running on the same data folder, that server is
  * reused instead of failing on the lock file; a dead (or zombie) one is cleared and started anew.
+ * A reused server whose app is gone is adopted: this app stops it when it stops (Ctrl-C), as it
+ * would its own. One whose app still runs (a second process on the same folder) is left alone.
  */
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -78,6 +80,37 @@ function binariesDir(): string {
   );
 }
 
+/** `<dataDir>/pg.owner`: the pid of the app that started (or adopted) the running cluster. */
+const ownerFile = (dir: string) => `${dir}.owner`;
+
+function readOwner(dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(ownerFile(dir), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function claimOwner(dir: string): void {
+  try {
+    writeFileSync(ownerFile(dir), `${process.pid}\n`);
+  } catch {
+    // Without the note a later app cannot tell whether to adopt it; it then leaves it running.
+  }
+}
+
+/** Fast shutdown (SIGINT) of a postmaster this process did not start; waits for it to go. */
+async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
 function urlFor(port: number): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 }
@@ -95,7 +128,14 @@ export async function startEmbeddedPostgres(
   };
   const found = await inspectPostmaster(dir);
   if (found.kind === 'serving') {
-    log(`reusing embedded Postgres already running on port ${found.port}`);
+    const owner = readOwner(dir);
+    const adopted = owner === undefined || owner === process.pid || !processAlive(owner);
+    if (adopted) claimOwner(dir);
+    log(
+      adopted
+        ? `reusing embedded Postgres left running on port ${found.port} by an app that is gone; it stops with this one`
+        : `reusing embedded Postgres on port ${found.port}, run by the app with pid ${owner}`,
+    );
     let own: EmbeddedPostgresHandle | undefined;
     return {
       url: urlFor(found.port),
@@ -104,7 +144,10 @@ export async function startEmbeddedPostgres(
       async restart() {
         own = await startEmbeddedPostgres(dataDir, log, found.port);
       },
-      stop: async () => own?.stop(),
+      async stop() {
+        if (own) return own.stop();
+        if (adopted) await stopPostmaster(found.pid);
+      },
     };
   }
   if (found.kind === 'stale') log(`embedded Postgres (pid ${found.pid}) had died; starting anew`);
@@ -130,6 +173,7 @@ export async function startEmbeddedPostgres(
   if (created) await pg.initialise();
   await pg.start();
   if (created) await pg.createDatabase(DATABASE);
+  claimOwner(dir);
   let current = pg;
   return {
     url: urlFor(port),

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { processAlive } from '../db/postmaster.ts';
 import { startServer, type Server } from './support/server.ts';
 
 /**
@@ -73,5 +74,26 @@ describe('the embedded Postgres under faults', () => {
     expect((await ready(second.url)).status).toBe(200);
     expect(second.output()).not.toMatch(/ECONNREFUSED/);
     expect(await second.stop()).toBe(0);
+  }, 120_000);
+});
+
+describe('an embedded Postgres left behind by a killed app', () => {
+  it('is reused by the next app and stopped with it on Ctrl-C', async () => {
+    const first = await startServer(env);
+    const pm = postmasterPid();
+    first.child.kill('SIGKILL');
+    const second = await startServer(env);
+    expect(second.output()).toMatch(
+      /reusing embedded Postgres left running .* stops with this one/,
+    );
+    expect((await ready(second.url)).status).toBe(200);
+    expect(postmasterPid()).toBe(pm);
+    const exited = new Promise<number | null>((r) => second.child.once('exit', (c) => r(c)));
+    second.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const t0 = Date.now();
+    while (processAlive(pm) && Date.now() - t0 < 10_000)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(pm)).toBe(false);
   }, 120_000);
 });
