@@ -159,6 +159,7 @@ describe('dashboard', () => {
     await page.getByLabel('Plan versions, up to').fill('3');
     await page.getByLabel('Builds, up to').fill('2');
     await page.getByLabel('Validation fixes, up to').fill('4');
+    await page.getByLabel('Agent', { exact: true }).selectOption({ label: 'Codex CLI' });
     await page.getByLabel('Model', { exact: true }).fill('claude-sonnet-4-5');
     await page.getByLabel('Budget (USD per agent session)').fill('1.5');
     await page.getByRole('button', { name: 'Save as draft' }).click();
@@ -183,6 +184,7 @@ describe('dashboard', () => {
       implementationIterations: 2,
       validationFixes: 4,
       model: 'claude-sonnet-4-5',
+      agent: 'codex',
       maxBudgetUsd: 1.5,
     });
     await checkPage('dashboard');

@@ -71,6 +71,7 @@ export type {
 
 export {
   ACTIVE_STATUSES,
+  AGENT_NAMES,
   CAMPAIGN_COLORS,
   CAMPAIGN_ICONS,
   COMPLEXITIES,
@@ -79,6 +80,7 @@ export {
   PHASES,
   SCENARIO_STATUSES,
   titleFromRequest,
+  type AgentName,
   type CampaignColor,
   type CampaignIcon,
   type Complexity,
