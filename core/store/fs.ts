@@ -104,6 +104,7 @@ export function createFsStore(root: string): ObjectStore {
       const { dirs, name } = split(key);
       const contentType = assertContentType(options.contentType ?? DEFAULT_CONTENT_TYPE);
       const temps: string[] = [];
+      let out: ReturnType<typeof createWriteStream> | undefined;
       try {
         const dir = await ensureDir(rootDir, key, dirs);
         const tmpData = path.join(dir, name + TMP + randomUUID());
@@ -119,7 +120,7 @@ export function createFsStore(root: string): ObjectStore {
               yield chunk;
             }
           },
-          createWriteStream(tmpData, { flags: 'wx', mode: 0o644, flush: true }),
+          (out = createWriteStream(tmpData, { flags: 'wx', mode: 0o644, flush: true })),
         );
         const etag = hash.digest('hex');
         const { ino, mtime } = await lstat(tmpData);
@@ -133,6 +134,9 @@ export function createFsStore(root: string): ObjectStore {
         await rename(tmpData, path.join(dir, name + DATA));
         return { key, size, etag, contentType, modifiedAt: mtime };
       } catch (e) {
+        // A failing body can end the pipeline before the file stream has even opened its file:
+        // wait until it is closed, or the temp file would appear after it was removed.
+        if (out && !out.closed) await new Promise<void>((r) => out!.once('close', () => r()));
         await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
         throw storeError('write', key, e);
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { createCampaign } from '../../db/campaigns.ts';
 import type { Sql } from '../../db/client.ts';
@@ -64,7 +65,12 @@ export function benchmarkRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline' | 'meta'>
     const label = body.label?.trim() || `Benchmark ${new Date().toISOString().slice(0, 16)}`;
     const campaign = await createCampaign(
       sql,
-      { name: label, description: 'A benchmark run: a fixed set of requests.', icon: 'folder' },
+      {
+        // Live campaign names are unique, and two benchmarks may share a label (or a minute).
+        name: `${label.slice(0, 180)} · ${randomUUID().slice(0, 8)}`,
+        description: 'A benchmark run: a fixed set of requests.',
+        icon: 'folder',
+      },
       actor,
     );
     const id = await createBenchmark(
