@@ -70,7 +70,7 @@ describe('orphan recovery', { timeout: 120_000 }, () => {
     await child;
 
     // The runner is gone; its session is not.
-    const pidFiles = readdirSync(path.join(dataRoot, 'runner', 'pids'));
+    const pidFiles = readdirSync(path.join(dataRoot, 'pids'));
     expect(pidFiles).toEqual([`${s.request.sessionId}.json`]);
     const before = await getInteraction(db.sql, s.request.sessionId);
     expect(before).toMatchObject({ status: 'running', runnerId: 'r1' });
@@ -86,9 +86,7 @@ describe('orphan recovery', { timeout: 120_000 }, () => {
     expect(report.stopped).toContain(before?.pid);
     expect(alive()).toBe(false);
     expect(h.leftovers({ ...s, pid: before?.pid ?? undefined })).toEqual([]);
-    expect(existsSync(path.join(dataRoot, 'runner', 'pids', `${s.request.sessionId}.json`))).toBe(
-      false,
-    );
+    expect(existsSync(path.join(dataRoot, 'pids', `${s.request.sessionId}.json`))).toBe(false);
     expect(await getInteraction(db.sql, s.request.sessionId)).toMatchObject({
       status: 'finished',
       outcome: 'crashed',
@@ -116,5 +114,34 @@ describe('orphan recovery', { timeout: 120_000 }, () => {
     expect(recorder.rows.get('0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a01')?.finish?.outcome).toBe(
       'crashed',
     );
+  });
+});
+
+describe('leftovers of crashed sessions', () => {
+  it('reaping removes their workspaces, HOMEs and scratch copies, and pid files where older releases kept them', async () => {
+    const { mkdirSync, writeFileSync, readdirSync: ls } = await import('node:fs');
+    const root = path.join(h.root, 'leftovers');
+    mkdirSync(
+      path.join(root, 'sessions', 'app', 'f3c1c0de-0000-4000-8000-000000000001', 'workspace'),
+      {
+        recursive: true,
+      },
+    );
+    mkdirSync(path.join(root, 'check-abc'), { recursive: true });
+    mkdirSync(path.join(root, 'deploy-def'), { recursive: true });
+    mkdirSync(path.join(root, 'runner', 'pids'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'runner', 'pids', '0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a02.json'),
+      JSON.stringify({
+        sessionId: '0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a02',
+        pid: 999_999,
+        runnerId: 'r3',
+      }),
+    );
+    const report = await reapOrphans({ dataRoot: root, runnerId: 'r3', graceMs: 50 });
+    expect(report.sessions).toEqual(['0b6f0c1e-3a53-4b8e-9d5e-1f0e8b1f9a02']);
+    expect(report.removed).toBe(3);
+    expect(ls(root).sort()).toEqual(['runner']);
+    expect(ls(path.join(root, 'runner', 'pids'))).toEqual([]);
   });
 });

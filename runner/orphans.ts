@@ -21,10 +21,15 @@ const PidFile = v.object({
 });
 
 function pidDir(dataRoot: string): string {
+  return path.join(path.resolve(dataRoot), 'pids');
+}
+
+/** Where releases before this one kept pid files (`DATA_DIR/runner/runner/pids`): still reaped. */
+function oldPidDir(dataRoot: string): string {
   return path.join(path.resolve(dataRoot), 'runner', 'pids');
 }
 
-/** A ProcessTracker writing `<dataRoot>/runner/pids/<sessionId>.json`. */
+/** A ProcessTracker writing `<dataRoot>/pids/<sessionId>.json`. */
 export function createPidFileTracker(dataRoot: string, runnerId: string): ProcessTracker {
   const dir = pidDir(dataRoot);
   return {
@@ -56,6 +61,8 @@ export interface ReapReport {
   stopped: number[];
   /** Sessions marked crashed. */
   sessions: string[];
+  /** Leftover folders removed (session workspaces and HOMEs, scratch copies). */
+  removed: number;
 }
 
 async function pidFiles(dir: string, runnerId: string): Promise<Map<string, number>> {
@@ -98,7 +105,10 @@ async function stopSession(
 /** Finds and stops what a previous run of this runner left behind. Call once at start-up. */
 export async function reapOrphans(options: ReapOptions): Promise<ReapReport> {
   const dir = pidDir(options.dataRoot);
-  const found = new Map<string, number | null>(await pidFiles(dir, options.runnerId));
+  const found = new Map<string, number | null>([
+    ...(await pidFiles(oldPidDir(options.dataRoot), options.runnerId)),
+    ...(await pidFiles(dir, options.runnerId)),
+  ]);
   for (const row of (await options.recorder?.listRunning(options.runnerId)) ?? []) {
     if (!found.get(row.sessionId)) found.set(row.sessionId, row.pid);
   }
@@ -112,6 +122,26 @@ export async function reapOrphans(options: ReapOptions): Promise<ReapReport> {
       'The runner stopped while this session ran; it was stopped when the runner started again.',
     );
     await rm(path.join(dir, `${sessionId}.json`), { force: true });
+    await rm(path.join(oldPidDir(options.dataRoot), `${sessionId}.json`), { force: true });
   }
-  return { stopped, sessions };
+  const removed = await removeLeftoverFolders(options.dataRoot);
+  return { stopped, sessions, removed };
+}
+
+/**
+ * Removes the workspaces, HOMEs and scratch folders crashed sessions and steps left under the
+ * runner's root. Called only by the process that is about to run work, before it runs any, so
+ * nothing here is in use; returns how many folders went.
+ */
+async function removeLeftoverFolders(dataRoot: string): Promise<number> {
+  const root = path.resolve(dataRoot);
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return 0;
+  }
+  const leftovers = names.filter((n) => n === 'sessions' || /^(check|deploy)-/.test(n));
+  for (const n of leftovers) await rm(path.join(root, n), { recursive: true, force: true });
+  return leftovers.length;
 }

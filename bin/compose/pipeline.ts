@@ -103,6 +103,8 @@ async function reapLeftovers(
     o.log.warn(
       `stopped ${reaped.stopped.length} leftover agent process group(s); ${reaped.sessions.length} session(s) marked crashed`,
     );
+  if (reaped.removed)
+    o.log.info(`removed ${reaped.removed} folder(s) crashed sessions and steps left behind`);
 }
 
 export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
