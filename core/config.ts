@@ -130,6 +130,11 @@ const FIELDS = {
     'How long a run sleeps after a usage limit when the agent gives no reset time.',
     '15m',
   ),
+  SPEND_CAP_RECHECK: f(
+    duration,
+    'How often a run paused by a spending cap looks again whether the cap was raised.',
+    '1m',
+  ),
   CLAUDE_BIN: f(
     text,
     "Path of the `claude` binary. Unset: PATH, then the project's own @anthropic-ai/claude-code.",

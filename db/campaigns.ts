@@ -16,6 +16,8 @@ export interface Campaign {
   client: string | null;
   category: string | null;
   defaultAgent: AgentName | null;
+  /** What its runs may spend in all (USD); null: no cap. */
+  budgetUsd: number | null;
   archived: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -35,13 +37,14 @@ export interface CampaignInput {
   client?: string | null;
   category?: string | null;
   defaultAgent?: AgentName | null;
+  budgetUsd?: number | null;
 }
 
 export type CampaignPatch = Partial<CampaignInput> & { archived?: boolean };
 
 const select = (db: Db) => db`
   SELECT c.id, c.name, c.description, c.color, c.icon, c.client, c.category,
-         c.default_agent AS "defaultAgent", c.archived,
+         c.default_agent AS "defaultAgent", c.budget_usd::float8 AS "budgetUsd", c.archived,
          c.created_at AS "createdAt", c.updated_at AS "updatedAt",
          m.scenario_count::int AS "scenarioCount", m.deployed_count::int AS "deployedCount",
          m.failed_count::int AS "failedCount", m.active_count::int AS "activeCount",
@@ -74,9 +77,9 @@ export async function createCampaign(
   return mapped(() =>
     sql.begin(async (tx) => {
       const [row] = await tx<{ id: string }[]>`
-        INSERT INTO campaigns (name, description, color, icon, client, category, default_agent, created_by)
+        INSERT INTO campaigns (name, description, color, icon, client, category, default_agent, budget_usd, created_by)
         VALUES (${input.name}, ${input.description ?? ''}, ${input.color ?? 'blue'}, ${input.icon ?? 'folder'},
-                ${input.client ?? null}, ${input.category ?? null}, ${input.defaultAgent ?? null}, ${actor})
+                ${input.client ?? null}, ${input.category ?? null}, ${input.defaultAgent ?? null}, ${input.budgetUsd ?? null}, ${actor})
         RETURNING id`;
       await audit(tx, {
         actor,
@@ -98,11 +101,13 @@ const COLUMNS = [
   'client',
   'category',
   'defaultAgent',
+  'budgetUsd',
   'archived',
 ] as const;
 /** Column names where they differ from the field names. */
 const COLUMN_OF: Partial<Record<(typeof COLUMNS)[number], string>> = {
   defaultAgent: 'default_agent',
+  budgetUsd: 'budget_usd',
 };
 
 export async function updateCampaign(

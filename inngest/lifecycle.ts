@@ -26,10 +26,19 @@ export interface RunLifecycle {
   queue(input: NewRun, actor: string, label: string): Promise<Run>;
   /** Moves the run into a phase; throws RunFailure('cancelled') when it is already over. */
   enter(ref: RunRef, phase: Phase, iteration?: number): Promise<void>;
-  /** Marks the run sleeping until `wakeAt` (a usage limit); throws when it is already over. */
+  /**
+   * Marks the run sleeping until `wakeAt` — a usage limit, or a spending cap it waits to see
+   * raised (`reason` is then what viewers read); throws when it is already over.
+   */
   sleep(
     ref: RunRef,
-    o: { phase: string; stepKey: string; wakeAt: Date; reason: string },
+    o: {
+      phase: string;
+      stepKey: string;
+      wakeAt: Date;
+      reason: string;
+      cause?: 'usage_limit' | 'spend_cap';
+    },
   ): Promise<void>;
   /** Deployed. */
   succeed(ref: RunRef, o: { facts: Record<string, unknown>; message: string }): Promise<void>;
@@ -90,12 +99,13 @@ export function createRunLifecycle(deps: {
     },
 
     async sleep(ref, o) {
+      const capped = o.cause === 'spend_cap';
       if (
         !(await markSleeping(
           sql,
           ref.runId,
           o.wakeAt,
-          `usage limit: sleeping until ${o.wakeAt.toISOString()}`,
+          capped ? o.reason : `usage limit: sleeping until ${o.wakeAt.toISOString()}`,
         ))
       )
         throw new RunFailure('cancelled', 'the run is already over');
@@ -103,7 +113,7 @@ export function createRunLifecycle(deps: {
         runId: ref.runId,
         stepKey: o.stepKey,
         phase: o.phase,
-        name: 'usage limit: sleep',
+        name: capped ? 'spending cap: paused' : 'usage limit: sleep',
         kind: 'sleep',
         status: 'sleeping',
         wakeAt: o.wakeAt,
@@ -121,7 +131,9 @@ export function createRunLifecycle(deps: {
         phase: o.phase,
         status: 'sleeping',
         level: 'warn',
-        message: `Usage limit reached; sleeping until ${o.wakeAt.toISOString()}.`,
+        message: capped
+          ? o.reason
+          : `Usage limit reached; sleeping until ${o.wakeAt.toISOString()}.`,
       });
     },
 

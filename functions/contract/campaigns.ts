@@ -11,6 +11,14 @@ const color = v.union(
 const icon = v.picklist(CAMPAIGN_ICONS, `must be one of ${CAMPAIGN_ICONS.join(', ')}`);
 const optionalText = (max: number) => v.optional(v.nullable(freeText(max)));
 const agentName = v.picklist(AGENT_NAMES, `must be one of ${AGENT_NAMES.join(', ')}`);
+/** A spending cap in USD; null: none. */
+export const capUsd = v.nullable(
+  v.pipe(
+    v.number('must be a number'),
+    v.minValue(0.01, 'must be at least 0.01'),
+    v.maxValue(100_000, 'must be at most 100000'),
+  ),
+);
 
 /** POST /api/campaigns. */
 export const CampaignCreate = v.strictObject({
@@ -22,6 +30,8 @@ export const CampaignCreate = v.strictObject({
   category: optionalText(100),
   /** The agent its runs use unless their scenario names one; null: the AGENT setting. */
   defaultAgent: v.optional(v.nullable(agentName)),
+  /** What its runs may spend in all (USD); runs pause at a step boundary when it is reached. */
+  budgetUsd: v.optional(capUsd),
 });
 export type CampaignCreate = v.InferInput<typeof CampaignCreate>;
 
@@ -35,6 +45,7 @@ export const CampaignPatch = v.pipe(
     client: optionalText(200),
     category: optionalText(100),
     defaultAgent: v.optional(v.nullable(agentName)),
+    budgetUsd: v.optional(capUsd),
     archived: v.optional(v.boolean('must be true or false')),
   }),
   v.check((o) => Object.keys(o).length > 0, 'must change at least one field'),
@@ -57,6 +68,7 @@ export const Campaign = v.strictObject({
   client: v.nullable(v.string()),
   category: v.nullable(v.string()),
   defaultAgent: v.nullable(v.picklist(AGENT_NAMES)),
+  budgetUsd: v.nullable(v.number()),
   archived: v.boolean(),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { COMPLEXITIES } from '../../core/domain.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { ModelName } from '../../core/model-name.ts';
+import { capUsd } from './campaigns.ts';
 import { int, timestamp, uuid } from './common.ts';
 import { GenerationConfig, GenerationConfigInput } from './scenarios.ts';
 
@@ -57,6 +58,10 @@ export const SettingsPatch = v.pipe(
       }),
     ),
     concurrency: v.optional(v.strictObject({ global: range(1, 64), perCampaign: range(1, 64) })),
+    /** Spending caps in USD (null: none); a campaign's own cap is set on the campaign. */
+    spendCaps: v.optional(
+      v.strictObject({ runUsd: v.optional(capUsd), dailyUsd: v.optional(capUsd) }),
+    ),
   }),
   v.check((o) => Object.keys(o).length > 0, 'must change at least one setting'),
 );
@@ -86,6 +91,8 @@ export const Settings = v.strictObject({
   budgets: byComplexity(SessionBudget),
   /** How many runs at once, in all and per campaign; a change takes effect at the next start. */
   concurrency: v.strictObject({ global: int, perCampaign: int, restartNeeded: v.boolean() }),
+  /** What one run, and all runs in a day (UTC), may spend; null: no cap. */
+  spendCaps: v.strictObject({ runUsd: v.nullable(v.number()), dailyUsd: v.nullable(v.number()) }),
   deploy: v.strictObject({ target: v.string(), externalValidator: v.boolean() }),
   secrets: v.array(
     v.strictObject({ name: v.picklist(SECRET_NAMES), source: v.picklist(SECRET_SOURCES) }),

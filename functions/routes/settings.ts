@@ -6,6 +6,7 @@ import { DEMO_MODEL_NAME } from '../../core/model-name.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { analytics } from '../../db/analytics.ts';
 import { getSetting, putSetting, serverDefaults } from '../../db/settings.ts';
+import { spendCaps, type SpendCaps } from '../../db/spend.ts';
 import { DEFAULT_BUDGETS, type BudgetOverrides, type SessionBudget } from '../../core/budget.ts';
 import { listTemplates } from '../../prompts/render.ts';
 import { listProfiles } from '../../runner/validate/index.ts';
@@ -58,6 +59,7 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
   const overrides = async () => (await getSetting<BudgetOverrides>(sql, 'budgets')) ?? {};
   const view = async () => {
     const d = await serverDefaults(sql);
+    const caps = await spendCaps(sql);
     const global = d.concurrency?.global ?? config.RUN_CONCURRENCY;
     const perCampaign = d.concurrency?.perCampaign ?? config.CAMPAIGN_CONCURRENCY;
     return {
@@ -68,6 +70,7 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
         usageLimitBackoffMs: d.usageLimitBackoffMs ?? config.USAGE_LIMIT_BACKOFF,
       },
       budgets: budgetsOf(await overrides()),
+      spendCaps: { runUsd: caps.runUsd ?? null, dailyUsd: caps.dailyUsd ?? null },
       concurrency: {
         global,
         perCampaign,
@@ -121,6 +124,10 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
       }
       if (body.concurrency) next.concurrency = { ...current.concurrency, ...body.concurrency };
       await putSetting(sql, 'defaults', next, c.get('actor'));
+    }
+    if (body.spendCaps) {
+      const next: SpendCaps = { ...(await spendCaps(sql)), ...body.spendCaps };
+      await putSetting(sql, 'spend-caps', next, c.get('actor'));
     }
     return reply(c, Settings, await view());
   });

@@ -2,6 +2,7 @@ import { RunFailure, TransientFailure } from '../errors.ts';
 import { enter } from './phase.ts';
 import type { Phase } from '../../core/domain.ts';
 import { stepFinished, stepStarted } from '../../db/run-steps.ts';
+import { spendCapReached, type CapReached } from '../../db/spend.ts';
 import type { AgentOutcome } from '../../runner/agent/port.ts';
 import type { StepTools } from '../spec.ts';
 import type { RunContext } from './context.ts';
@@ -74,14 +75,58 @@ export function tracked<T>(
   });
 }
 
+const CAP_NAME = { run: "this run's", campaign: "the campaign's", daily: 'the daily' } as const;
+
+/** What a person reads when a run pauses on a cap. */
+export function capMessage(c: CapReached): string {
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  return `Paused: ${CAP_NAME[c.cap]} spending cap of ${usd(c.limitUsd)} is reached (${usd(c.spentUsd)} spent). Raise it to continue.`;
+}
+
 /**
- * An agent step that survives usage limits: runs `fn` as a tracked step; on a usage limit marks
- * the run sleeping, sleeps durably, and runs the work again under a new step id (`key~1`, …),
- * which `fn` receives so the session is recorded under the step that really ran it.
+ * Before each agent session (a step boundary): while a spending cap is reached, the run sleeps
+ * durably and looks again every SPEND_CAP_RECHECK, so raising the cap lets it go on.
+ */
+async function waitForBudget(
+  step: StepTools,
+  deps: Pick<PipelineDeps, 'sql' | 'lifecycle' | 'config'>,
+  ctx: RunContext,
+  id: string,
+  meta: TrackedMeta,
+): Promise<void> {
+  for (let n = 0; ; n++) {
+    const check = `${id}:spend${n ? `~${n}` : ''}`;
+    const cap = await step.run(check, () => spendCapReached(deps.sql, ctx));
+    if (!cap) return;
+    const wakeAt = new Date(Date.now() + deps.config.SPEND_CAP_RECHECK).toISOString();
+    await step.run(`${check}:mark`, async () => {
+      await deps.lifecycle.sleep(ctx, {
+        phase: meta.phase,
+        stepKey: `${check}:sleep`,
+        wakeAt: new Date(wakeAt),
+        reason: capMessage(cap),
+        cause: 'spend_cap',
+      });
+      return null;
+    });
+    await step.sleepUntil(`${check}:sleep`, wakeAt);
+    await step.run(`${check}:wake`, async () => {
+      await stepFinished(deps.sql, ctx.runId, `${check}:sleep`, 'completed', 'looked again');
+      await enter(deps, ctx, meta.phase as Phase, meta.iteration ?? 0);
+      return null;
+    });
+  }
+}
+
+/**
+ * An agent step that survives usage limits and waits out spending caps: runs `fn` as a tracked
+ * step; on a usage limit marks the run sleeping, sleeps durably, and runs the work again under a
+ * new step id (`key~1`, …), which `fn` receives so the session is recorded under the step that
+ * really ran it.
  */
 export async function agentStep<T>(
   step: StepTools,
-  deps: Pick<PipelineDeps, 'sql' | 'lifecycle'>,
+  deps: Pick<PipelineDeps, 'sql' | 'lifecycle' | 'config'>,
   ctx: RunContext,
   key: string,
   meta: TrackedMeta,
@@ -89,6 +134,7 @@ export async function agentStep<T>(
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const id = attempt === 0 ? key : `${key}~${attempt}`;
+    await waitForBudget(step, deps, ctx, id, meta);
     const r = await tracked(step, deps, ctx, id, meta, () => fn(id));
     if (r.kind === 'ok') return r.value;
     await step.run(`${id}:sleep-mark`, async () => {

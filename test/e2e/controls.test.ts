@@ -5,7 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createFsStore } from '../../core/store/fs.ts';
 import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
 import { saveArtifact } from '../../db/artifacts.ts';
-import { enterPhase, finishRun } from '../../db/run-state.ts';
+import { enterPhase, finishRun, markSleeping } from '../../db/run-state.ts';
+import { stepStarted } from '../../db/run-steps.ts';
 import { createRun, type Run } from '../../db/runs.ts';
 import {
   apiCall,
@@ -344,6 +345,62 @@ describe('dark mode (item 11)', () => {
     expect(await page.getByLabel('Colour scheme').inputValue()).toBe('dark');
     await page.getByLabel('Colour scheme').selectOption('system');
     expect(await background(page)).toBeGreaterThan(0.8);
+    expect(watch.errors).toEqual([]);
+  });
+});
+
+describe('spending caps (item 11b)', () => {
+  it('sets caps on the settings page and a campaign, and shows why a run is paused', async () => {
+    await page.goto(`${app.url}/settings`);
+    await page.getByLabel('Per run, USD').fill('0');
+    await page.getByRole('button', { name: 'Save caps' }).click();
+    await eventually(() => page.locator('#c-run-err').textContent()).toContain('at least 0.01');
+    await page.getByLabel('Per run, USD').fill('2.5');
+    await page.getByLabel('All runs per day (UTC), USD').fill('20');
+    await page.getByRole('button', { name: 'Save caps' }).click();
+    await page.getByText('Caps saved.').waitFor();
+    const { json } = await apiCall<{ spendCaps: unknown }>(app.url, 'GET', '/api/settings');
+    expect(json.spendCaps).toEqual({ runUsd: 2.5, dailyUsd: 20 });
+
+    const c = await post('/api/campaigns', { name: 'Capped' });
+    await page.goto(`${app.url}/?campaign=${c.id}`);
+    await page.getByRole('button', { name: 'Rename / edit' }).click();
+    await page.getByLabel(/Spending cap, USD/).fill('5');
+    await page.getByRole('button', { name: /^Save/ }).click();
+    await eventually(
+      async () =>
+        (await apiCall<{ budgetUsd: number | null }>(app.url, 'GET', `/api/campaigns/${c.id}`)).json
+          .budgetUsd,
+    ).toBe(5);
+
+    // A run paused on the campaign's cap (as the pipeline leaves it) says so, and how to go on.
+    const s = await post('/api/scenarios', { campaignId: c.id, title: 'Pricey', request: 'x' });
+    const run = await createRun(
+      app.sql,
+      { scenarioId: s.id, trigger: 'api', config: CONFIG },
+      'local',
+    );
+    await enterPhase(app.sql, run.id, 'implementing');
+    const reason =
+      "Paused: the campaign's spending cap of $5.00 is reached ($5.03 spent). Raise it to continue.";
+    await markSleeping(app.sql, run.id, new Date(Date.now() + 60_000), reason);
+    await stepStarted(app.sql, {
+      runId: run.id,
+      stepKey: 'implement-2:spend:sleep',
+      phase: 'implementing',
+      name: 'spending cap: paused',
+      kind: 'sleep',
+      status: 'sleeping',
+      message: reason,
+    });
+    await page.goto(`${app.url}/scenarios/${s.id}`);
+    await eventually(() => page.locator('[data-pause]').textContent()).toBe(reason);
+    expect(await page.locator('[data-last-action]').textContent()).toBe(reason);
+    expect(await page.locator('h1 + [data-status]').textContent()).toContain(
+      'Paused (spending cap)',
+    );
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'controls-spend-cap');
     expect(watch.errors).toEqual([]);
   });
 });

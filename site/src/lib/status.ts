@@ -49,16 +49,26 @@ export const EVIDENCE_TEXT: Record<EvidenceLevel, string> = {
   tested: 'ran, tests passed',
 };
 
+/** A run paused on a spending cap sleeps too, but not for a usage limit. */
+const CAPPED: StatusLook = { label: 'Paused (spending cap)', icon: 'moon', tone: 'warn' };
+
 /**
  * How a scenario's status reads: a deployed version outlives a later re-run that failed or was
  * cancelled, so the scenario still reads "Deployed", with the re-run's fate as a note beside it.
  */
-export function scenarioLook(s: { status: ScenarioStatus; deployedAt: string | null }): {
+export function scenarioLook(s: {
+  status: ScenarioStatus;
+  deployedAt: string | null;
+  lastAction?: string | null;
+}): {
   look: StatusLook;
   note: string | null;
 } {
   if (s.deployedAt && (s.status === 'failed' || s.status === 'cancelled'))
     return { look: SCENARIO_STATUS.deployed, note: `re-run ${s.status}` };
+  // The pipeline words the pause itself (inngest/stage-kit/agent-step.ts capMessage).
+  if (s.status === 'sleeping' && s.lastAction?.startsWith('Paused:'))
+    return { look: CAPPED, note: null };
   return { look: lookOf(SCENARIO_STATUS, s.status), note: null };
 }
 
