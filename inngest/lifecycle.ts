@@ -3,7 +3,7 @@ import type { Phase } from '../core/domain.ts';
 import type { ProgressReporter } from '../db/progress.ts';
 import type { Sql } from '../db/client.ts';
 import { enterPhase, finishRun, markSleeping } from '../db/run-state.ts';
-import { createRun, requestCancel, type NewRun, type Run } from '../db/runs.ts';
+import { createRun, listRuns, requestCancel, type NewRun, type Run } from '../db/runs.ts';
 import { stepStarted } from '../db/run-steps.ts';
 import { RunFailure } from './errors.ts';
 import { noticeOfFailure, type NoticeRequested } from './notices.ts';
@@ -40,6 +40,11 @@ export interface RunLifecycle {
       cause?: 'usage_limit' | 'spend_cap';
     },
   ): Promise<void>;
+  /**
+   * Says in each in-flight run's live log that it goes on after a restart (this process took the
+   * work over); returns how many.
+   */
+  resumed(): Promise<number>;
   /** Deployed. */
   succeed(ref: RunRef, o: { facts: Record<string, unknown>; message: string }): Promise<void>;
   /** Failed for good, with its class; `message` is what viewers read. */
@@ -135,6 +140,22 @@ export function createRunLifecycle(deps: {
           ? o.reason
           : `Usage limit reached; sleeping until ${o.wakeAt.toISOString()}.`,
       });
+    },
+
+    async resumed() {
+      const runs = await listRuns(sql, { statuses: ['running', 'sleeping'], limit: 1000 });
+      for (const run of runs)
+        await reporter.report({
+          scenarioId: run.scenarioId,
+          runId: run.id,
+          kind: 'log',
+          ...(run.phase ? { phase: run.phase } : {}),
+          message:
+            run.status === 'sleeping'
+              ? 'Resumed after a restart of the server; still waiting, as before.'
+              : 'Resumed after a restart of the server; the run goes on from its last finished step.',
+        });
+      return runs.length;
     },
 
     async succeed(ref, o) {

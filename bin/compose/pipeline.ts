@@ -194,7 +194,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       globalConcurrency: o.config.RUN_CONCURRENCY * 2,
       ...(o.retryBackoff ? { retryBackoff: o.retryBackoff } : {}),
       ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
-      onTakeOver: () => reapLeftovers(o, runnerRoot, runnerId),
+      onTakeOver: async () => {
+        await reapLeftovers(o, runnerRoot, runnerId);
+        await lifecycle.resumed();
+      },
       mayOwn: o.config.ROLE !== 'api',
     });
   // Under Inngest every process runs steps it is called for: leftovers are its own.

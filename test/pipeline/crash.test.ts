@@ -13,7 +13,8 @@ import { startModelDouble, type ModelDouble } from '../../runner/model-double/se
 /**
  * The server process is SIGKILLed while an agent session is in flight (the model double holds its
  * response open). After a restart the run completes; no step whose result was saved runs again;
- * the step in flight runs once more; the agent process from before the crash is gone.
+ * the step in flight runs once more; the agent process from before the crash is gone; the live
+ * log says the run was resumed after the restart.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -153,6 +154,15 @@ describe('pipeline: crash and resume', () => {
       { outcome: string }[]
     >`SELECT outcome FROM agent_interactions WHERE session_id = ${stalled}`;
     expect(old!.outcome).toBe('crashed');
+    // Its live log says it went on after the restart, once.
+    const logs = (await (
+      await fetch(`${second.url}/api/scenarios/${scenario.id}/logs?after=0&limit=1000`)
+    ).json()) as { items: { runId: string; message: string }[] };
+    expect(
+      logs.items.filter(
+        (l) => l.runId === run.id && l.message.startsWith('Resumed after a restart'),
+      ),
+    ).toHaveLength(1);
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
   }, 240_000);
