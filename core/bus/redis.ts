@@ -8,6 +8,7 @@ import {
   type ReplayResult,
   type Unsubscribe,
 } from './port.ts';
+import { PUBLISH_SCRIPT } from './publish-script.ts';
 import { createRedisSubscriptions } from './redis-subscriptions.ts';
 
 /** Options of the Redis progress bus. */
@@ -21,23 +22,6 @@ export interface RedisBusOptions {
   /** Called on connection errors and throwing subscribers; by default written to stderr. */
   onError?: (error: unknown) => void;
 }
-
-/**
- * Appends to the stream, trims it to ARGV[2] entries while remembering the newest trimmed id
- * (so that `gap` is exact, not a guess from the first retained id), and publishes `id payload`
- * on the live channel. One script, so stream order and publish order are the same.
- */
-const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1])
-local excess = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[2])
-if excess > 0 then
-  local gone = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', excess)
-  redis.call('SET', KEYS[2], gone[#gone][1])
-  redis.call('XTRIM', KEYS[1], 'MAXLEN', ARGV[2])
-end
-redis.call('PUBLISH', ARGV[3], id .. ' ' .. ARGV[1])
-return id
-`;
 
 const REPLAY_PAGE = 500;
 
