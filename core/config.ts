@@ -67,6 +67,20 @@ const FIELDS = {
     url(['redis:', 'rediss:'], 'redis://:password@host:6379'),
     'Redis URL for the progress bus (streams + pub/sub). Unset: an in-process bus.',
   ),
+  BUS: f(
+    v.picklist(['memory', 'redis', 'upstash'], 'one of memory, redis, upstash'),
+    'The progress bus: `memory` (in-process), `redis` (REDIS_URL, TCP) or `upstash` (UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, HTTP; the one an edge runtime can use). Unset: redis when REDIS_URL is set, else upstash when UPSTASH_REDIS_REST_URL is, else memory.',
+  ),
+  UPSTASH_REDIS_REST_URL: f(
+    url(['https:', 'http:'], 'https://example.upstash.io'),
+    "Upstash Redis REST URL for the progress bus (BUS=upstash). It keeps the Redis bus's keys, so an edge app on Upstash's REST API and workers on its Redis URL share progress.",
+  ),
+  UPSTASH_REDIS_REST_TOKEN: f(text, 'Upstash Redis REST token (with UPSTASH_REDIS_REST_URL).'),
+  BUS_POLL_INTERVAL: f(
+    duration,
+    'With BUS=upstash: how often a live viewer polls its progress stream (HTTP has no push; each poll is one command).',
+    '250ms',
+  ),
   BUS_REPLAY_SIZE: f(
     int(10, 1_000_000),
     'Events kept per topic for replay to reconnecting viewers.',
@@ -314,6 +328,7 @@ export function parseConfig(env: Env, cwd = process.cwd(), sources?: SecretSourc
       'Invalid setting S3_ENDPOINT: expected S3_ACCESS_KEY and S3_SECRET_KEY to be set with it.',
     );
   }
+  busChecks(config);
   if (config.DEPLOY_TARGET === 'vrooli' && !config.VROOLI_ROOT) {
     throw new AppError(
       'config_invalid',
@@ -333,6 +348,25 @@ export function parseConfig(env: Env, cwd = process.cwd(), sources?: SecretSourc
     );
   }
   return config;
+}
+
+/** The bus settings fit together: each kind has what it needs, and the Upstash pair comes whole. */
+function busChecks(config: Config): void {
+  if (!!config.UPSTASH_REDIS_REST_URL !== !!config.UPSTASH_REDIS_REST_TOKEN)
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting UPSTASH_REDIS_REST_URL: expected UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to be set together.',
+    );
+  if (config.BUS === 'redis' && !config.REDIS_URL)
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting BUS="redis": expected REDIS_URL to be set.',
+    );
+  if (config.BUS === 'upstash' && !config.UPSTASH_REDIS_REST_URL)
+    throw new AppError(
+      'config_invalid',
+      'Invalid setting BUS="upstash": expected UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to be set.',
+    );
 }
 
 /** The settings as a Markdown table (used to keep the README in step). */

@@ -71,12 +71,7 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     await store.init();
     stops.unshift(() => store.close());
 
-    const redisUrl = config.REDIS_URL;
-    const bus = redisUrl
-      ? await atStart('Redis', 'REDIS_URL', redisUrl, () =>
-          createBus({ kind: 'redis', url: redisUrl, maxPerTopic: config.BUS_REPLAY_SIZE }),
-        )
-      : await createBus({ kind: 'memory', maxPerTopic: config.BUS_REPLAY_SIZE });
+    const bus = await startBus(config);
     stops.unshift(() => bus.close());
 
     return {
@@ -95,6 +90,44 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     for (const s of stops) await s().catch(() => {});
     throw e;
   }
+}
+
+/** The configured bus kind: BUS, else redis with REDIS_URL, upstash with its URL, or memory. */
+export function busKind(config: Config): 'memory' | 'redis' | 'upstash' {
+  if (config.BUS) return config.BUS;
+  if (config.REDIS_URL) return 'redis';
+  return config.UPSTASH_REDIS_REST_URL ? 'upstash' : 'memory';
+}
+
+/** Opens the progress bus the config chooses; Redis and Upstash are tried once at start. */
+async function startBus(config: Config): Promise<ProgressBus> {
+  const maxPerTopic = config.BUS_REPLAY_SIZE;
+  const kind = busKind(config);
+  const redisUrl = config.REDIS_URL;
+  if (kind === 'redis' && redisUrl)
+    return atStart('Redis', 'REDIS_URL', redisUrl, () =>
+      createBus({ kind: 'redis', url: redisUrl, maxPerTopic }),
+    );
+  const url = config.UPSTASH_REDIS_REST_URL;
+  const token = config.UPSTASH_REDIS_REST_TOKEN;
+  if (kind === 'upstash' && url && token) {
+    const bus = await createBus({
+      kind: 'upstash',
+      url,
+      token,
+      maxPerTopic,
+      pollMs: config.BUS_POLL_INTERVAL,
+    });
+    // HTTP has no connection to open: one replay proves the URL and token before serving.
+    await atStart('Upstash Redis', 'UPSTASH_REDIS_REST_URL', url, () =>
+      bus.replay('bus:start-check'),
+    ).catch(async (e: unknown) => {
+      await bus.close();
+      throw e;
+    });
+    return bus;
+  }
+  return createBus({ kind: 'memory', maxPerTopic });
 }
 
 /**

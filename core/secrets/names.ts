@@ -15,6 +15,7 @@ export const SECRET_NAMES = [
   'S3_SECRET_KEY',
   'DATABASE_URL',
   'REDIS_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
 ] as const;
 
 /** One of the secret settings. */

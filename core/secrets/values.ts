@@ -13,6 +13,7 @@ export function secretsOf(config: Config, env: Record<string, string | undefined
     config.S3_SECRET_KEY,
     config.INNGEST_SIGNING_KEY,
     config.INNGEST_EVENT_KEY,
+    config.UPSTASH_REDIS_REST_TOKEN,
     env.ANTHROPIC_API_KEY,
     env.CLAUDE_CODE_OAUTH_TOKEN,
     env.VAULT_TOKEN,

@@ -57,6 +57,7 @@ describe('secret sources in the settings API', () => {
       S3_SECRET_KEY: 'unset',
       DATABASE_URL: 'unset',
       REDIS_URL: 'unset',
+      UPSTASH_REDIS_REST_TOKEN: 'unset',
     });
     for (const s of r.json.secrets as object[])
       expect(Object.keys(s).sort()).toEqual(['name', 'source']);
