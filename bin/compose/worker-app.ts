@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
 import type { AppDeps, AppEnv } from '../../functions/deps.ts';
 import { problemResponse, toProblem } from '../../functions/problem.ts';
+import { nodeHost } from '../../functions/node-host.ts';
 import { healthRoutes } from '../../functions/routes/health.ts';
 
 /**
@@ -13,7 +14,7 @@ export function createWorkerApp(
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError((err, c) => problemResponse(c, toProblem(err)));
-  app.route('/api', healthRoutes(deps));
+  app.route('/api', healthRoutes(deps, nodeHost.pendingMigrations));
   app.notFound((c) =>
     problemResponse(
       c,

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { pendingMigrations } from '../../db/migrate.ts';
 import { serverDefaults } from '../../db/settings.ts';
 import type { ServerDefaults } from '../../core/server-defaults.ts';
 import { Health, Meta, Ready } from '../contract/meta.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
+import type { HostPorts } from '../host.ts';
 import { route } from '../openapi/route-spec.ts';
 import { reply } from '../reply.ts';
 
@@ -23,6 +23,7 @@ export const healthApi = [
 /** /api/health (liveness), /api/ready (database reachable, migrations current), /api/meta. */
 export function healthRoutes(
   deps: Pick<AppDeps, 'sql' | 'store' | 'bus' | 'config' | 'meta'>,
+  pendingMigrations: HostPorts['pendingMigrations'],
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/health', (c) => reply(c, Health, { status: 'ok' }));

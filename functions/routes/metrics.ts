@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../deps.ts';
-import { createMetricsRegistry, type MetricsRegistry } from '../metrics/registry.ts';
+import type { HostPorts } from '../host.ts';
+import type { MetricsRegistry } from '../metrics/registry.ts';
 import { route } from '../openapi/route-spec.ts';
 
 /** What the route answers (GET /api/openapi.json). */
@@ -17,7 +18,10 @@ export const metricsApi = [
  * authentication and policy (functions/access/policies.ts). The registry is made on the first
  * scrape, so apps that are never scraped start no process collectors.
  */
-export function metricsRoutes(deps: Pick<AppDeps, 'sql'>): Hono<AppEnv> {
+export function metricsRoutes(
+  deps: Pick<AppDeps, 'sql'>,
+  createMetricsRegistry: HostPorts['createMetrics'],
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   let registry: MetricsRegistry | undefined;
   app.get('/', async (c) => {

@@ -21,7 +21,6 @@ import {
   listDeliveries,
   openDelivery,
 } from '../../db/notification-deliveries.ts';
-import { attemptDelivery } from '../../inngest/notify/attempt.ts';
 import { noticeId, testNotice } from '../../inngest/notify/notice.ts';
 import { createLogger } from '../../core/log.ts';
 import {
@@ -36,6 +35,7 @@ import {
   Notifications,
 } from '../contract/notifications.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
+import type { HostPorts } from '../host.ts';
 import { parseInput, readId, readJson, readQuery } from '../input.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import { route } from '../openapi/route-spec.ts';
@@ -69,7 +69,10 @@ export const notificationApi = [
 ];
 
 /** /api/campaigns/:id/notifications…: a campaign's channels, their test button and their log. */
-export function notificationRoutes(deps: Pick<AppDeps, 'sql' | 'log'>): Hono<AppEnv> {
+export function notificationRoutes(
+  deps: Pick<AppDeps, 'sql' | 'log'>,
+  attemptDelivery: HostPorts['attemptDelivery'],
+): Hono<AppEnv> {
   const { sql } = deps;
   const log = deps.log ?? createLogger('warn');
   const app = new Hono<AppEnv>();

@@ -11,7 +11,6 @@ import { listSteps } from '../../db/run-steps.ts';
 import { iterationsUsed } from '../../db/run-facts.ts';
 import { listValidations } from '../../db/validations.ts';
 import { toLiveEvent } from '../../db/progress.ts';
-import { readBundleFile } from '../../runner/bundle.ts';
 import { restoreFrom, resumablePhases } from '../../inngest/stage-kit/restore.ts';
 import { queryInt } from '../contract/common.ts';
 import { LogList, ScenarioLogsQuery } from '../contract/events.ts';
@@ -30,6 +29,7 @@ import {
   type Finding,
 } from '../contract/runs.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
+import type { HostPorts } from '../host.ts';
 import { parseInput, readId, readJson, readQuery } from '../input.ts';
 import { route } from '../openapi/route-spec.ts';
 import { reply } from '../reply.ts';
@@ -93,7 +93,10 @@ export const runApi = [
   }),
 ];
 
-export function runRoutes(deps: Pick<AppDeps, 'sql' | 'store' | 'pipeline'>): Hono<AppEnv> {
+export function runRoutes(
+  deps: Pick<AppDeps, 'sql' | 'store' | 'pipeline'>,
+  readBundleFile: HostPorts['readBundleFile'],
+): Hono<AppEnv> {
   const { sql, store, pipeline } = deps;
   const app = new Hono<AppEnv>();
 

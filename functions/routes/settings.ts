@@ -9,7 +9,7 @@ import { getSetting, putSetting, serverDefaults } from '../../db/settings.ts';
 import { spendCaps, type SpendCaps } from '../../db/spend.ts';
 import { DEFAULT_BUDGETS, type BudgetOverrides, type SessionBudget } from '../../core/budget.ts';
 import { listTemplates } from '../../prompts/render.ts';
-import { listProfiles } from '../../runner/validate/index.ts';
+import { listProfiles } from '../../runner/validate/profiles.ts';
 import {
   Analytics,
   AnalyticsQuery,
