@@ -17,6 +17,16 @@ export interface RunBudget extends GenerationConfig {
   session: SessionBudget;
   /** The settings' usage-limit back-off when the run started (else the environment's). */
   usageLimitBackoffMs?: number;
+  /** A change request: the run starts from the deployed bundle of `baseRunId` and changes it. */
+  change?: ChangeRequest;
+}
+
+/** What a change run changes, and the deployed version it starts from. */
+export interface ChangeRequest {
+  request: string;
+  baseRunId: string;
+  baseRunNumber: number;
+  baseBundleKey: string;
 }
 
 export const DEFAULT_BUDGETS: Record<Complexity, SessionBudget> = {

@@ -1,13 +1,13 @@
 import { PHASES, type Phase } from '../core/domain.ts';
 import { AppError, NotFoundError, ConflictError } from '../core/errors.ts';
 import type { Sql } from '../db/client.ts';
-import { getRun, type Run } from '../db/runs.ts';
+import { getRun, listRuns, type Run } from '../db/runs.ts';
 import { getScenario } from '../db/scenarios.ts';
 import { getArtifact } from '../db/artifacts.ts';
 import type { Engine } from './engine/port.ts';
 import type { RunLifecycle } from './lifecycle.ts';
 import { GENERATION_REQUESTED, RUN_CANCEL } from './events.ts';
-import { resolveBudget } from '../core/budget.ts';
+import { resolveBudget, type ChangeRequest } from '../core/budget.ts';
 import { budgetOverrides, serverDefaults } from '../db/settings.ts';
 import { DEMO_MODEL_NAME } from '../core/model-name.ts';
 import { missingFor, restoreFrom, resumablePhases } from './stage-kit/restore.ts';
@@ -24,6 +24,11 @@ export interface PipelineControl {
   retry(runId: string, fromPhase: Phase, actor: string): Promise<Run>;
   /** Redeploys an earlier bundle of the scenario (after checking it again). */
   rollback(scenarioId: string, artifactId: string, actor: string): Promise<Run>;
+  /**
+   * Starts a change run: from the deployed version's files, plan the change, implement,
+   * validate, run-check and deploy it as a new version.
+   */
+  change(scenarioId: string, request: string, actor: string): Promise<Run>;
 }
 
 /**
@@ -52,6 +57,7 @@ export function createControl(deps: {
     trigger: string,
     extra: { fromPhase?: Phase; sourceRunId?: string; deployBundleKey?: string } = {},
     why = '',
+    change?: ChangeRequest,
   ): Promise<Run> {
     const s = await getScenario(sql, scenarioId);
     // Read at every start: a change on the settings page reaches the next run without a restart.
@@ -64,6 +70,7 @@ export function createControl(deps: {
     );
     if (defaults.usageLimitBackoffMs) budget.usageLimitBackoffMs = defaults.usageLimitBackoffMs;
     if (deps.demoModel) budget.model = DEMO_MODEL_NAME;
+    if (change) budget.change = change;
     const run = await lifecycle.queue(
       {
         scenarioId,
@@ -150,6 +157,24 @@ export function createControl(deps: {
         sourceRunId: artifact.runId,
         deployBundleKey: artifact.objectKey,
       });
+    },
+    async change(scenarioId, request, actor) {
+      const [base] = await listRuns(sql, { scenarioId, statuses: ['succeeded'], limit: 1 });
+      const keys = base ? await restoreFrom(sql, base.id) : {};
+      const baseBundleKey = keys.validBundleKey ?? keys.bundleKey;
+      if (!base || !baseBundleKey)
+        throw new ConflictError(
+          'The scenario has no deployed version to change yet: generate it first.',
+        );
+      // The deployed run is the parent: the change's history (and a later retry) follows it.
+      return start(
+        scenarioId,
+        actor,
+        'change',
+        { fromPhase: 'planning', sourceRunId: base.id },
+        `, from run ${base.number}`,
+        { request, baseRunId: base.id, baseRunNumber: base.number, baseBundleKey },
+      );
     },
   };
 }

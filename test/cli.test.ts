@@ -109,6 +109,34 @@ describe('the terminal on the demo model', () => {
     expect(runs.stdout).toMatch(/Tracks household chores.*succeeded\s+done\s.*\scli$/m);
   }, 180_000);
 
+  it('change SCENARIO "…" --wait deploys the change as a new version of the deployed scenario', async () => {
+    const slug = 'tracks-household-chores-for-a-family';
+    const r = await runCli(
+      ['change', slug, 'Add a weekly leaderboard page.', '--wait', '--url', server.url],
+      base,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^Change of ${slug}: run 2 \\(\\S+\\) started`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^Deployed ${slug} to \\S+ \\(evidence: \\w+\\)`, 'm'));
+    const { items } = await get<{ items: (RunRow & { parentRunId: string | null })[] }>(
+      server,
+      '/api/runs',
+    );
+    const ours = items.filter((x) => x.scenarioTitle === 'Tracks household chores for a family');
+    const [change, first] = ours;
+    expect(change).toMatchObject({
+      trigger: 'change',
+      status: 'succeeded',
+      parentRunId: first!.id,
+    });
+    expect(change!.config.change).toMatchObject({ request: 'Add a weekly leaderboard page.' });
+
+    // An unknown scenario: one line says so.
+    const none = await runCli(['change', 'no-such-scenario', 'x', '--url', server.url], base);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/No scenario is named no-such-scenario/);
+  }, 180_000);
+
   it('a bad flag value is named by the server', async () => {
     const r = await runCli(['generate', 'x', '--fixes', '9', '--url', server.url], base);
     expect(r.code).toBe(1);

@@ -52,7 +52,8 @@ async function campaignId(client: Client, wanted: string | undefined): Promise<s
   return found ? found.id : (await client.call<Campaign>('POST', '/api/campaigns', { name })).id;
 }
 
-async function follow(client: Client, s: Scenario, io: CliIo): Promise<Scenario> {
+/** Follows a scenario's run on its live stream until it ends; returns the scenario as it ended. */
+export async function follow(client: Client, s: Scenario, io: CliIo): Promise<Scenario> {
   const tty = Boolean(process.stderr.isTTY);
   const state: ProgressState = {
     status: s.status,

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { command as agent } from './agent.ts';
 import { command as bench } from './bench.ts';
+import { command as change } from './change.ts';
 import { command as generate } from './generate.ts';
 import { command as runs } from './runs.ts';
 import { command as migrate } from './migrate.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: CliCommand[] = [
   user,
   token,
   generate,
+  change,
   runs,
   validate,
   agent,

@@ -99,6 +99,7 @@ export const POLICIES: Record<string, Policy> = {
   'PATCH /api/scenarios/:id': on('operator', 'scenario', true),
   'DELETE /api/scenarios/:id': on('admin', 'scenario'),
   'POST /api/scenarios/:id/generate': on('operator', 'scenario'),
+  'POST /api/scenarios/:id/change': on('operator', 'scenario'),
   'POST /api/scenarios/:id/rollback': on('admin', 'scenario'),
   'GET /api/scenarios/:id/runs': on('viewer', 'scenario'),
   'GET /api/scenarios/:id/logs': on('viewer', 'scenario'),

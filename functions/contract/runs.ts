@@ -7,7 +7,7 @@ import {
   STEP_KINDS,
   STEP_STATUSES,
 } from '../../core/domain.ts';
-import { int, items, queryInt, queryStatuses, timestamp, uuid } from './common.ts';
+import { int, items, queryInt, queryStatuses, requiredText, timestamp, uuid } from './common.ts';
 
 /**
  * Runs and what they produced: the timeline of steps, plan versions, bundles and their files,
@@ -23,6 +23,10 @@ export type RetryInput = v.InferInput<typeof RetryInput>;
 /** POST /api/scenarios/:id/rollback: redeploy this earlier bundle. */
 export const RollbackInput = v.strictObject({ artifactId: uuid });
 export type RollbackInput = v.InferInput<typeof RollbackInput>;
+
+/** POST /api/scenarios/:id/change: change the deployed scenario as described (a new version). */
+export const ChangeInput = v.strictObject({ request: requiredText(20000) });
+export type ChangeInput = v.InferInput<typeof ChangeInput>;
 
 /** GET /api/runs?limit=&status=. */
 export const RunListQuery = v.strictObject({

@@ -10,7 +10,7 @@ import {
   updateScenario,
 } from '../../db/scenarios.ts';
 import { serverDefaults } from '../../db/settings.ts';
-import { Run } from '../contract/runs.ts';
+import { ChangeInput, Run } from '../contract/runs.ts';
 import {
   BatchInput,
   BatchResult,
@@ -51,6 +51,10 @@ export const scenarioApi = [
   }),
   route('post', '/api/scenarios/:id/generate', 'Start a run', {
     body: GenerateInput,
+    responses: { 202: Run },
+  }),
+  route('post', '/api/scenarios/:id/change', 'Change the deployed scenario (a new version)', {
+    body: ChangeInput,
     responses: { 202: Run },
   }),
 ];
@@ -118,6 +122,12 @@ export function scenarioRoutes(deps: Pick<AppDeps, 'sql' | 'pipeline' | 'config'
     await getScenario(sql, id);
     const trigger = body.via ?? 'api';
     return reply(c, Run, await pipeline.generate(id, c.get('actor'), { trigger }), 202);
+  });
+  app.post('/:id/change', async (c) => {
+    const id = readId(c);
+    const body = await readJson(c, ChangeInput);
+    await getScenario(sql, id);
+    return reply(c, Run, await pipeline.change(id, body.request, c.get('actor')), 202);
   });
   return app;
 }

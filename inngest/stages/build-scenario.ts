@@ -70,7 +70,12 @@ export function createBuildScenario(deps: PipelineDeps): FunctionSpec<BuildReque
                 findings: prev?.findings ?? formatFindings([]),
                 lessons: await lessons(deps.sql),
               },
-              ...(prev ? { restoreBundleKey: prev.bundleKey } : {}),
+              // The first build of a change starts from the deployed files.
+              ...(prev
+                ? { restoreBundleKey: prev.bundleKey }
+                : ctx.budget.change
+                  ? { restoreBundleKey: ctx.budget.change.baseBundleKey }
+                  : {}),
               inspect: async (workspace, out) => {
                 if (out.class !== 'success') return undefined;
                 const bundle = await packBundle(

@@ -122,7 +122,16 @@ export function createPlanScenario(deps: PipelineDeps): FunctionSpec<RunRef, Pla
                   };
             const { outcome, answer } = await structuredSession(
               deps,
-              { ctx, phase: 'planning', iteration: i, stepKey, signal, ...prompt },
+              {
+                ctx,
+                phase: 'planning',
+                iteration: i,
+                stepKey,
+                signal,
+                ...prompt,
+                // A change is planned against the deployed files.
+                ...(ctx.budget.change ? { restoreBundleKey: ctx.budget.change.baseBundleKey } : {}),
+              },
               planJsonSchema,
               PlanAnswer,
             );

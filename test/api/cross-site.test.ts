@@ -22,6 +22,7 @@ describe('cross-site requests cannot drive the API', () => {
     cancelScenario: async (id) => (started.push(`cancel-scenario ${id}`), null),
     retry: async (id) => (started.push(`retry ${id}`), run(id)),
     rollback: async (id) => (started.push(`rollback ${id}`), run(id)),
+    change: async (id) => (started.push(`change ${id}`), run(id)),
   };
   let campaignId: string;
   let scenarioId: string;

@@ -25,6 +25,7 @@ describe('retry from a phase', () => {
       cancelScenario: (...a) => control!.cancelScenario(...a),
       retry: (...a) => control!.retry(...a),
       rollback: (...a) => control!.rollback(...a),
+      change: (...a) => control!.change(...a),
     };
     t = await createTestApp({}, { pipeline });
     const engine: Engine = {

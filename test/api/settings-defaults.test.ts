@@ -22,6 +22,7 @@ describe('editable settings', () => {
       cancelScenario: (...a) => control!.cancelScenario(...a),
       retry: (...a) => control!.retry(...a),
       rollback: (...a) => control!.rollback(...a),
+      change: (...a) => control!.change(...a),
     };
     t = await createTestApp(
       { RUN_CONCURRENCY: '3', USAGE_LIMIT_BACKOFF: '15m' },

@@ -15,5 +15,6 @@ export function noPipeline(): PipelineControl {
     cancelScenario: refuse,
     retry: refuse,
     rollback: refuse,
+    change: refuse,
   };
 }
