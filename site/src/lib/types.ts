@@ -13,6 +13,7 @@ export type {
   AgentDetail,
   ArchiveLink,
   Artifact,
+  ChangeInput,
   ArtifactFile,
   ArtifactList,
   AuditPage,
