@@ -60,3 +60,14 @@ export function failureClassOf(e: unknown): FailureClass {
 export function isNonRetriable(e: unknown): boolean {
   return e instanceof NonRetriableError || (e instanceof Error && e.name === 'NonRetriableError');
 }
+
+/**
+ * The reason a run's signal aborts when its engine stops (a shutdown), not the run: the work was
+ * interrupted and resumes on the next start, or on another process.
+ */
+export class EngineStopping extends Error {
+  override name = 'EngineStopping';
+  constructor() {
+    super('The executor stopped; the run resumes on the next start');
+  }
+}

@@ -14,6 +14,7 @@ import type { TemplateName } from '../../prompts/render.ts';
 import type { RunContext } from './context.ts';
 import { renderForRun } from './prompt-choice.ts';
 import type { PipelineDeps } from './deps.ts';
+import { EngineStopping } from '../errors.ts';
 
 /**
  * One agent session of a pipeline stage: a fresh workspace (restored from a bundle when the
@@ -167,9 +168,10 @@ export async function runStageSession<T>(
         ),
       s.signal,
     );
+    const stopped = await judgeShutdown(deps, result.outcome, s.signal);
     const outcome = s.writes
-      ? await judgeWrites(deps, result.outcome, writeCalls, before, dirs.workspace)
-      : result.outcome;
+      ? await judgeWrites(deps, stopped, writeCalls, before, dirs.workspace)
+      : stopped;
     result.outcome = outcome;
     await reportEnd(deps, s, result.outcome);
     await reportDenials(deps, s, result.outcome);
@@ -271,4 +273,19 @@ async function judgeWrites(
   if (!verdict) return outcome;
   await reclassifyInteraction(deps.sql, outcome.sessionId, verdict.cls, verdict.message);
   return { ...outcome, class: verdict.cls, retryable: false, message: verdict.message };
+}
+
+/**
+ * A session its server stopped (a shutdown, not a cancel of the run) was interrupted: recorded
+ * as such, and its step runs again on the next start or on another process.
+ */
+async function judgeShutdown(
+  deps: PipelineDeps,
+  outcome: AgentOutcome,
+  signal: AbortSignal,
+): Promise<AgentOutcome> {
+  if (outcome.class !== 'cancelled' || !(signal.reason instanceof EngineStopping)) return outcome;
+  const message = 'The server shut down while this session ran; its step runs again.';
+  await reclassifyInteraction(deps.sql, outcome.sessionId, 'interrupted', message);
+  return { ...outcome, class: 'interrupted', retryable: true, message };
 }

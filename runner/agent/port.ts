@@ -105,7 +105,9 @@ export type OutcomeClass =
   /** The CLI said success, but every file write it tried was refused: nothing was done. */
   | 'writes_refused'
   /** The CLI said success, but the session changed none of the files it was asked to change. */
-  | 'no_change';
+  | 'no_change'
+  /** Stopped because its server shut down (not the run): the step runs again on the next start. */
+  | 'interrupted';
 
 export const OUTCOME_CLASSES: readonly OutcomeClass[] = [
   'success',
@@ -123,6 +125,7 @@ export const OUTCOME_CLASSES: readonly OutcomeClass[] = [
   'cancelled',
   'writes_refused',
   'no_change',
+  'interrupted',
 ];
 
 /** A tool call the agent was not allowed to make. */

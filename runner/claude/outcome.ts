@@ -38,6 +38,7 @@ const RETRYABLE: Record<OutcomeClass, boolean> = {
   cancelled: false,
   writes_refused: false,
   no_change: false,
+  interrupted: true,
 };
 
 /** Commander-style usage errors the CLI prints before it starts a session. */

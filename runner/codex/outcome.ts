@@ -46,6 +46,7 @@ const RETRYABLE: Record<OutcomeClass, boolean> = {
   cancelled: false,
   writes_refused: false,
   no_change: false,
+  interrupted: true,
 };
 
 /** clap's usage errors: exit code 2 before any stream line. */

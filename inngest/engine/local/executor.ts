@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { InvalidInputError } from '../../../core/errors.ts';
-import { NonRetriableError } from '../../errors.ts';
+import { EngineStopping, NonRetriableError } from '../../errors.ts';
 import type { AnyFunctionSpec, PipelineEvent } from '../../spec.ts';
 import { checkRules, concurrencyKeys, Slots } from './concurrency.ts';
 import { defaultBackoff, serializeError } from './errors.ts';
@@ -22,6 +22,9 @@ const isFinal = (s: RunStatus): boolean => !UNFINISHED.includes(s);
  * The embedded engine: runs function specs in-process with Inngest's semantics, state in
  * Postgres (executor_* tables). One process only; scale-out is Inngest's job.
  */
+/** How long stopped runs get to record their end after a stop aborted them. */
+const STOP_SETTLE_MS = 5000;
+
 export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
   const { sql } = o;
   const log = o.logger ?? (() => {});
@@ -251,7 +254,15 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
       clearTimeout(timer);
       if (!inTime) {
         log('stop timed out; aborting in-flight runs', { count: inflight.size });
-        for (const r of inflight.values()) r.ctl.abort(new Error('The executor stopped'));
+        for (const r of inflight.values()) r.ctl.abort(new EngineStopping());
+        // Let the stopped work record how it ended (its sessions' processes are being killed)
+        // before the database goes away: at most a few more seconds.
+        let after: NodeJS.Timeout | undefined;
+        await Promise.race([
+          settled,
+          new Promise<void>((r) => (after = setTimeout(r, STOP_SETTLE_MS))),
+        ]);
+        clearTimeout(after);
       }
       running = false;
     },
