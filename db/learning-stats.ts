@@ -26,7 +26,15 @@ export interface OutcomeCounts {
 }
 
 export type Dimension =
-  'all' | 'week' | 'campaign' | 'category' | 'complexity' | 'profile' | 'model' | 'promptVersion';
+  | 'all'
+  | 'week'
+  | 'campaign'
+  | 'category'
+  | 'complexity'
+  | 'profile'
+  | 'model'
+  | 'promptVersion'
+  | 'agent';
 
 export interface OutcomeRow extends OutcomeCounts {
   dim: Dimension;
@@ -50,8 +58,10 @@ export async function outcomeRows(db: Db, w: Window): Promise<OutcomeRow[]> {
     SELECT CASE WHEN grouping(week) = 0 THEN 'week' WHEN grouping(campaign_id) = 0 THEN 'campaign'
                 WHEN grouping(category) = 0 THEN 'category' WHEN grouping(complexity) = 0 THEN 'complexity'
                 WHEN grouping(profile) = 0 THEN 'profile' WHEN grouping(model) = 0 THEN 'model'
-                WHEN grouping(prompt_version) = 0 THEN 'promptVersion' ELSE 'all' END AS dim,
-           coalesce(to_char(week, 'YYYY-MM-DD'), campaign_id::text, category, complexity, profile, model, prompt_version, '') AS key,
+                WHEN grouping(prompt_version) = 0 THEN 'promptVersion' WHEN grouping(agent) = 0 THEN 'agent'
+                ELSE 'all' END AS dim,
+           coalesce(to_char(week, 'YYYY-MM-DD'), campaign_id::text, category, complexity, profile, model, prompt_version,
+                    agent, '') AS key,
            count(*)::int AS runs,
            count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
            count(*) FILTER (WHERE status <> 'cancelled')::int AS finished,
@@ -67,7 +77,8 @@ export async function outcomeRows(db: Db, w: Window): Promise<OutcomeRow[]> {
            coalesce(sum(cost_usd), 0)::float8 AS "costUsd",
            coalesce(sum(turns), 0)::int AS turns
       FROM (SELECT *, date_trunc('week', finished_at AT TIME ZONE 'UTC') AS week FROM run_stats WHERE ${scope(db, w)}) r
-     GROUP BY GROUPING SETS ((week), (campaign_id), (category), (complexity), (profile), (model), (prompt_version), ())`;
+     GROUP BY GROUPING SETS ((week), (campaign_id), (category), (complexity), (profile), (model), (prompt_version),
+                            (agent), ())`;
 }
 
 export interface Spread {

@@ -73,6 +73,8 @@ export const AnalyticsOverview = v.strictObject({
     profile: v.array(OutcomeCounts),
     model: v.array(OutcomeCounts),
     promptVersion: v.array(OutcomeCounts),
+    /** The agent that ran most of a run's sessions (claude-code, codex). */
+    agent: v.array(OutcomeCounts),
   }),
   /** Median and p95 in ms: planning, implementing, validating, deploying, queue (wait), duration. */
   timings: v.array(v.strictObject({ name: v.string(), median: maybe, p95: maybe, n: int })),

@@ -19,6 +19,7 @@ const BREAKDOWNS = [
   'profile',
   'model',
   'promptVersion',
+  'agent',
 ] as const;
 const TIMINGS = ['queue', 'planning', 'implementing', 'validating', 'deploying', 'duration'];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaign, updateCampaign } from '../../db/campaigns.ts';
 import { listInteractions } from '../../db/interactions.ts';
+import { outcomeRows } from '../../db/learning-stats.ts';
 import { createPipelineHarness, type PipelineHarness } from './harness.ts';
 
 /**
@@ -42,4 +43,16 @@ describe('pipeline: which agent runs a scenario', () => {
     expect(await agentsOf({ campaignId: campaign.id, config })).toEqual(['codex']);
     expect(await agentsOf({ config })).toEqual(['claude-code']);
   }, 320_000);
+
+  it('analytics split outcomes by agent', async () => {
+    const rows = await outcomeRows(h.db.sql, {
+      campaignId: undefined,
+      from: new Date(Date.now() - 86_400_000),
+      to: new Date(Date.now() + 60_000),
+    });
+    const byAgent = Object.fromEntries(
+      rows.filter((r) => r.dim === 'agent').map((r) => [r.key, r.runs]),
+    );
+    expect(byAgent).toEqual({ codex: 2, 'claude-code': 1 });
+  });
 });
