@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * A quiet install (issue 14 item 22): nothing `npm install` prints should need the user's
  * attention when nothing is wrong. Measured on a fresh clone: 84 lines before (35 of npm's
  * EBADENGINE warnings, printed because npm runs on the machine's Node 20, and SvelteKit's
- * tsconfig warning three times with raw colour codes), 6 after.
+ * tsconfig warning three times with raw colour codes), 7 after (the site build and a summary).
  */
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
