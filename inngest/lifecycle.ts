@@ -54,6 +54,8 @@ export interface RunLifecycle {
   ): Promise<void>;
   /** Asks to cancel and ends the run at once; false when it was already over. */
   cancel(run: Run, actor: string): Promise<boolean>;
+  /** Tells a run's campaign channels something that needs a person (never fails the caller). */
+  notify(notice: NoticeRequested): Promise<void>;
 }
 
 export type RunEndStatus = 'succeeded' | 'failed' | 'cancelled';
@@ -76,6 +78,9 @@ export function createRunLifecycle(deps: {
   };
   const tell = (n: NoticeRequested) => deps.notify?.(n).catch(() => {});
   return {
+    notify: async (n) => {
+      await tell(n);
+    },
     async queue(input, actor, label) {
       const run = await createRun(sql, input, actor);
       await reporter.report({

@@ -19,6 +19,7 @@ import { handOver } from '../runner/boundary/handover.ts';
 import { runAgentSession } from '../runner/session.ts';
 import { createSessionDirs } from '../runner/workspace.ts';
 import type { PipelineDeps } from './stage-kit/deps.ts';
+import { latestRunPerCampaign } from '../db/signature-runs.ts';
 
 /**
  * Suggested prompt changes: for a recurring problem, a plan-only agent session (no write or shell
@@ -38,6 +39,7 @@ export type SuggestDeps = Pick<
   | 'secrets'
   | 'boundary'
   | 'log'
+  | 'lifecycle'
 > & { config: Pick<PipelineDeps['config'], 'AGENT_MODEL' | 'TRANSCRIPT_CAP_BYTES'> };
 
 const NO_WRITES = ['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash'];
@@ -87,6 +89,18 @@ export async function requestSuggestion(
         rationale: r.answer.rationale,
         sessionId: r.outcome.sessionId,
       });
+      // Each campaign whose runs met the problem hears that a change waits for a person.
+      for (const runId of await latestRunPerCampaign(deps.sql, fingerprint))
+        await deps.lifecycle.notify({
+          runId,
+          event: 'suggestion.pending',
+          key: `suggestion:${suggestion.id}`,
+          message:
+            `A prompt change for the recurring problem ${problem.signature} was suggested: ${r.answer.rationale}`.slice(
+              0,
+              2000,
+            ),
+        });
     } catch (e) {
       deps.log.warn(`prompt suggestion ${suggestion.id} failed: ${(e as Error).message}`);
       await finishSuggestion(deps.sql, suggestion.id, {

@@ -12,6 +12,7 @@ const EMOJI: Record<Notice['event'], string> = {
   'run.budget': '💸',
   'run.sleeping': '⏸️',
   'run.cancelled': '⏹️',
+  'suggestion.pending': '📝',
   test: '🔔',
 };
 

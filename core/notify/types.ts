@@ -11,6 +11,7 @@ export const NOTICE_EVENTS = [
   'run.budget',
   'run.sleeping',
   'run.cancelled',
+  'suggestion.pending',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 
@@ -21,6 +22,7 @@ export const NOTICE_EVENT_LABELS: Record<NoticeEvent, string> = {
   'run.budget': 'A run exhausted its budget',
   'run.sleeping': 'A run is sleeping on a usage limit',
   'run.cancelled': 'A run was cancelled',
+  'suggestion.pending': 'A prompt change this campaign’s runs led to waits for approval',
 };
 
 /** The channel kinds the server delivers to (browser notifications come from the live stream). */

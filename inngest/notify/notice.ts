@@ -12,6 +12,7 @@ const HEADLINE: Record<NoticeEvent, string> = {
   'run.budget': 'ran out of budget',
   'run.sleeping': 'is sleeping on a usage limit',
   'run.cancelled': 'was cancelled',
+  'suggestion.pending': 'met a recurring problem; a prompt change waits for approval',
 };
 
 /** The Standard Webhooks message id of a notice on one channel. */
@@ -34,6 +35,10 @@ export function runNotice(
   if (event === 'run.budget')
     lines.push('Raise the session budget (Settings) and retry the run to continue.');
   if (event === 'run.failed' && f.failureClass) lines.push(`Failure class: ${f.failureClass}.`);
+  if (event === 'suggestion.pending')
+    lines.push(
+      'An administrator can approve or reject it on the Prompts page (/analytics/prompts).',
+    );
   lines.push(`Campaign: ${f.campaignName}. Cost so far: $${f.costUsd.toFixed(2)}.`);
   return {
     id,

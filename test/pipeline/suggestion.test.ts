@@ -41,6 +41,11 @@ describe('pipeline: a suggested prompt change, approved by a person, is used by 
       section: 'How to work',
     });
     expect(proposed.rationale).toContain('file.missing');
+    // The campaign whose run met the problem is told a change waits for a person (notify-run).
+    const notices = await h.db.sql<{ data: { runId: string; event: string } }[]>`
+      SELECT data FROM executor_events WHERE name = 'notification/run.notice'
+         AND data->>'event' = 'suggestion.pending'`;
+    expect(notices.map((n) => n.data.event)).toEqual(['suggestion.pending']);
     expect(proposed.proposedBody).toContain('check every file for this recurring problem');
     // Only the section changed: the rest of the template is kept byte for byte.
     expect(proposed.proposedBody!.split('## How to work')[0]).toBe(
