@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { AppError } from '../core/errors.ts';
+import { readTemplateText } from './template-text.ts';
 
 /**
  * Markdown prompt templates with named placeholders `{{name}}`. Rendering fails on a missing or
@@ -95,7 +95,7 @@ export function loadTemplate(name: TemplateName): Template {
     throw new AppError('bad_request', `Unknown prompt template: ${String(name)}`);
   const hit = cache.get(name);
   if (hit) return hit;
-  const text = readFileSync(new URL(`./${name}.md`, import.meta.url), 'utf8');
+  const text = readTemplateText(name);
   const placeholders = [...new Set([...text.matchAll(PLACEHOLDER_RE)].map((m) => m[1] as string))];
   const t: Template = { name, text, version: templateVersion(text), placeholders };
   cache.set(name, t);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { titleFromRequest } from '../../core/domain.ts';
 import { InvalidInputError } from '../../core/errors.ts';
-import { listProfiles } from '../../runner/validate/index.ts';
+import { isProfileId, listProfileInfo } from '../../runner/validate/catalogue.ts';
 import {
   createScenario,
   deleteScenario,
@@ -61,11 +61,11 @@ export const scenarioApi = [
 
 /** A target format must name a known profile. */
 function checkProfile(targetFormat: string | undefined): void {
-  if (targetFormat !== undefined && !listProfiles().some((p) => p.id === targetFormat)) {
+  if (targetFormat !== undefined && !isProfileId(targetFormat)) {
     throw new InvalidInputError([
       {
         field: 'body.targetFormat',
-        message: `must be one of ${listProfiles()
+        message: `must be one of ${listProfileInfo()
           .map((p) => p.id)
           .join(', ')}`,
       },

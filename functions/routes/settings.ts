@@ -9,7 +9,7 @@ import { getSetting, putSetting, serverDefaults } from '../../db/settings.ts';
 import { spendCaps, type SpendCaps } from '../../db/spend.ts';
 import { DEFAULT_BUDGETS, type BudgetOverrides, type SessionBudget } from '../../core/budget.ts';
 import { listTemplates } from '../../prompts/render.ts';
-import { listProfiles } from '../../runner/validate/profiles.ts';
+import { isProfileId, listProfileInfo } from '../../runner/validate/catalogue.ts';
 import {
   Analytics,
   AnalyticsQuery,
@@ -105,11 +105,11 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
     }
     if (body.defaults || body.concurrency) {
       const profile = body.defaults?.profile;
-      if (profile !== undefined && !listProfiles().some((p) => p.id === profile))
+      if (profile !== undefined && !isProfileId(profile))
         throw new InvalidInputError([
           {
             field: 'body.defaults.profile',
-            message: `must be one of ${listProfiles()
+            message: `must be one of ${listProfileInfo()
               .map((p) => p.id)
               .join(', ')}`,
           },
@@ -137,7 +137,7 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
   });
   app.get('/profiles', (c) =>
     reply(c, Profiles, {
-      items: listProfiles().map((p) => ({
+      items: listProfileInfo().map((p) => ({
         id: p.id,
         version: p.version,
         description: p.description,

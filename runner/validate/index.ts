@@ -1,6 +1,7 @@
 /** The scenario validator: profiles, the single entry point, formats, signatures, external validators. */
 export { validateScenario, type ValidateOptions } from './validate.ts';
 export { DEFAULT_PROFILE_ID, getProfile, listProfiles } from './profiles.ts';
+export { isProfileId, listProfileInfo } from './catalogue.ts';
 export { formatJson, formatTagged, TAGS } from './format.ts';
 export { normaliseMessage, signatureOf } from './finding-signature.ts';
 export {
@@ -21,6 +22,7 @@ export {
   type Finding,
   type FindingCounts,
   type Profile,
+  type ProfileInfo,
   type Severity,
   type ValidationReport,
 } from './types.ts';

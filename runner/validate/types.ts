@@ -59,14 +59,18 @@ export interface ScenarioContext {
   name: string;
 }
 
-/** A target format: a versioned, deterministic rule set plus where the format places scenarios. */
-export interface Profile {
+/** What is known of a target format without its rules (catalogue.ts). */
+export interface ProfileInfo {
   id: string;
   /** Version of the rule set; changes whenever a rule is added, removed or changes verdict. */
   version: string;
   description: string;
   /** Where a Vrooli checkout of this era keeps the scenario, relative to its root (POSIX). */
   deployPath(name: string): string;
+}
+
+/** A target format: a versioned, deterministic rule set plus where the format places scenarios. */
+export interface Profile extends ProfileInfo {
   /** Runs every rule. Same files in, same findings out, in the same order. */
   check(ctx: ScenarioContext): Promise<FindingInput[]>;
 }

@@ -1,3 +1,4 @@
+import { profileInfo } from '../catalogue.ts';
 import { FindingList } from '../findings.ts';
 import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkDocs, checkSymlinks } from '../rules/layout.ts';
@@ -20,13 +21,11 @@ const DATA: DataPolicy = { trailingComma: 'warning', missing: 'error' };
  * injection engine and startup scripts load: any category holding resources, an
  * `initialization` array (which the engine skips) as an error, references by name and under
  * `config`, files deployment/startup.sh loads, and every JSON file under initialization/.
+ *
+ * Id, rule-set version, description and deploy path: its entry in ../catalogue.ts.
  */
 export const vrooli20250807: Profile = {
-  id: 'vrooli-2025-08-07',
-  version: '1.1.0',
-  description:
-    'Vrooli scenarios of August 2025: .vrooli/service.json, resources grouped by category, initialization files and deployment phases.',
-  deployPath: (name) => `scripts/scenarios/core/${name}`,
+  ...profileInfo('vrooli-2025-08-07'),
   async check(ctx: ScenarioContext) {
     const list = new FindingList();
     await checkSymlinks(ctx, list);

@@ -1,3 +1,4 @@
+import { profileInfo } from '../catalogue.ts';
 import { FindingList } from '../findings.ts';
 import { checkScenarioData, NO_REFS, type DataPolicy } from '../rules/data.ts';
 import { checkValue, semverString } from '../rules/fields.ts';
@@ -22,13 +23,11 @@ const DATA: DataPolicy = { trailingComma: 'error', missing: 'error' };
  * rules (references by name and under `config`, startup imports, every JSON file under
  * initialization/); 1.2.0 what its lifecycle runs: the folders steps enter and the files they
  * run, `file_exists` conditions, and the binary `develop` starts against the one `setup` builds.
+ *
+ * Id, rule-set version, description and deploy path: its entry in ../catalogue.ts.
  */
 export const vrooli20250829: Profile = {
-  id: 'vrooli-2025-08-29',
-  version: '1.2.0',
-  description:
-    'Vrooli scenarios of late August 2025: version + service, flat resources, ports and lifecycle (setup/develop/test/stop steps).',
-  deployPath: (name) => `scenarios/${name}`,
+  ...profileInfo('vrooli-2025-08-29'),
   async check(ctx: ScenarioContext) {
     const list = new FindingList();
     await checkSymlinks(ctx, list);

@@ -1,3 +1,4 @@
+import { profileInfo } from '../catalogue.ts';
 import { FindingList } from '../findings.ts';
 import { isObject } from '../json.ts';
 import { checkValue, semverString } from '../rules/fields.ts';
@@ -30,13 +31,11 @@ const DATA: DataPolicy = { trailingComma: 'error', missing: 'warning' };
  * references as warnings; 1.2.0 the files lifecycle steps use, as warnings too: test-genie's
  * structure phase, whose verdicts this profile follows, passed scenarios whose setup chmods a file
  * they do not ship (fall-foliage-explorer). Optional profile: not yet used by the pipeline.
+ *
+ * Id, rule-set version, description and deploy path: its entry in ../catalogue.ts.
  */
 export const vrooli20260109: Profile = {
-  id: 'vrooli-2026-01-09',
-  version: '1.2.0',
-  description:
-    'Vrooli scenarios of 2026: api/cli/ui/docs/requirements folders, PRD.md, Makefile, .vrooli/testing.json, dependencies.resources and health checks.',
-  deployPath: (name) => `scenarios/${name}`,
+  ...profileInfo('vrooli-2026-01-09'),
   async check(ctx: ScenarioContext) {
     const list = new FindingList();
     await checkSymlinks(ctx, list);
