@@ -13,6 +13,7 @@ import { createSessionDirs, markScriptsExecutable } from '../../runner/workspace
 import type { TemplateName } from '../../prompts/render.ts';
 import type { RunContext } from './context.ts';
 import { renderForRun } from './prompt-choice.ts';
+import { agentNote } from '../../prompts/agent-notes.ts';
 import type { PipelineDeps } from './deps.ts';
 import { EngineStopping } from '../errors.ts';
 
@@ -108,11 +109,12 @@ export async function runStageSession<T>(
         live: { lastAction: 'waiting for a free agent slot' },
       });
     }
+    const agentName = ctx.budget.agent ?? ctx.campaignAgent ?? deps.config.AGENT;
     const result = await deps.sessions.run(
       () =>
         runAgentSession(
           {
-            agent: deps.agentFor(ctx.budget.agent ?? ctx.campaignAgent ?? deps.config.AGENT),
+            agent: deps.agentFor(agentName),
             store: deps.store,
             recorder: createDbInteractionRecorder(deps.sql),
             secrets: deps.secrets,
@@ -142,7 +144,9 @@ export async function runStageSession<T>(
               sessionId,
               workspace: dirs.workspace,
               home: dirs.home,
-              prompt: s.appendPrompt ? `${prompt.text}\n\n${s.appendPrompt}` : prompt.text,
+              prompt: [prompt.text, agentNote(agentName), s.appendPrompt]
+                .filter(Boolean)
+                .join('\n\n'),
               model: ctx.budget.model,
               maxTurns: b.maxTurns,
               maxBudgetUsd: b.maxBudgetUsd,

@@ -34,6 +34,9 @@ describe('pipeline: which agent runs a scenario', () => {
         },
       }),
     ).toEqual(['codex']);
+    // Codex got the shared prompt plus its tool note; Claude Code's prompts carry none.
+    const prompts = h.double.requests.map((r) => r.context?.prompt ?? '');
+    expect(prompts.some((p) => p.includes('## Notes for your tools'))).toBe(true);
   }, 320_000);
 
   it("the campaign's default applies when the scenario names none; AGENT otherwise", async () => {
