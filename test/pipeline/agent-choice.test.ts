@@ -44,7 +44,11 @@ describe('pipeline: which agent runs a scenario', () => {
     await updateCampaign(h.db.sql, campaign.id, { defaultAgent: 'codex' }, 'test');
     const config = { planningIterations: 1, implementationIterations: 1, validationFixes: 1 };
     expect(await agentsOf({ campaignId: campaign.id, config })).toEqual(['codex']);
+    const before = h.double.requests.length;
     expect(await agentsOf({ config })).toEqual(['claude-code']);
+    const claudePrompts = h.double.requests.slice(before).map((r) => r.context?.prompt ?? '');
+    expect(claudePrompts.filter(Boolean).length).toBeGreaterThan(0);
+    expect(claudePrompts.some((p) => p.includes('## Notes for your tools'))).toBe(false);
   }, 320_000);
 
   it('analytics split outcomes by agent', async () => {
