@@ -45,9 +45,14 @@ function nodeOnlyCheck(reached: Map<string, string>): Plugin {
         return { id: `node:${bare}`, external: true };
       }
       const r = await this.resolve(source, importer, { skipSelf: true });
-      const variant = r && EDGE_VARIANTS.get(r.id);
+      // Unresolved, it would stay an import the runtime cannot satisfy: a failure as well.
+      if (!r || r.external) {
+        if (!reached.has(source)) reached.set(source, path.relative(ROOT, importer ?? ''));
+        return { id: source, external: true };
+      }
+      const variant = EDGE_VARIANTS.get(r.id);
       if (variant) return { id: variant };
-      const pkg = r && NODE_ONLY_PACKAGES.exec(r.id)?.[1];
+      const pkg = NODE_ONLY_PACKAGES.exec(r.id)?.[1];
       if (!pkg) return r;
       // Recorded and left out, so that one build names every offender.
       if (!reached.has(pkg)) reached.set(pkg, path.relative(ROOT, importer ?? ''));
@@ -76,7 +81,11 @@ export async function bundleEdge(): Promise<EdgeBundle> {
   const bundle = await rolldown({
     input: path.join(ROOT, 'bin/edge.ts'),
     platform: 'neutral',
-    resolve: { conditionNames: ['workerd', 'worker', 'import', 'default'] },
+    resolve: {
+      conditionNames: ['workerd', 'worker', 'import', 'default'],
+      // 'neutral' has no main fields of its own; packages with only "main" need them.
+      mainFields: ['module', 'main'],
+    },
     logLevel: 'silent',
     plugins: [nodeOnlyCheck(reached), rawText],
   });

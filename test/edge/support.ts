@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Miniflare } from 'miniflare';
+import { bundleEdge } from '../../bin/edge-build.ts';
+
+/** The built edge bundle served by workerd (miniflare), as Cloudflare Workers would run it. */
+export interface EdgeWorker {
+  url: string;
+  bytes: number;
+  close(): Promise<void>;
+}
+
+/** Builds bin/edge.ts with the edge build and serves it on a loopback port under miniflare. */
+export async function startEdgeWorker(bindings: Record<string, string>): Promise<EdgeWorker> {
+  const { code } = await bundleEdge();
+  const dir = mkdtempSync(path.join(tmpdir(), 'sg-edge-'));
+  const file = path.join(dir, 'worker.js');
+  writeFileSync(file, code);
+  const mf = new Miniflare({
+    // Listed whole: miniflare cannot follow the bundle's one dynamic import (cloudflare:sockets,
+    // which postgres.js loads lazily), and needs no module rules for a single file.
+    modulesRoot: dir,
+    modules: [{ type: 'ESModule', path: file, contents: code }],
+    compatibilityDate: '2026-07-01',
+    compatibilityFlags: ['nodejs_compat'],
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+  });
+  const url = (await mf.ready).origin;
+  return {
+    url,
+    bytes: code.length,
+    async close() {
+      await mf.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** p50 and p99 in ms of `n` sequential GETs of `url` (after `warm` unmeasured ones). */
+export async function latency(
+  url: string,
+  headers: Record<string, string>,
+  n = 200,
+  warm = 20,
+): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n + warm; i++) {
+    const t = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
+    if (i >= warm) times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { p50: Number(at(0.5).toFixed(2)), p99: Number(at(0.99).toFixed(2)) };
+}
