@@ -4,6 +4,9 @@ import path from 'node:path';
 import { Miniflare } from 'miniflare';
 import { bundleEdge } from '../../bin/edge-build.ts';
 
+/** The runtime's compatibility date, the same in deploy/wrangler.toml. */
+export const COMPATIBILITY_DATE = '2026-07-01';
+
 /** The built edge bundle served by workerd (miniflare), as Cloudflare Workers would run it. */
 export interface EdgeWorker {
   url: string;
@@ -22,7 +25,7 @@ export async function startEdgeWorker(bindings: Record<string, string>): Promise
     // which postgres.js loads lazily), and needs no module rules for a single file.
     modulesRoot: dir,
     modules: [{ type: 'ESModule', path: file, contents: code }],
-    compatibilityDate: '2026-07-01',
+    compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ['nodejs_compat'],
     bindings,
     host: '127.0.0.1',
