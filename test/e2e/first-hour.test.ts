@@ -185,8 +185,10 @@ describe('the first page over the wire', () => {
     for (const r of scripts) expect(r.encoding, r.url).toBe('br');
     const total = site.reduce((n, r) => n + r.bytes, 0);
     console.log(`first page: ${site.length} files, ${total} bytes transferred`);
-    // Measured: ~74 KB in 34 responses (~12 KB of it headers), from ~200 KB uncompressed. The
-    // issue's 60 KB target needs fewer chunks as well; this bound catches a lost compression.
+    // Measured: ~74 KB in 34 responses (~12 KB of it headers), from ~200 KB uncompressed; later
+    // features grew it to ~86 KB, and ~77 KB in 19 responses once Svelte's runtime and the shared
+    // helpers each went into one chunk and the campaign editor and batch bar load when needed.
+    // The issue's 60 KB target needs more; this bound catches a lost compression or a heavier page.
     expect(total).toBeLessThan(80 * 1024);
     await ctx.close();
   });
