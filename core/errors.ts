@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'agent_error'
   | 'validation_error'
   | 'deploy_error'
+  | 'disk_full'
   | 'internal';
 
 /** One offending field of an input, as reported to clients. */

@@ -22,6 +22,7 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   service_unavailable: 503,
+  disk_full: 507,
 };
 
 const TITLES: Partial<Record<ErrorCode, string>> = {
@@ -36,6 +37,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
+  disk_full: 'Insufficient storage',
 };
 
 /** Builds the problem document for an error. */

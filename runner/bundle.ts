@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create, extract, Parser, type ReadEntry } from 'tar';
+import { asDiskFull } from '../core/disk-full.ts';
 import { AppError } from '../core/errors.ts';
 import type { ObjectStore } from '../core/store/port.ts';
 import { listScenarioTree } from './deploy-targets/copy.ts';
@@ -84,9 +85,13 @@ export async function packBundle(
 
 /** Restores a bundle into `dir` (created). Entries that would leave `dir` are refused by tar. */
 export async function unpackBundle(store: ObjectStore, key: string, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const body = await store.stream(key);
-  await pipeline(body, extract({ cwd: dir, strict: true, preservePaths: false, noChmod: false }));
+  try {
+    await mkdir(dir, { recursive: true });
+    const body = await store.stream(key);
+    await pipeline(body, extract({ cwd: dir, strict: true, preservePaths: false, noChmod: false }));
+  } catch (e) {
+    throw asDiskFull(e, `the files of bundle ${key}`, dir);
+  }
 }
 
 /** Reads one file of a bundle (for the file viewer); not_found when absent. */

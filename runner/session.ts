@@ -2,7 +2,7 @@ import type { ObjectStore } from '../core/store/port.ts';
 import type { AgentEvent, AgentOutcome, AgentPort, AgentSessionRequest } from './agent/port.ts';
 import type { InteractionRecorder } from './agent/recorder.ts';
 import { createRedactor, secretValues } from './redact.ts';
-import { openTranscript, transcriptKey } from './transcript.ts';
+import { openTranscript, transcriptKey, type TranscriptSummary } from './transcript.ts';
 
 /**
  * One agent session, wired: the process runs through the agent port; every raw line goes
@@ -136,6 +136,7 @@ export async function runAgentSession(
     if (thrown instanceof Error) thrown.message = message;
     throw thrown;
   }
+  outcome = redactor.value(transcriptVerdict(outcome, stored));
   await deps.recorder.finish(req.sessionId, {
     outcome: outcome.class,
     outcomeDetail: {
@@ -167,5 +168,25 @@ export async function runAgentSession(
     transcriptBytes: stored.error ? 0 : stored.bytes,
     transcriptTruncated: stored.truncated,
     droppedEvents: dropped,
+  };
+}
+
+/** Outcomes a failed transcript does not override: the session stopped for a reason of its own. */
+const KEEP = new Set<AgentOutcome['class']>(['cancelled', 'interrupted', 'usage_limit']);
+
+/**
+ * A session whose transcript could not be stored is not a success: a full disk ends it as
+ * `disk_full` (naming the disk, not retried), another store failure as `transcript_failed`.
+ */
+export function transcriptVerdict(outcome: AgentOutcome, stored: TranscriptSummary): AgentOutcome {
+  if (!stored.error) return outcome;
+  if (stored.diskFull && !KEEP.has(outcome.class))
+    return { ...outcome, class: 'disk_full', retryable: false, message: stored.error };
+  if (outcome.class !== 'success') return outcome;
+  return {
+    ...outcome,
+    class: 'transcript_failed',
+    retryable: true,
+    message: `The transcript could not be stored: ${stored.error}`,
   };
 }

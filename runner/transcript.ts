@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { isDiskFull } from '../core/disk-full.ts';
 import type { ObjectInfo, ObjectStore } from '../core/store/port.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface TranscriptSummary {
   lines: number;
   /** Set when the store failed; the transcript is then not available. */
   error?: string;
+  /** Set when the store failed because its disk is full (ENOSPC/EDQUOT). */
+  diskFull?: boolean;
 }
 
 /** Key of a session's transcript. */
@@ -36,10 +39,12 @@ export function openTranscript(
 ): TranscriptWriter {
   const pass = new PassThrough();
   let error: string | undefined;
+  let diskFull = false;
   const put: Promise<ObjectInfo | undefined> = store
     .put(key, pass, { contentType: 'application/x-ndjson' })
     .catch((e: unknown) => {
       error = e instanceof Error ? e.message : String(e);
+      diskFull = isDiskFull(e);
       pass.resume(); // keep draining so writers never block
       return undefined;
     });
@@ -64,7 +69,14 @@ export function openTranscript(
     async close() {
       pass.end();
       await put;
-      return { key, bytes, truncated, lines, ...(error ? { error } : {}) };
+      return {
+        key,
+        bytes,
+        truncated,
+        lines,
+        ...(error ? { error } : {}),
+        ...(diskFull ? { diskFull } : {}),
+      };
     },
   };
 }

@@ -3,6 +3,7 @@ import { chmod, lstat, mkdir, open, readdir, rm, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { InvalidInputError } from '../core/errors.ts';
 import { sandboxSettings } from './boundary/sandbox.ts';
+import { asDiskFull } from '../core/disk-full.ts';
 
 /**
  * Per-session directories under the runner's data root, and the path checks that keep a
@@ -101,16 +102,21 @@ export async function createSessionDirs(
   if (!UUID_RE.test(ids.sessionId))
     throw new InvalidInputError([{ field: 'sessionId', message: 'must be a uuid' }]);
   const base = path.resolve(dataRoot);
-  await mkdir(base, { recursive: true });
   const root = resolveInside(
     base,
     path.join('sessions', ids.scenarioSlug, ids.sessionId.toLowerCase()),
   );
   const workspace = path.join(root, 'workspace');
   const home = path.join(root, 'home');
-  await mkdir(workspace, { recursive: true, mode: 0o700 });
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  await writeAgentSettings(home, settings);
+  try {
+    await mkdir(base, { recursive: true });
+    await mkdir(workspace, { recursive: true, mode: 0o700 });
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    await writeAgentSettings(home, settings);
+  } catch (e) {
+    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    throw asDiskFull(e, 'a session workspace', root);
+  }
   return { root, workspace, home, remove: () => rm(root, { recursive: true, force: true }) };
 }
 

@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { DiskFullError, isDiskFull } from '../disk-full.ts';
 import { AppError } from '../errors.ts';
 import { bodyChunks } from './body.ts';
 import {
@@ -25,8 +26,9 @@ import type { ObjectBody, ObjectInfo, ObjectStore, PutOptions } from './port.ts'
 
 const LIST_CONCURRENCY = 16;
 
-function storeError(op: string, key: string, e: unknown): AppError {
+function storeError(op: string, key: string, e: unknown, root = '.'): AppError {
   if (e instanceof AppError) return e;
+  if (isDiskFull(e)) return new DiskFullError(key, root, e);
   return new AppError('store_error', `Filesystem store could not ${op} ${key}.`, {
     cause: e,
     details: { key },
@@ -96,7 +98,7 @@ export function createFsStore(root: string): ObjectStore {
       try {
         await mkdir(rootDir, { recursive: true });
       } catch (e) {
-        throw storeError('create root', rootDir, e);
+        throw storeError('create root', rootDir, e, rootDir);
       }
     },
 
@@ -138,7 +140,7 @@ export function createFsStore(root: string): ObjectStore {
         // wait until it is closed, or the temp file would appear after it was removed.
         if (out && !out.closed) await new Promise<void>((r) => out!.once('close', () => r()));
         await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
-        throw storeError('write', key, e);
+        throw storeError('write', key, e, rootDir);
       }
     },
 

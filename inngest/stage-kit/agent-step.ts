@@ -20,7 +20,14 @@ import type { PipelineDeps } from './deps.ts';
 export type StepResult<T> =
   { kind: 'ok'; value: T } | { kind: 'usage_limit'; wakeAt: string; message: string };
 
-const TRANSIENT = new Set(['api_error', 'crashed', 'timed_out', 'idle_timeout', 'interrupted']);
+const TRANSIENT = new Set([
+  'api_error',
+  'crashed',
+  'timed_out',
+  'idle_timeout',
+  'interrupted',
+  'transcript_failed',
+]);
 
 /** Maps a finished session to a step result, or throws the right kind of error. */
 export function judge<T>(

@@ -107,7 +107,11 @@ export type OutcomeClass =
   /** The CLI said success, but the session changed none of the files it was asked to change. */
   | 'no_change'
   /** Stopped because its server shut down (not the run): the step runs again on the next start. */
-  | 'interrupted';
+  | 'interrupted'
+  /** The disk under DATA_DIR is full: the transcript (or the workspace) could not be written. */
+  | 'disk_full'
+  /** The transcript could not be stored (the store failed for another reason). */
+  | 'transcript_failed';
 
 export const OUTCOME_CLASSES: readonly OutcomeClass[] = [
   'success',
@@ -126,6 +130,8 @@ export const OUTCOME_CLASSES: readonly OutcomeClass[] = [
   'writes_refused',
   'no_change',
   'interrupted',
+  'disk_full',
+  'transcript_failed',
 ];
 
 /** A tool call the agent was not allowed to make. */

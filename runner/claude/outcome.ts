@@ -39,6 +39,8 @@ const RETRYABLE: Record<OutcomeClass, boolean> = {
   writes_refused: false,
   no_change: false,
   interrupted: true,
+  disk_full: false,
+  transcript_failed: true,
 };
 
 /** Commander-style usage errors the CLI prints before it starts a session. */

@@ -47,6 +47,8 @@ const RETRYABLE: Record<OutcomeClass, boolean> = {
   writes_refused: false,
   no_change: false,
   interrupted: true,
+  disk_full: false,
+  transcript_failed: true,
 };
 
 /** clap's usage errors: exit code 2 before any stream line. */
