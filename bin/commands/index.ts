@@ -2,7 +2,9 @@ import type { CliCommand } from '../command.ts';
 import { command as agent } from './agent.ts';
 import { command as bench } from './bench.ts';
 import { command as change } from './change.ts';
+import { command as exportData } from './export.ts';
 import { command as generate } from './generate.ts';
+import { command as importData } from './import.ts';
 import { command as runs } from './runs.ts';
 import { command as migrate } from './migrate.ts';
 import { command as start } from './start.ts';
@@ -22,6 +24,8 @@ export const COMMANDS: CliCommand[] = [
   validate,
   agent,
   bench,
+  exportData,
+  importData,
 ];
 
 /** Commands planned but not yet built, shown in `--help` so users know what is coming. */

@@ -152,7 +152,8 @@ async function atStart<T>(
   }
 }
 
-function s3Options(config: Config) {
+/** The S3 adapter's options from S3_* settings. */
+export function s3Options(config: Config) {
   const u = new URL(config.S3_ENDPOINT!);
   const useSSL = u.protocol === 'https:';
   return {
