@@ -56,6 +56,27 @@ export async function stepTimings(sql: Sql, runIds: string[]): Promise<StepTimin
                           WHERE ai.run_id = s.run_id AND ai.step_key = s.step_key) a ON true`;
 }
 
+/**
+ * Time steps spent waiting for a free agent slot: the stage session logs 'waiting for a free agent
+ * slot' when every slot is taken, and the session's row is inserted once it holds one. Keyed by
+ * `runId/stepKey`, summed over the step's waits.
+ */
+export async function slotWaits(sql: Sql, runIds: string[]): Promise<Map<string, number>> {
+  const rows = await sql<Array<{ runId: string; stepKey: string; waitMs: number }>>`
+    SELECT l.run_id AS "runId", l.step AS "stepKey",
+           (extract(epoch FROM (SELECT min(ai.started_at) FROM agent_interactions ai
+                                 WHERE ai.run_id = l.run_id AND ai.step_key = l.step
+                                   AND ai.started_at >= l.created_at) - l.created_at) * 1000)::float8 AS "waitMs"
+      FROM generation_logs l
+     WHERE l.run_id IN ${sql(runIds)} AND l.message = 'waiting for a free agent slot'`;
+  const waits = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.runId}/${r.stepKey}`;
+    waits.set(key, (waits.get(key) ?? 0) + (r.waitMs ?? 0));
+  }
+  return waits;
+}
+
 /** One agent session of the runs: CLI wall time and when it ran. */
 export interface SessionTiming {
   durationMs: number;
