@@ -1,4 +1,4 @@
-import type { Db, Sql } from './client.ts';
+import type { Db } from './client.ts';
 
 /**
  * The local executor's state (inngest/engine/local/): queries on executor_events / executor_runs /
@@ -51,17 +51,6 @@ interface RunRow {
   concurrency_keys: string[];
   created_at: Date;
   finished_at: Date | null;
-}
-
-/** A saved step as the step tools read it. */
-export interface StepRow {
-  step_key: string;
-  kind: 'run' | 'sleep' | 'invoke' | 'event';
-  status: 'completed' | 'failed' | 'retrying' | 'sleeping' | 'waiting';
-  result: unknown;
-  error: SerializedError | null;
-  attempts: number;
-  wake_at: Date | null;
 }
 
 const toRecord = (r: RunRow): RunRecord => ({
@@ -235,77 +224,6 @@ export async function unfinishedChildren(db: Db, parentId: string): Promise<stri
   return rows.map((r) => r.id);
 }
 
-/** The saved steps of a run by key. */
-export async function loadSteps(db: Db, runId: string): Promise<Map<string, StepRow>> {
-  const rows = await db<StepRow[]>`SELECT step_key, kind, status, result, error, attempts, wake_at
-    FROM executor_steps WHERE run_id = ${runId}`;
-  return new Map(rows.map((r) => [r.step_key, r]));
-}
-
-/** A step's new state. */
-export interface StepWrite {
-  kind: StepRow['kind'];
-  status: StepRow['status'];
-  result?: unknown;
-  error?: SerializedError;
-  attempts?: number;
-  wakeAt?: Date;
-  childRunId?: string;
-  startedAt?: Date;
-}
-
-/** Inserts or updates a step row; final statuses get finished_at and duration. */
-export async function saveStep(db: Db, runId: string, key: string, s: StepWrite): Promise<void> {
-  const started = s.startedAt ?? new Date();
-  const final = s.status === 'completed' || s.status === 'failed';
-  await db`INSERT INTO executor_steps (run_id, step_key, kind, status, result, error, attempts, wake_at, child_run_id,
-                                       started_at, finished_at, duration_ms)
-    VALUES (${runId}, ${key}, ${s.kind}, ${s.status}, ${s.result === undefined ? null : j(s.result)}::text::jsonb,
-            ${s.error ? j(s.error) : null}::text::jsonb, ${s.attempts ?? 0}, ${s.wakeAt ?? null}, ${s.childRunId ?? null},
-            ${started}, ${final ? new Date() : null}, ${final ? Date.now() - started.getTime() : null})
-    ON CONFLICT (run_id, step_key) DO UPDATE SET
-      status = excluded.status, result = excluded.result, error = excluded.error, attempts = excluded.attempts,
-      wake_at = excluded.wake_at, child_run_id = coalesce(excluded.child_run_id, executor_steps.child_run_id),
-      finished_at = excluded.finished_at,
-      duration_ms = CASE WHEN excluded.finished_at IS NULL THEN NULL
-                         ELSE (extract(epoch FROM excluded.finished_at - executor_steps.started_at) * 1000)::integer END`;
-}
-
-/**
- * Resolves the invoke step of the parent waiting for a finished child and wakes the parent.
- * Call inside a transaction: it locks the parent row first, like pauseForChild, so a parent
- * going to sleep and its child finishing cannot miss each other.
- */
-export async function resolveParentStep(db: Db, child: RunRecord): Promise<void> {
-  if (!child.parentRunId || !child.parentStepKey) return;
-  await db`SELECT id FROM executor_runs WHERE id = ${child.parentRunId} FOR UPDATE`;
-  const error =
-    child.status === 'cancelled'
-      ? { name: 'Error', message: `Invoked run ${child.id} was cancelled` }
-      : child.error;
-  await saveStep(db, child.parentRunId, child.parentStepKey, {
-    kind: 'invoke',
-    status: child.status === 'completed' ? 'completed' : 'failed',
-    ...(child.status === 'completed'
-      ? { result: child.result }
-      : { error: error ?? { name: 'Error', message: 'failed' } }),
-    childRunId: child.id,
-  });
-  await db`UPDATE executor_runs SET status = 'queued', wake_at = NULL, updated_at = now()
-    WHERE id = ${child.parentRunId} AND status = 'sleeping'`;
-}
-
-/** Puts a running parent to sleep until its invoked child finishes (or queues it if it already has). In a transaction. */
-export async function pauseForChild(db: Db, runId: string, stepKey: string): Promise<boolean> {
-  await db`SELECT id FROM executor_runs WHERE id = ${runId} FOR UPDATE`;
-  const rows = await db`UPDATE executor_runs
-       SET status = CASE WHEN EXISTS (SELECT 1 FROM executor_steps WHERE run_id = ${runId} AND step_key = ${stepKey}
-                                       AND status = 'waiting') THEN 'sleeping' ELSE 'queued' END,
-           wake_at = NULL, attempt = 0, updated_at = now()
-     WHERE id = ${runId} AND status = 'running' RETURNING id`;
-  return rows.length === 1;
-}
-
 /** Of the given runs, those already finished (cancelled by another process, for instance). */
 export async function finishedAmong(db: Db, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -329,63 +247,4 @@ export async function pruneFinished(
     DELETE FROM executor_events e WHERE e.received_at < ${before}
        AND NOT EXISTS (SELECT 1 FROM executor_runs r WHERE r.event_id = e.id)`;
   return { runs: runs.count, events: events.count };
-}
-
-/** The advisory lock that makes one process the local executor's owner (per database schema). */
-const OWNER_LOCK = 'scenario-gen:local-executor';
-
-/** The owner lock, held on a connection of its own. */
-export interface ExecutorLock {
-  /** True while the connection that holds the lock answers (a restarted Postgres drops it). */
-  alive(): Promise<boolean>;
-  /** Gives the lock up (a dead connection has already lost it). */
-  release(): Promise<void>;
-}
-
-/**
- * Tries to take the owner lock on a connection of its own: held for as long as that connection
- * lives, so it is released when its process dies. Per schema: tests (and tenants) that share a
- * database each have an owner of their own. Undefined when another process owns it.
- */
-export async function tryOwnExecutor(sql: Sql): Promise<ExecutorLock | undefined> {
-  const conn = await sql.reserve();
-  let pid: number;
-  try {
-    const [row] = await conn<{ ok: boolean; pid: number }[]>`
-      SELECT pg_try_advisory_lock(hashtext(${OWNER_LOCK} || current_schema())) AS ok,
-             pg_backend_pid() AS pid`;
-    if (!row?.ok) {
-      conn.release();
-      return undefined;
-    }
-    pid = row.pid;
-  } catch (e) {
-    conn.release();
-    throw e;
-  }
-  let lost = false;
-  return {
-    async alive() {
-      // Asked through the pool, never on the lock's own connection: a query on a reserved
-      // connection that died breaks postgres.js (3.4.x) instead of failing.
-      if (lost) return false;
-      const check = sql<{ ok: boolean }[]>`
-        SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${pid}
-                         AND objid::int = hashtext(${OWNER_LOCK} || current_schema())) AS ok`.then(
-        ([r]) => r?.ok === true,
-        () => false,
-      );
-      const timeout = new Promise<boolean>((r) => setTimeout(r, 2000, false).unref());
-      lost = !(await Promise.race([check, timeout]));
-      return !lost;
-    },
-    async release() {
-      // A lost lock's connection is dead: leave it alone (see alive()).
-      if (lost) return;
-      await conn`SELECT pg_advisory_unlock(hashtext(${OWNER_LOCK} || current_schema()))`.catch(
-        () => {},
-      );
-      conn.release();
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../../../core/log.ts';
 import type { Sql } from '../../../db/client.ts';
-import { pruneFinished, tryOwnExecutor, type ExecutorLock } from '../../../db/executor.ts';
+import { pruneFinished } from '../../../db/executor.ts';
+import { tryOwnExecutor, type ExecutorLock } from '../../../db/executor-owner.ts';
 import type { AnyFunctionSpec } from '../../spec.ts';
 import type { Engine } from '../port.ts';
 import { createLocalExecutor } from './index.ts';

@@ -10,7 +10,8 @@ import {
   stepFailure,
 } from './errors.ts';
 import { createStepTools, type Pause } from './step-tools.ts';
-import { insertRun, loadSteps, pauseForChild, pauseRun, saveStep } from '../../../db/executor.ts';
+import { insertRun, pauseRun } from '../../../db/executor.ts';
+import { loadSteps, pauseForChild, saveStep } from '../../../db/executor-steps.ts';
 import type { RunRecord, RunStatus, SerializedError } from './types.ts';
 
 /** What an execution needs from the executor. */

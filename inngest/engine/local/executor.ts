@@ -7,6 +7,7 @@ import { checkRules, concurrencyKeys, Slots } from './concurrency.ts';
 import { defaultBackoff, serializeError } from './errors.ts';
 import { execute } from './execute.ts';
 import * as store from '../../../db/executor.ts';
+import { resolveParentStep } from '../../../db/executor-steps.ts';
 import type {
   LocalExecutor,
   LocalExecutorOptions,
@@ -65,7 +66,7 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
     const run = await sql.begin(async (tx) => {
       const r = await store.finishRun(tx, runId, from, status, result, error);
       if (!r) return undefined;
-      await store.resolveParentStep(tx, r);
+      await resolveParentStep(tx, r);
       if (r.status === 'failed' && r.kind === 'handler' && functions.get(r.functionId)?.onFailure) {
         const data = { function_id: r.functionId, run_id: r.id, error: r.error, event: r.event };
         await store.insertRun(tx, {

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { NonRetriableError } from '../../errors.ts';
 import type { AnyFunctionSpec, PipelineEvent, StepTools } from '../../spec.ts';
 import { durationMs, isNonRetriable, retryAfterMs, serializeError, stepFailure } from './errors.ts';
-import type { StepRow, StepWrite } from '../../../db/executor.ts';
+import type { StepRow, StepWrite } from '../../../db/executor-steps.ts';
 
 /** Why an execution of a handler stopped before it returned; the executor persists it. */
 export type Pause =
