@@ -1,11 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { createDbInteractionRecorder, reclassifyInteraction } from '../../db/agent-interactions.ts';
+import { randomUUID } from 'node:crypto';
+import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
 import { addCost } from '../../db/run-state.ts';
 import type { AgentEvent, AgentOutcome } from '../../runner/agent/port.ts';
 import { unpackBundle } from '../../runner/bundle.ts';
-import { listScenarioTree } from '../../runner/deploy-targets/index.ts';
 import { createPidFileTracker } from '../../runner/orphans.ts';
 import { runAgentSession } from '../../runner/session.ts';
 import { handOver } from '../../runner/boundary/handover.ts';
@@ -15,7 +12,7 @@ import type { RunContext } from './context.ts';
 import { renderForRun } from './prompt-choice.ts';
 import { agentNote } from '../../prompts/agent-notes.ts';
 import type { PipelineDeps } from './deps.ts';
-import { EngineStopping } from '../errors.ts';
+import { fingerprint, judgeShutdown, judgeWrites, WRITE_TOOLS } from './session-verdicts.ts';
 
 /**
  * One agent session of a pipeline stage: a fresh workspace (restored from a bundle when the
@@ -230,66 +227,4 @@ async function reportEnd<T>(
     step: s.stepKey,
     message: `session ended: ${outcome.class}, ${outcome.turns} turns, $${outcome.costUsd.toFixed(4)}`,
   });
-}
-
-const WRITE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
-
-/** Every file of a folder with its content hash (the workspaces are small scenario folders). */
-async function fingerprint(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const e of await listScenarioTree(dir)) {
-    if (e.kind !== 'file') continue;
-    out.set(
-      e.rel,
-      createHash('sha256')
-        .update(await readFile(path.join(dir, e.rel)))
-        .digest('hex'),
-    );
-  }
-  return out;
-}
-
-/** A writing session's real outcome: the CLI's success does not count when nothing was written. */
-async function judgeWrites(
-  deps: PipelineDeps,
-  outcome: AgentOutcome,
-  writeCalls: number,
-  before: Map<string, string> | undefined,
-  workspace: string,
-): Promise<AgentOutcome> {
-  if (outcome.class !== 'success') return outcome;
-  const refused = outcome.permissionDenials.filter((d) => WRITE_TOOLS.has(d.tool)).length;
-  let verdict: { cls: 'writes_refused' | 'no_change'; message: string } | undefined;
-  if (writeCalls > 0 && refused >= writeCalls)
-    verdict = {
-      cls: 'writes_refused',
-      message: `Every file write of the session was refused (${refused}); nothing was written.`,
-    };
-  else if (before) {
-    const after = await fingerprint(workspace);
-    const same = after.size === before.size && [...after].every(([f, h]) => before.get(f) === h);
-    if (same)
-      verdict = {
-        cls: 'no_change',
-        message: 'The session changed none of the files it was asked to fix.',
-      };
-  }
-  if (!verdict) return outcome;
-  await reclassifyInteraction(deps.sql, outcome.sessionId, verdict.cls, verdict.message);
-  return { ...outcome, class: verdict.cls, retryable: false, message: verdict.message };
-}
-
-/**
- * A session its server stopped (a shutdown, not a cancel of the run) was interrupted: recorded
- * as such, and its step runs again on the next start or on another process.
- */
-async function judgeShutdown(
-  deps: PipelineDeps,
-  outcome: AgentOutcome,
-  signal: AbortSignal,
-): Promise<AgentOutcome> {
-  if (outcome.class !== 'cancelled' || !(signal.reason instanceof EngineStopping)) return outcome;
-  const message = 'The server shut down while this session ran; its step runs again.';
-  await reclassifyInteraction(deps.sql, outcome.sessionId, 'interrupted', message);
-  return { ...outcome, class: 'interrupted', retryable: true, message };
 }
