@@ -200,6 +200,16 @@ const FIELDS = {
     'Largest agent transcript stored per session; past it a truncation marker is written.',
     '20971520',
   ),
+  TRANSCRIPT_RETENTION_DAYS: f(
+    int(0, 36500),
+    'Days a transcript is kept after its session ended; hourly housekeeping deletes older ones from the object store and marks the session rows. 0 keeps them for ever.',
+    '0',
+  ),
+  BUNDLE_RETENTION: f(
+    int(0, 10000),
+    'Bundles and archives kept per scenario, in deployed versions: the last N deployed runs keep theirs and every bundle they, their retries and rollbacks use (the deployed one always); hourly housekeeping deletes older ones and marks them (a rollback to one says so). 0 keeps all.',
+    '0',
+  ),
   DEFAULT_PROFILE: f(text, 'Target format for new scenarios.', 'vrooli-2025-08-07'),
   EXTERNAL_VALIDATOR: f(
     argv,

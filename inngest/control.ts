@@ -11,6 +11,7 @@ import { resolveBudget, type ChangeRequest } from '../core/budget.ts';
 import { budgetOverrides, serverDefaults } from '../db/settings.ts';
 import { DEMO_MODEL_NAME } from '../core/model-name.ts';
 import { missingFor, restoreFrom, resumablePhases } from './stage-kit/restore.ts';
+import { artifactPrunedAt } from '../db/retention.ts';
 
 /** Starting and stopping runs, as the HTTP layer sees it (implemented by the pipeline). */
 export interface PipelineControl {
@@ -152,6 +153,12 @@ export function createControl(deps: {
         throw new NotFoundError('Bundle of scenario', artifactId);
       if (artifact.kind !== 'bundle')
         throw new ConflictError('Only a file bundle can be rolled back to (not an archive).');
+      const pruned = await artifactPrunedAt(sql, artifactId);
+      if (pruned)
+        throw new ConflictError(
+          `That bundle was deleted by retention housekeeping (BUNDLE_RETENTION) on ${pruned.toISOString()}; it cannot be rolled back to.`,
+          { artifactId, prunedAt: pruned.toISOString() },
+        );
       return start(scenarioId, actor, 'rollback', {
         fromPhase: 'deploying',
         sourceRunId: artifact.runId,

@@ -31,6 +31,7 @@ import {
 import { DEFAULT_ENV_ALLOW } from '../../runner/validate/index.ts';
 import { createResourceProviders } from '../../runner/runtime/index.ts';
 import { createAgent, demoAgentEnv } from './agent.ts';
+import { startHousekeeping } from '../../inngest/housekeeping.ts';
 
 /**
  * The pipeline's composition: the agent (Claude Code, or the demo model when there are no
@@ -210,6 +211,17 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     demoModel: Boolean(demo),
   });
   await engine.start();
+  // Retention (TRANSCRIPT_RETENTION_DAYS, BUNDLE_RETENTION): hourly, in processes that do work.
+  const housekeeping =
+    o.config.ROLE === 'api'
+      ? undefined
+      : startHousekeeping({
+          sql: o.sql,
+          store: o.store,
+          log: o.log,
+          transcriptRetentionDays: o.config.TRANSCRIPT_RETENTION_DAYS,
+          bundleRetention: o.config.BUNDLE_RETENTION,
+        });
   return {
     control,
     engine,
@@ -218,6 +230,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     ...(demo ? { demo } : {}),
     ...(served ? { inngest: served.handler } : {}),
     async stop() {
+      await housekeeping?.stop();
       await engine.stop();
       await demo?.close();
       await runtimeProviders.close();

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
-import { InvalidInputError, NotFoundError } from '../../core/errors.ts';
+import { AppError, InvalidInputError, NotFoundError } from '../../core/errors.ts';
 import { getArtifact, listArtifacts } from '../../db/artifacts.ts';
 import { listInteractions } from '../../db/interactions.ts';
 import { listLogs } from '../../db/logs.ts';
@@ -33,6 +33,7 @@ import type { HostPorts } from '../host.ts';
 import { parseInput, readId, readJson, readQuery } from '../input.ts';
 import { route } from '../openapi/route-spec.ts';
 import { reply } from '../reply.ts';
+import { transcriptPrunedAt } from '../../db/retention.ts';
 
 /**
  * Runs and what they produced: the timeline, plan versions, bundles and their files, validation
@@ -160,6 +161,13 @@ export function runRoutes(
     const sessionId = readId(c, 'sessionId');
     const found = (await listInteractions(sql, readId(c))).find((i) => i.sessionId === sessionId);
     if (!found?.transcriptKey) throw new NotFoundError('Transcript of agent session', sessionId);
+    const pruned = await transcriptPrunedAt(sql, sessionId);
+    if (pruned)
+      throw new AppError(
+        'not_found',
+        `The transcript of agent session ${sessionId} was deleted by retention housekeeping (TRANSCRIPT_RETENTION_DAYS) on ${pruned.toISOString()}.`,
+        { details: { what: 'transcript', id: sessionId, prunedAt: pruned.toISOString() } },
+      );
     const body = await store.stream(found.transcriptKey);
     return c.body(Readable.toWeb(body) as ReadableStream, 200, {
       'content-type': 'application/x-ndjson; charset=utf-8',

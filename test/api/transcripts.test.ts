@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbInteractionRecorder } from '../../db/agent-interactions.ts';
 import { createRun } from '../../db/runs.ts';
+import { createLogger } from '../../core/log.ts';
+import { housekeep } from '../../inngest/housekeeping.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 /** GET /api/runs/:id/interactions/:sessionId/transcript: the stored transcript, streamed. */
@@ -73,6 +75,22 @@ describe('an agent session transcript', () => {
     expect(other.status).toBe(404);
     expect((await t.call('GET', `/api/runs/${run.id}/interactions/nope/transcript`)).status).toBe(
       400,
+    );
+
+    // Past TRANSCRIPT_RETENTION_DAYS housekeeping removes it: a 404 that says why.
+    await t.db.sql`UPDATE agent_interactions SET finished_at = now() - interval '31 days'`;
+    const swept = await housekeep({
+      sql: t.db.sql,
+      store: t.deps.store,
+      log: createLogger('error'),
+      transcriptRetentionDays: 30,
+      bundleRetention: 0,
+    });
+    expect(swept.transcripts).toBe(1);
+    const gone = await t.call('GET', `/api/runs/${run.id}/interactions/${one}/transcript`);
+    expect(gone.status).toBe(404);
+    expect(gone.json.detail).toMatch(
+      /deleted by retention housekeeping \(TRANSCRIPT_RETENTION_DAYS\)/,
     );
   });
 });
