@@ -69,9 +69,7 @@ describe('runAgentSession', { timeout: 120_000 }, () => {
     const publish = d.publish;
     d.publish = async (e) => {
       if (e.kind === 'init')
-        pidFileSeen = existsSync(
-          path.join(h.root, 'runner', 'pids', `${s.request.sessionId}.json`),
-        );
+        pidFileSeen = existsSync(path.join(h.root, 'pids', `${s.request.sessionId}.json`));
       await publish(e);
     };
     const result = await runAgentSession(d, {
@@ -121,9 +119,7 @@ describe('runAgentSession', { timeout: 120_000 }, () => {
     });
     expect(JSON.stringify(row)).not.toContain(CANARY_KEY);
     expect(pidFileSeen).toBe(true);
-    expect(existsSync(path.join(h.root, 'runner', 'pids', `${s.request.sessionId}.json`))).toBe(
-      false,
-    );
+    expect(existsSync(path.join(h.root, 'pids', `${s.request.sessionId}.json`))).toBe(false);
   });
 
   it('stops storing at the cap and writes an explicit truncation marker', async () => {
