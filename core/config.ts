@@ -252,6 +252,15 @@ const FIELDS = {
   ),
   INNGEST_SIGNING_KEY: f(text, 'Inngest signing key (served mode).'),
   INNGEST_EVENT_KEY: f(text, 'Inngest event key (served mode).'),
+  INNGEST_CONNECT: f(
+    bool,
+    'Served mode, ROLE=worker: connect outbound to the Inngest server over a WebSocket (no inbound port needed; at most AGENT_CONCURRENCY steps at once) instead of being called at /api/inngest. Off: processes are called in (ROLE=all or api serve /api/inngest).',
+    'false',
+  ),
+  INNGEST_INSTANCE_ID: f(
+    text,
+    'With INNGEST_CONNECT: the stable id this worker connects as. Unset: hostname-pid.',
+  ),
   WEBHOOK_SECRET: f(
     v.pipe(v.string(), v.minLength(16, 'at least 16 characters')),
     'HMAC secret for POST /api/hooks/generate. Unset: the webhook is disabled.',

@@ -12,9 +12,14 @@ export const command: CliCommand = {
   name: 'start',
   summary: 'Start the server (embedded Postgres, bus and store when nothing is configured)',
   usage:
-    'scenario-gen start\n\nStarts the app and prints its URL. Settings come from the environment (see README).\nStop it with Ctrl-C.',
-  async run(_args, io) {
-    const { config, env } = await loadConfig(io.env);
+    'scenario-gen start [--role all|api|worker]\n\nStarts the app and prints its URL. Settings come from the environment (see README).\nStop it with Ctrl-C.',
+  async run(args, io) {
+    // `--role R` is ROLE=R (all, api or worker; checked with the other settings).
+    const at = args.indexOf('--role');
+    const role = at >= 0 ? args[at + 1] : undefined;
+    if (at >= 0 && !role)
+      throw new AppError('invalid_input', 'Usage: scenario-gen start --role all|api|worker');
+    const { config, env } = await loadConfig(role ? { ...io.env, ROLE: role } : io.env);
     const secrets = secretsOf(config, env);
     const log = createLogger(config.LOG_LEVEL, secrets);
     const app = await startApp(config, log, env).catch((e: unknown) => {
@@ -29,9 +34,11 @@ export const command: CliCommand = {
       ? `No Anthropic credentials found: runs use the built-in DEMO model (scripted, offline).\n${hint ? `${hint}\n` : ''}`
       : '';
     const engine =
-      app.executor === 'inngest'
-        ? `Runs are driven by an Inngest server (INNGEST_DEV or INNGEST_BASE_URL is set), which calls back at ${app.url}/api/inngest; without one running, runs cannot start.\n`
-        : '';
+      app.executor === 'inngest' && config.ROLE === 'worker'
+        ? 'Steps come from the Inngest server over an outbound connection (INNGEST_CONNECT).\n'
+        : app.executor === 'inngest'
+          ? `Runs are driven by an Inngest server (INNGEST_DEV or INNGEST_BASE_URL is set), which calls back at ${app.url}/api/inngest; without one running, runs cannot start.\n`
+          : '';
     io.stdout(`${demo}${engine}Scenario Generator is running at ${app.url}\n`);
     const fatal = await Promise.race([
       new Promise<undefined>((resolve) =>

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { ProgressBus } from '../../core/bus/port.ts';
 import { secretsOf, type Config } from '../../core/config.ts';
@@ -13,7 +14,7 @@ import { createRunLifecycle, type RunEndStatus, type RunRef } from '../../innges
 import { noticeEvent } from '../../inngest/notices.ts';
 import type { Engine } from '../../inngest/engine/port.ts';
 import { createLocalEngine } from '../../inngest/engine/local/engine.ts';
-import { inngestServed } from '../../inngest/engine/inngest/settings.ts';
+import { inngestConnect, inngestServed } from '../../inngest/engine/inngest/settings.ts';
 import type { InngestHandler } from '../../inngest/engine/inngest/mount.ts';
 import { createFunctions } from '../../inngest/stages/index.ts';
 import type { PipelineDeps } from '../../inngest/stage-kit/deps.ts';
@@ -169,6 +170,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     commandEnv: buildAgentEnv(o.env, DEFAULT_ENV_ALLOW),
   };
   const functions = createFunctions(deps);
+  const outbound = inngestConnect(o.config, { hostname: hostname(), pid: process.pid });
   // With INNGEST_DEV or INNGEST_BASE_URL an Inngest server drives the same functions through
   // /api/inngest; otherwise the local executor runs them in-process.
   const served = inngestServed(o.config)
@@ -211,6 +213,12 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     demoModel: Boolean(demo),
   });
   await engine.start();
+  // ROLE=worker with INNGEST_CONNECT: steps arrive over an outbound WebSocket, not /api/inngest.
+  const connection = served && outbound ? await served.connect(outbound) : undefined;
+  if (connection && outbound)
+    o.log.info(
+      `inngest: connected outbound as ${outbound.instanceId} (${connection.connectionId})`,
+    );
   // Retention (TRANSCRIPT_RETENTION_DAYS, BUNDLE_RETENTION): hourly, in processes that do work.
   const housekeeping =
     o.config.ROLE === 'api'
@@ -231,6 +239,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     ...(served ? { inngest: served.handler } : {}),
     async stop() {
       await housekeeping?.stop();
+      await connection?.close();
       await engine.stop();
       await demo?.close();
       await runtimeProviders.close();

@@ -6,6 +6,8 @@ import { createInngestClient, type InngestSettings } from './client.ts';
 import { createInngestEngine } from './engine.ts';
 import { toInngestFunctions, type ServeOptions } from './function.ts';
 import { inngestHandler, type InngestHandler } from './handler.ts';
+import type { ConnectSettings } from './settings.ts';
+import type { InngestConnection } from './connect.ts';
 
 export {
   createInngestClient,
@@ -15,6 +17,8 @@ export {
   DEFAULT_DEV_SERVER_URL,
   type InngestSettings,
 } from './client.ts';
+export { inngestConnect, type ConnectSettings } from './settings.ts';
+export { connectOptions, connectWorker, type InngestConnection } from './connect.ts';
 export { createInngestEngine } from './engine.ts';
 export { toInngestFunction, toInngestFunctions, inngestOptions } from './function.ts';
 export { inngestHandler, mountInngest, INNGEST_PATH, type InngestHandler } from './handler.ts';
@@ -25,6 +29,8 @@ export interface InngestMode {
   functions: InngestFunction.Any[];
   engine: Engine;
   handler: InngestHandler;
+  /** Connects outbound instead of being called at /api/inngest (ROLE=worker, INNGEST_CONNECT). */
+  connect(s: ConnectSettings): Promise<InngestConnection>;
 }
 
 /**
@@ -46,5 +52,6 @@ export function createInngestMode(o: {
     functions,
     engine: createInngestEngine(client, o.specs),
     handler: inngestHandler(client, functions, o.serveOrigin ? { serveOrigin: o.serveOrigin } : {}),
+    connect: async (s) => (await import('./connect.ts')).connectWorker(client, functions, s),
   };
 }

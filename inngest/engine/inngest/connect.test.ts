@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createInngestClient } from './client.ts';
+import { connectOptions } from './connect.ts';
+import { inngestConnect, type InngestSettings } from './settings.ts';
+
+const host = { hostname: 'box', pid: 42 };
+const served: InngestSettings = { INNGEST_DEV: { dev: true }, loopback: true, RUN_CONCURRENCY: 2 };
+
+describe('inngestConnect: who connects outbound, as whom, with what cap', () => {
+  it('only a worker in served mode with INNGEST_CONNECT', () => {
+    expect(inngestConnect({ ...served, ROLE: 'all', INNGEST_CONNECT: true }, host)).toBeUndefined();
+    expect(inngestConnect({ ...served, ROLE: 'api', INNGEST_CONNECT: true }, host)).toBeUndefined();
+    expect(
+      inngestConnect({ ROLE: 'worker', INNGEST_CONNECT: true, RUN_CONCURRENCY: 2 }, host),
+    ).toBeUndefined();
+    expect(inngestConnect({ ...served, ROLE: 'worker', INNGEST_CONNECT: true }, host)).toEqual({
+      instanceId: 'box-42',
+      maxWorkerConcurrency: 2,
+    });
+  });
+  it('takes INNGEST_INSTANCE_ID and AGENT_CONCURRENCY when set', () => {
+    expect(
+      inngestConnect(
+        {
+          ...served,
+          ROLE: 'worker',
+          INNGEST_CONNECT: true,
+          INNGEST_INSTANCE_ID: 'runner-7',
+          AGENT_CONCURRENCY: 5,
+        },
+        host,
+      ),
+    ).toEqual({ instanceId: 'runner-7', maxWorkerConcurrency: 5 });
+  });
+  it('refuses a served-mode worker without INNGEST_CONNECT: it would serve nothing', () => {
+    expect(() => inngestConnect({ ...served, ROLE: 'worker' }, host)).toThrow(/INNGEST_CONNECT=1/);
+  });
+  it('builds the SDK options: one app, its functions, the id and cap, no signal handlers', () => {
+    const client = createInngestClient(served);
+    const o = connectOptions(client, [], { instanceId: 'runner-7', maxWorkerConcurrency: 3 });
+    expect(o.apps).toEqual([{ client, functions: [] }]);
+    expect(o.instanceId).toBe('runner-7');
+    expect(o.maxWorkerConcurrency).toBe(3);
+    expect(o.handleShutdownSignals).toEqual([]);
+  });
+});
