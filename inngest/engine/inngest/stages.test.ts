@@ -371,7 +371,15 @@ describe('served stage functions with agent sessions (real CLI, model double)', 
       score: 69,
       versions: 1,
     });
-    expect(stepIds(ctx, 'run')).toEqual(['load', 'plan-1', 'score-1', 'choose-plan']);
+    // Each agent session is preceded by its spending-cap check (a step of its own).
+    expect(stepIds(ctx, 'run')).toEqual([
+      'load',
+      'plan-1:spend',
+      'plan-1',
+      'score-1:spend',
+      'score-1',
+      'choose-plan',
+    ]);
     expect(
       (await listPlanVersions(e.s.db.sql, ref.runId)).map((p) => [p.iteration, p.score, p.chosen]),
     ).toEqual([[1, 69, true]]);
@@ -416,7 +424,7 @@ describe('served stage functions with agent sessions (real CLI, model double)', 
       valid: true,
       iterations: 1,
     });
-    expect(stepIds(ctx, 'run')).toEqual(['load', 'implement-1']);
+    expect(stepIds(ctx, 'run')).toEqual(['load', 'implement-1:spend', 'implement-1']);
     const service = JSON.parse(
       (
         await readBundleFile(
@@ -452,10 +460,13 @@ describe('served stage functions with agent sessions (real CLI, model double)', 
     expect(Date.parse(until)).toBeGreaterThan(Date.now() - 60_000);
     expect(stepIds(ctx, 'run')).toEqual([
       'load',
+      'plan-1:spend',
       'plan-1',
       'plan-1:sleep-mark',
       'plan-1:wake',
+      'plan-1~1:spend',
       'plan-1~1',
+      'score-1:spend',
       'score-1',
       'choose-plan',
     ]);
