@@ -261,6 +261,10 @@ const FIELDS = {
     text,
     'With INNGEST_CONNECT: the stable id this worker connects as. Unset: hostname-pid.',
   ),
+  INNGEST_CONNECT_GATEWAY_URL: f(
+    url(['ws:', 'wss:'], 'ws://inngest:8289/v0/connect'),
+    "With INNGEST_CONNECT: the connect gateway's WebSocket URL as this worker reaches it, when it differs from the one the server names (a self-hosted server behind a proxy or on another network). Unset: the server's.",
+  ),
   WEBHOOK_SECRET: f(
     v.pipe(v.string(), v.minLength(16, 'at least 16 characters')),
     'HMAC secret for POST /api/hooks/generate. Unset: the webhook is disabled.',

@@ -30,7 +30,8 @@ beforeAll(async () => {
   const u = new URL(base);
   u.pathname = `/${dbName}`;
   dbUrl = u.toString();
-  gateway = await startFakeGateway();
+  // The server names a gateway the worker cannot reach; INNGEST_CONNECT_GATEWAY_URL overrides it.
+  gateway = await startFakeGateway({ advertise: 'ws://127.0.0.1:9/v0/connect' });
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -58,6 +59,7 @@ describe('ROLE=worker with INNGEST_CONNECT', () => {
           DATABASE_URL: dbUrl,
           INNGEST_DEV: gateway.url,
           INNGEST_CONNECT: '1',
+          INNGEST_CONNECT_GATEWAY_URL: `${gateway.url.replace('http:', 'ws:')}/v0/connect`,
           INNGEST_INSTANCE_ID: 'runner-behind-nat-1',
           AGENT_CONCURRENCY: '3',
           LOG_LEVEL: 'info',

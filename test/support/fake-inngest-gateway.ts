@@ -47,7 +47,8 @@ type Proto = Record<
 };
 const PROTO = '../../node_modules/inngest/proto/src/components/connect/protobuf/connect.js';
 
-export async function startFakeGateway(): Promise<FakeGateway> {
+/** `advertise`: the gateway URL the start response names (default: this fake's own). */
+export async function startFakeGateway(o: { advertise?: string } = {}): Promise<FakeGateway> {
   const p = (await import(PROTO)) as Proto;
   const T = p.GatewayMessageType;
   const starts: FakeGateway['starts'] = [];
@@ -71,7 +72,7 @@ export async function startFakeGateway(): Promise<FakeGateway> {
       const { port } = server.address() as AddressInfo;
       const body = p.StartResponse.encode({
         connectionId: `conn-${starts.length}`,
-        gatewayEndpoint: `ws://127.0.0.1:${port}/v0/connect`,
+        gatewayEndpoint: o.advertise ?? `ws://127.0.0.1:${port}/v0/connect`,
         gatewayGroup: 'fake',
         sessionToken: 'session',
         syncToken: 'sync',

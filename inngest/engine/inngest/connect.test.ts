@@ -18,7 +18,7 @@ describe('inngestConnect: who connects outbound, as whom, with what cap', () => 
       maxWorkerConcurrency: 2,
     });
   });
-  it('takes INNGEST_INSTANCE_ID and AGENT_CONCURRENCY when set', () => {
+  it('takes INNGEST_INSTANCE_ID, AGENT_CONCURRENCY and INNGEST_CONNECT_GATEWAY_URL when set', () => {
     expect(
       inngestConnect(
         {
@@ -27,10 +27,15 @@ describe('inngestConnect: who connects outbound, as whom, with what cap', () => 
           INNGEST_CONNECT: true,
           INNGEST_INSTANCE_ID: 'runner-7',
           AGENT_CONCURRENCY: 5,
+          INNGEST_CONNECT_GATEWAY_URL: 'ws://inngest:8289/v0/connect',
         },
         host,
       ),
-    ).toEqual({ instanceId: 'runner-7', maxWorkerConcurrency: 5 });
+    ).toEqual({
+      instanceId: 'runner-7',
+      maxWorkerConcurrency: 5,
+      gatewayUrl: 'ws://inngest:8289/v0/connect',
+    });
   });
   it('refuses a served-mode worker without INNGEST_CONNECT: it would serve nothing', () => {
     expect(() => inngestConnect({ ...served, ROLE: 'worker' }, host)).toThrow(/INNGEST_CONNECT=1/);
@@ -42,5 +47,12 @@ describe('inngestConnect: who connects outbound, as whom, with what cap', () => 
     expect(o.instanceId).toBe('runner-7');
     expect(o.maxWorkerConcurrency).toBe(3);
     expect(o.handleShutdownSignals).toEqual([]);
+    expect(o.gatewayUrl).toBeUndefined();
+    const g = connectOptions(client, [], {
+      instanceId: 'r',
+      maxWorkerConcurrency: 1,
+      gatewayUrl: 'ws://inngest:8289/v0/connect',
+    });
+    expect(g.gatewayUrl).toBe('ws://inngest:8289/v0/connect');
   });
 });

@@ -10,7 +10,7 @@ export interface InngestConnection {
 
 /**
  * The options of the SDK's connect(): our one app with its functions, this worker's instance id
- * and its cap on steps at once. The SDK's own SIGTERM/SIGINT handling is off: the process's
+ * and its cap on steps at once (and the gateway's URL when set). The SDK's own SIGTERM/SIGINT handling is off: the process's
  * shutdown closes the connection (see connectWorker) in its own order.
  */
 export function connectOptions(
@@ -23,6 +23,7 @@ export function connectOptions(
     instanceId: s.instanceId,
     maxWorkerConcurrency: s.maxWorkerConcurrency,
     handleShutdownSignals: [],
+    ...(s.gatewayUrl ? { gatewayUrl: s.gatewayUrl } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ export type InngestSettings = Partial<
     | 'HOST'
     | 'INNGEST_CONNECT'
     | 'INNGEST_INSTANCE_ID'
+    | 'INNGEST_CONNECT_GATEWAY_URL'
     | 'ROLE'
     | 'AGENT_CONCURRENCY'
     | 'RUN_CONCURRENCY'
@@ -34,6 +35,7 @@ export function inngestServed(config: InngestSettings): boolean {
 export interface ConnectSettings {
   instanceId: string;
   maxWorkerConcurrency: number;
+  gatewayUrl?: string;
 }
 
 /**
@@ -55,5 +57,8 @@ export function inngestConnect(
   return {
     instanceId: config.INNGEST_INSTANCE_ID ?? `${host.hostname}-${host.pid}`,
     maxWorkerConcurrency: config.AGENT_CONCURRENCY ?? config.RUN_CONCURRENCY ?? 2,
+    ...(config.INNGEST_CONNECT_GATEWAY_URL
+      ? { gatewayUrl: config.INNGEST_CONNECT_GATEWAY_URL }
+      : {}),
   };
 }
