@@ -10,6 +10,14 @@ import { defineConfig } from 'vite';
  */
 const root = import.meta.dirname;
 const out = path.join(root, 'build');
+/**
+ * What the shared chunk holds: the root layout (every page loads it) and the helpers and components
+ * of site/src/lib, but for those the layout and the dashboard do not use (they split by page as
+ * usual, and the dashboard's own list stays with it): the first page loads the rest anyway.
+ */
+const IN_SHARED = /site[\\/]src[\\/](lib[\\/]|routes[\\/]\+layout\.svelte|app\.css)/;
+const NOT_IN_SHARED =
+  /[\\/](browser-notify\.svelte|diff|resource\.svelte|versions|attempts|transcript|scenario-log|scenario-list|FieldError|Unavailable|TableWrap|TabList)\.(ts|svelte)(\?|$)/;
 
 export default defineConfig({
   root,
@@ -20,14 +28,26 @@ export default defineConfig({
     reportCompressedSize: false,
     rolldownOptions: {
       checks: { bundlerTimings: false },
-      // Svelte's runtime in one chunk (SvelteKit keeps its own): every page needs all of it, and each
-      // extra response costs ~350 bytes of headers on the first page.
+      // Svelte's runtime and SvelteKit's client in one chunk: every page needs all of it, and each
+      // extra response costs ~350 bytes of headers on the first page. SvelteKit's start entry loads
+      // that chunk only after init() has set the payload (base path, ...): the payload and Vite's
+      // preload helper, which the start entry imports, go apart ('boot'), or the client reads its
+      // base too early and reloads an unknown route for ever instead of showing the not-found page.
       output: {
         codeSplitting: {
           groups: [
-            { name: 'framework', test: /node_modules[\\/](svelte|esm-env|clsx)[\\/]/ },
-            // The dashboard's shared helpers and components, likewise: one response, not ten.
-            { name: 'shared', test: /site[\\/]src[\\/]lib[\\/]/, minShareCount: 2 },
+            {
+              name: 'boot',
+              priority: 2,
+              test: /[\\/]runtime[\\/]client[\\/]payload\.js$|^\0vite[\\/]preload-helper/,
+            },
+            {
+              name: 'framework',
+              priority: 1,
+              test: /node_modules[\\/](svelte|esm-env|clsx|@sveltejs[\\/]kit)[\\/](?!src[\\/]runtime[\\/]client[\\/](entry|payload)\.js)/,
+            },
+            // The layout and the shared helpers and components, likewise: one response, not ten.
+            { name: 'shared', test: (id: string) => IN_SHARED.test(id) && !NOT_IN_SHARED.test(id) },
           ],
         },
       },

@@ -1,4 +1,5 @@
 import { api } from './api.ts';
+import { BROWSER_NOTIFY_KEY as KEY } from './browser-notify-key.ts';
 import { campaignStream, type LiveStream } from './live.svelte.ts';
 import type { LiveEvent, Scenario } from './types.ts';
 
@@ -17,7 +18,6 @@ export const BROWSER_EVENTS = [
 export type BrowserEvent = (typeof BROWSER_EVENTS)[number]['id'];
 export type Permission = NotificationPermission | 'unsupported';
 
-const KEY = 'sg.browser-notify.v1';
 const HEADLINE: Record<BrowserEvent, string> = {
   'run.succeeded': 'deployed',
   'run.failed': 'failed',
