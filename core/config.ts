@@ -110,7 +110,7 @@ const FIELDS = {
   ),
   ROLE: f(
     v.picklist(['all', 'api', 'worker'], 'one of all, api, worker'),
-    '`all`: API and pipeline in one process. `api`: serves HTTP, SSE and /api/inngest and never executes runs. `worker`: executes runs (the local executor) and serves only /api/health and /api/ready. With several processes on one database, share Postgres, Redis (REDIS_URL) and the object store (S3_ENDPOINT).',
+    '`all`: API and pipeline in one process. `api`: serves HTTP, SSE and /api/inngest and never executes runs. `worker`: executes runs (the local executor; under Inngest, the steps it receives over INNGEST_CONNECT) and serves only /api/health and /api/ready. With several processes on one database, share Postgres, Redis (REDIS_URL) and the object store (S3_ENDPOINT).',
     'all',
   ),
   LOG_LEVEL: f(
