@@ -1,4 +1,4 @@
-import { BUDGET_LIMITS, type Complexity, type GenerationConfig } from './domain.ts';
+import { BUDGET_LIMITS, type AgentName, type Complexity, type GenerationConfig } from './domain.ts';
 
 /**
  * Budgets of a run: iteration counts from the scenario's config, and per-session limits (turns,
@@ -15,6 +15,9 @@ export interface SessionBudget {
 export interface RunBudget extends GenerationConfig {
   model: string;
   session: SessionBudget;
+  /** The settings' default agent when the run started: below the scenario's and the campaign's
+   * choice, above the AGENT setting. */
+  defaultAgent?: AgentName;
   /** The settings' usage-limit back-off when the run started (else the environment's). */
   usageLimitBackoffMs?: number;
   /** A change request: the run starts from the deployed bundle of `baseRunId` and changes it. */

@@ -1,4 +1,9 @@
-import { DEFAULT_CONFIG, type Complexity, type GenerationConfig } from './domain.ts';
+import {
+  DEFAULT_CONFIG,
+  type AgentName,
+  type Complexity,
+  type GenerationConfig,
+} from './domain.ts';
 
 /** The iteration counts a complexity starts new scenarios with. */
 export type IterationDefaults = Pick<
@@ -16,6 +21,8 @@ export interface ServerDefaults {
   profile?: string;
   /** Model of new runs when the scenario names none. */
   model?: string;
+  /** Agent of runs whose scenario and campaign name none (over the AGENT setting). */
+  agent?: AgentName;
   iterations?: Partial<Record<Complexity, Partial<IterationDefaults>>>;
   /** How long a run sleeps after a usage limit that came without a reset time. */
   usageLimitBackoffMs?: number;

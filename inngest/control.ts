@@ -70,6 +70,7 @@ export function createControl(deps: {
       await budgetOverrides(sql),
     );
     if (defaults.usageLimitBackoffMs) budget.usageLimitBackoffMs = defaults.usageLimitBackoffMs;
+    if (defaults.agent) budget.defaultAgent = defaults.agent;
     if (deps.demoModel) budget.model = DEMO_MODEL_NAME;
     if (change) budget.change = change;
     const run = await lifecycle.queue(

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { COMPLEXITIES } from '../../core/domain.ts';
+import { AGENT_NAMES, COMPLEXITIES } from '../../core/domain.ts';
 import { SECRET_NAMES } from '../../core/secrets/names.ts';
 import { ModelName } from '../../core/model-name.ts';
 import { capUsd } from './campaigns.ts';
@@ -53,6 +53,7 @@ export const SettingsPatch = v.pipe(
       v.strictObject({
         profile: v.optional(v.pipe(v.string('must be text'), v.nonEmpty('must not be empty'))),
         model: v.optional(ModelName),
+        agent: v.optional(v.picklist(AGENT_NAMES, `must be one of ${AGENT_NAMES.join(', ')}`)),
         iterations: v.optional(byComplexity(v.optional(iterationsPatch))),
         usageLimitBackoffMs: range(60_000, 24 * 3_600_000),
       }),
@@ -84,6 +85,8 @@ export const Settings = v.strictObject({
   defaults: v.strictObject({
     profile: v.string(),
     model: v.string(),
+    /** The agent of runs whose scenario and campaign name none. */
+    agent: v.picklist(AGENT_NAMES),
     iterations: byComplexity(GenerationConfig),
     /** How long a run sleeps after a usage limit that came without a reset time. */
     usageLimitBackoffMs: int,

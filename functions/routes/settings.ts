@@ -66,6 +66,7 @@ export function settingsRoutes(deps: Pick<AppDeps, 'sql' | 'config' | 'meta'>): 
       defaults: {
         profile: d.profile ?? config.DEFAULT_PROFILE,
         model: deps.meta.demoModel ? DEMO_MODEL_NAME : (d.model ?? config.AGENT_MODEL),
+        agent: d.agent ?? config.AGENT,
         iterations: iterationDefaults(d),
         usageLimitBackoffMs: d.usageLimitBackoffMs ?? config.USAGE_LIMIT_BACKOFF,
       },

@@ -22,7 +22,8 @@ export interface PipelineDeps {
   agent: AgentPort;
   /**
    * The adapter for an agent a scenario or campaign chose (`agent` is the AGENT setting's).
-   * Stage sessions ask for `budget.agent ?? campaignAgent ?? config.AGENT`.
+   * Stage sessions ask for `budget.agent ?? campaignAgent ?? budget.defaultAgent ?? config.AGENT`
+   * (the scenario's, the campaign's, the settings page's, the environment's).
    */
   agentFor(name: AgentName): AgentPort;
   /**

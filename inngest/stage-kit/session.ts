@@ -106,7 +106,8 @@ export async function runStageSession<T>(
         live: { lastAction: 'waiting for a free agent slot' },
       });
     }
-    const agentName = ctx.budget.agent ?? ctx.campaignAgent ?? deps.config.AGENT;
+    const agentName =
+      ctx.budget.agent ?? ctx.campaignAgent ?? ctx.budget.defaultAgent ?? deps.config.AGENT;
     const result = await deps.sessions.run(
       () =>
         runAgentSession(

@@ -277,6 +277,7 @@ describe('editable settings (item 7)', () => {
     ).toContain('must be from 1 to 5');
     await plan.fill('4');
     await page.getByLabel('Model', { exact: true }).fill('claude-opus-4-1');
+    await page.getByLabel('Agent', { exact: true }).selectOption('codex');
     await page.getByLabel('Usage-limit pause (minutes)').fill('30');
     await page.getByLabel('Runs at once (all campaigns)').fill('7');
     await page.getByRole('button', { name: 'Save defaults' }).click();
@@ -285,12 +286,18 @@ describe('editable settings (item 7)', () => {
     expect(await axeSerious(page)).toEqual([]);
     await screenshot(page, 'controls-settings');
     const { json } = await apiCall<{
-      defaults: { model: string; usageLimitBackoffMs: number; iterations: Record<string, unknown> };
+      defaults: {
+        model: string;
+        agent: string;
+        usageLimitBackoffMs: number;
+        iterations: Record<string, unknown>;
+      };
       concurrency: { global: number };
     }>(app.url, 'GET', '/api/settings');
     expect(json.defaults.iterations.intermediate).toMatchObject({ planningIterations: 4 });
     expect(json.defaults.usageLimitBackoffMs).toBe(30 * 60_000);
     expect(json.concurrency.global).toBe(7);
+    expect(json.defaults.agent).toBe('codex');
 
     // The new-scenario form starts from the changed iterations.
     const c = await post('/api/campaigns', { name: 'Settings' });
@@ -298,6 +305,8 @@ describe('editable settings (item 7)', () => {
     await page.getByLabel('Complexity').selectOption('intermediate');
     await eventually(() => page.getByLabel('Plan versions, up to').inputValue()).toBe('4');
     expect(watch.errors).toEqual([]);
+    // Later tests run with the environment's agent.
+    await apiCall(app.url, 'PATCH', '/api/settings', { defaults: { agent: 'claude-code' } });
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCampaign, updateCampaign } from '../../db/campaigns.ts';
 import { listInteractions } from '../../db/interactions.ts';
 import { outcomeRows } from '../../db/learning-stats.ts';
+import { putSetting } from '../../db/settings.ts';
 import { createPipelineHarness, type PipelineHarness } from './harness.ts';
 
 /**
@@ -62,4 +63,17 @@ describe('pipeline: which agent runs a scenario', () => {
     );
     expect(byAgent).toEqual({ codex: 2, 'claude-code': 1 });
   });
+
+  it("the settings page's default agent applies below the scenario's and the campaign's", async () => {
+    await putSetting(h.db.sql, 'defaults', { agent: 'codex' }, 'test');
+    try {
+      const config = { planningIterations: 1, implementationIterations: 1, validationFixes: 1 };
+      expect(await agentsOf({ config })).toEqual(['codex']);
+      const campaign = await createCampaign(h.db.sql, { name: 'Claude campaign' }, 'test');
+      await updateCampaign(h.db.sql, campaign.id, { defaultAgent: 'claude-code' }, 'test');
+      expect(await agentsOf({ campaignId: campaign.id, config })).toEqual(['claude-code']);
+    } finally {
+      await putSetting(h.db.sql, 'defaults', {}, 'test');
+    }
+  }, 320_000);
 });
