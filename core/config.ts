@@ -155,7 +155,7 @@ const FIELDS = {
   ),
   AGENT: f(
     v.picklist(['claude-code', 'codex'], 'one of claude-code, codex'),
-    'The coding agent for runs whose scenario and campaign do not choose one: `claude-code` (Claude Code CLI) or `codex` (OpenAI Codex CLI).',
+    'The coding agent for runs whose scenario, campaign and Settings page do not choose one: `claude-code` (Claude Code CLI) or `codex` (OpenAI Codex CLI).',
     'claude-code',
   ),
   CODEX_BIN: f(
