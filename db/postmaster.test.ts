@@ -21,14 +21,17 @@ function dataDirWith(pid: number, port: number): string {
   return dir;
 }
 
-/** A zombie: `sh` backgrounds a child that exits at once, then execs `sleep`, which never reaps it. */
+/**
+ * A zombie: `sh` backgrounds a child, then execs `sleep`, which never reaps it. The child outlives
+ * the exec by a moment: one that exited at once could still be reaped by `sh` before the exec.
+ */
 async function zombie(): Promise<number> {
-  const holder = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: 'pipe' });
+  const holder = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: 'pipe' });
   children.push(holder);
   const pid = await new Promise<number>((resolve) =>
     holder.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
   );
-  for (let i = 0; i < 50 && processState(pid) !== 'Z'; i++)
+  for (let i = 0; i < 150 && processState(pid) !== 'Z'; i++)
     await new Promise((r) => setTimeout(r, 20));
   return pid;
 }
