@@ -12,6 +12,7 @@ import { findClaudeBinary } from './binary.ts';
 import { sessionEnvMarker } from './markers.ts';
 import { decideOutcome } from './outcome.ts';
 import { createStreamParser, LineSplitter } from './parse.ts';
+import { captureStderr } from '../agent/stderr-capture.ts';
 
 /**
  * The Claude Code adapter of the agent port: one `claude -p` process per session, started
@@ -28,10 +29,6 @@ export interface ClaudeCodeAgentOptions {
   /** Extra CLI arguments appended after the built ones. For tests and diagnostics only. */
   extraArgs?: string[];
 }
-
-const STDERR_HEAD_BYTES = 16 * 1024;
-
-const STDERR_EVENT_LINES = 200;
 
 /** Creates the adapter. The binary is looked up on first use. */
 export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): AgentPort {
@@ -127,17 +124,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
         splitter.push(chunk);
       });
 
-      let stderrHead = '';
-      let stderrLines = 0;
-      const errSplitter = new LineSplitter((line) => {
-        if (++stderrLines <= STDERR_EVENT_LINES) onEvent({ kind: 'stderr', text: line.text });
-      }, 64 * 1024);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        lastActivity = Date.now();
-        if (stderrHead.length < STDERR_HEAD_BYTES)
-          stderrHead += chunk.toString('utf8', 0, Math.min(chunk.length, STDERR_HEAD_BYTES));
-        errSplitter.push(chunk);
-      });
+      const stderr = captureStderr(child.stderr, onEvent, () => (lastActivity = Date.now()));
       // Once the CLI is gone, nothing it started may outlive it (its Bash tool starts commands in
       // process groups of their own, so the session marker in their environment finds them).
       const marker = sessionEnvMarker(req.sessionId);
@@ -149,7 +136,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
 
       const result = await child;
       splitter.end();
-      errSplitter.end();
+      stderr.end();
       clearTimeout(wallTimer);
       if (idleTimer) clearTimeout(idleTimer);
       if (killTimer) clearTimeout(killTimer);
@@ -171,7 +158,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
         exitCode: result.exitCode ?? null,
         signal: result.signal ?? null,
         ...(stoppedFor ? { stoppedFor } : {}),
-        stderrHead: spawnError || stderrHead,
+        stderrHead: spawnError || stderr.head(),
         durationMs: Date.now() - started,
         timeoutMs: req.timeoutMs,
         idleTimeoutMs: req.idleTimeoutMs,

@@ -15,6 +15,7 @@ import { estimateCost, type PriceTable } from './cost.ts';
 import { codexSessionMarker, CODEX_SESSION_ENV } from './markers.ts';
 import { decideCodexOutcome, type CodexStop } from './outcome.ts';
 import { createCodexStreamParser, LineSplitter } from './parse.ts';
+import { captureStderr } from '../agent/stderr-capture.ts';
 import { createRolloutReader } from './rollout.ts';
 
 /**
@@ -37,8 +38,6 @@ export interface CodexAgentOptions {
   extraArgs?: string[];
 }
 
-const STDERR_HEAD_BYTES = 16 * 1024;
-const STDERR_EVENT_LINES = 200;
 const CREDENTIALS = ['OPENAI_API_KEY', 'CODEX_API_KEY'];
 
 /** Creates the adapter. The binary is looked up on first use. */
@@ -161,17 +160,7 @@ export function createCodexAgent(options: CodexAgentOptions = {}): AgentPort {
         splitter.push(chunk);
       });
 
-      let stderrHead = '';
-      let stderrLines = 0;
-      const errSplitter = new LineSplitter((line) => {
-        if (++stderrLines <= STDERR_EVENT_LINES) onEvent({ kind: 'stderr', text: line.text });
-      }, 64 * 1024);
-      child.stderr?.on('data', (chunk: Buffer) => {
-        lastActivity = Date.now();
-        if (stderrHead.length < STDERR_HEAD_BYTES)
-          stderrHead += chunk.toString('utf8', 0, Math.min(chunk.length, STDERR_HEAD_BYTES));
-        errSplitter.push(chunk);
-      });
+      const stderr = captureStderr(child.stderr, onEvent, () => (lastActivity = Date.now()));
       // Commands the CLI runs may sit in process groups (and PTY sessions) of their own; the
       // marker in their environment finds them once the CLI is gone.
       const marker = codexSessionMarker(req.sessionId);
@@ -183,7 +172,7 @@ export function createCodexAgent(options: CodexAgentOptions = {}): AgentPort {
 
       const result = await child;
       splitter.end();
-      errSplitter.end();
+      stderr.end();
       clearTimeout(wallTimer);
       if (idleTimer) clearTimeout(idleTimer);
       if (killTimer) clearTimeout(killTimer);
@@ -205,7 +194,7 @@ export function createCodexAgent(options: CodexAgentOptions = {}): AgentPort {
         exitCode: result.exitCode ?? null,
         signal: result.signal ?? null,
         ...(stoppedFor ? { stoppedFor } : {}),
-        stderrHead: spawnError || stderrHead,
+        stderrHead: spawnError || stderr.head(),
         durationMs: Date.now() - started,
         timeoutMs: req.timeoutMs,
         idleTimeoutMs: req.idleTimeoutMs,
