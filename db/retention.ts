@@ -77,6 +77,19 @@ export async function artifactPrunedAt(db: Db, id: string): Promise<Date | undef
   return row?.prunedAt ?? undefined;
 }
 
+/**
+ * Which of these object keys housekeeping removed, and when (the earliest removal of each key):
+ * a retry must not restore from them.
+ */
+export async function prunedObjectKeys(db: Db, keys: string[]): Promise<Map<string, Date>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db<{ key: string; prunedAt: Date }[]>`
+    SELECT object_key AS key, min(pruned_at) AS "prunedAt" FROM artifacts
+     WHERE object_key = ANY(${keys}::text[]) AND pruned_at IS NOT NULL
+     GROUP BY object_key`;
+  return new Map(rows.map((r) => [r.key, r.prunedAt]));
+}
+
 /** When housekeeping removed a session's transcript (undefined: it is still there). */
 export async function transcriptPrunedAt(db: Db, sessionId: string): Promise<Date | undefined> {
   const [row] = await db<{ prunedAt: Date | null }[]>`

@@ -8,6 +8,7 @@ import { createLogger } from '../core/log.ts';
 import { createFsStore } from '../core/store/fs.ts';
 import type { ObjectStore } from '../core/store/port.ts';
 import { createCampaign } from '../db/campaigns.ts';
+import { listLogs } from '../db/logs.ts';
 import { createReporter } from '../db/progress.ts';
 import { artifactPrunedAt, transcriptPrunedAt } from '../db/retention.ts';
 import { createScenario } from '../db/scenarios.ts';
@@ -74,7 +75,9 @@ beforeAll(async () => {
   await artifact(2, 'deploys/k2a.tar.gz', 'archive');
   await run(3, 'failed');
   await artifact(3, 'b/k3');
-  await run(4, 'succeeded', { keys: { bundleKey: 'b/k4', validBundleKey: 'b/k4' } });
+  await run(4, 'succeeded', {
+    keys: { planKey: 'plans/k4', bundleKey: 'b/k4', validBundleKey: 'b/k4' },
+  });
   await artifact(4, 'b/k4');
   await run(5, 'failed', { parent: 3 });
   await artifact(5, 'b/k5');
@@ -130,19 +133,42 @@ describe('retention housekeeping', () => {
     expect(await exists('b/k7')).toBe(true);
   });
 
-  it('a rollback to a removed bundle is refused, saying retention removed it', async () => {
-    const bus = createMemoryBus();
-    const control = createControl({
+  function controlOn(bus: ReturnType<typeof createMemoryBus>, sent: unknown[] = []) {
+    return createControl({
       sql: db.sql,
-      engine: { kind: 'local', send: async () => {}, start: async () => {}, stop: async () => {} },
+      engine: {
+        kind: 'local',
+        send: async (e) => void sent.push(e),
+        start: async () => {},
+        stop: async () => {},
+      },
       lifecycle: createRunLifecycle({
         sql: db.sql,
         reporter: createReporter({ db: db.sql, bus }),
       }),
       defaultModel: 'm',
     });
-    await expect(control.rollback(scenarioId, artifacts.get('b/k2')!, 'test')).rejects.toThrow(
-      /deleted by retention housekeeping \(BUNDLE_RETENTION\)/,
+  }
+
+  it('a rollback to a removed bundle is refused, saying retention removed it', async () => {
+    const bus = createMemoryBus();
+    await expect(
+      controlOn(bus).rollback(scenarioId, artifacts.get('b/k2')!, 'test'),
+    ).rejects.toThrow(/deleted by retention housekeeping \(BUNDLE_RETENTION\)/);
+    await bus.close();
+  });
+
+  it('a retry of a run whose bundles were removed starts where it can and says why', async () => {
+    // Run 4's bundle b/k4 went with BUNDLE_RETENTION=1; its plan (not a bundle) is still there.
+    expect(await artifactPrunedAt(db.sql, artifacts.get('b/k4')!)).toBeInstanceOf(Date);
+    const bus = createMemoryBus();
+    const sent: Array<{ data: Record<string, unknown> }> = [];
+    const retry = await controlOn(bus, sent).retry(runs.get(4)!, 'deploying', 'test');
+    expect(retry.fromPhase).toBe('implementing');
+    expect(sent[0]?.data).toMatchObject({ fromPhase: 'implementing', sourceRunId: runs.get(4) });
+    const queued = (await listLogs(db.sql, scenarioId)).find((l) => l.runId === retry.id);
+    expect(queued?.message).toMatch(
+      /deploying was asked, but run 4 cannot resume there: it has no build that passed validation \(retention housekeeping, BUNDLE_RETENTION, deleted its bundles on \d{4}-/,
     );
     await bus.close();
   });

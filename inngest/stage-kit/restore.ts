@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { chosenPlan } from '../../db/plans.ts';
 import { listArtifacts } from '../../db/artifacts.ts';
 import { runLineage } from '../../db/runs.ts';
+import { prunedObjectKeys } from '../../db/retention.ts';
 import { lastPassingAttempt } from '../../db/validations.ts';
 
 /** What a later run can take over from an earlier one: its plan, last bundle, last valid bundle. */
@@ -10,6 +11,8 @@ export interface Restored {
   planKey?: string;
   bundleKey?: string;
   validBundleKey?: string;
+  /** When retention housekeeping removed bundles this run would otherwise restore (ISO time). */
+  prunedAt?: string;
 }
 
 /**
@@ -33,6 +36,19 @@ export async function restoreFrom(sql: Db, sourceRunId: string): Promise<Restore
     out.validBundleKey ??= own.validBundleKey;
     runId = run.parentRunId;
   }
+  return withoutPruned(sql, out);
+}
+
+/** Drops the bundle keys whose objects retention housekeeping removed, noting when. */
+async function withoutPruned(sql: Db, r: Restored): Promise<Restored> {
+  const keys = [r.bundleKey, r.validBundleKey].filter((k): k is string => Boolean(k));
+  const pruned = await prunedObjectKeys(sql, keys);
+  if (pruned.size === 0) return r;
+  const out: Restored = { ...r };
+  if (r.bundleKey && pruned.has(r.bundleKey)) delete out.bundleKey;
+  if (r.validBundleKey && pruned.has(r.validBundleKey)) delete out.validBundleKey;
+  const first = [...pruned.values()].sort((a, b) => a.getTime() - b.getTime())[0]!;
+  out.prunedAt = first.toISOString();
   return out;
 }
 
@@ -70,6 +86,9 @@ export function resumablePhases(r: Restored): Phase[] {
 /** Why a retry cannot start at `phase`: what the earlier run lacks, in words. */
 export function missingFor(phase: Phase, r: Restored): string {
   if (!r.planKey) return 'it has no plan yet';
-  if (phase === 'validating' && !r.bundleKey) return 'it has no built files yet';
-  return 'it has no build that passed validation';
+  const removed = r.prunedAt
+    ? ` (retention housekeeping, BUNDLE_RETENTION, deleted its bundles on ${r.prunedAt})`
+    : '';
+  if (phase === 'validating' && !r.bundleKey) return `it has no built files${removed || ' yet'}`;
+  return `it has no build that passed validation${removed}`;
 }
