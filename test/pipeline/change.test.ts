@@ -30,12 +30,12 @@ describe('pipeline: a change request', () => {
   it('plans and builds the change from the deployed files and deploys a new version', async () => {
     const s = await h.newScenario();
     const first = await h.pipeline.control.generate(s.id, 'test');
-    expect((await h.waitFor(s.id, ['deployed', 'failed'], 180_000)).status).toBe('deployed');
+    expect((await h.deployed(s.id, 180_000)).status).toBe('deployed');
     expect(seen).toEqual([]);
 
     const change = await h.pipeline.control.change(s.id, 'Add a /stats endpoint.', 'test');
     expect(change).toMatchObject({ trigger: 'change', parentRunId: first.id });
-    expect((await h.waitFor(s.id, ['deployed', 'failed'], 180_000)).status).toBe('deployed');
+    expect((await h.deployed(s.id, 180_000)).status).toBe('deployed');
     const done = await getRun(h.db.sql, change.id);
     expect(done.status).toBe('succeeded');
     expect(done.config.change).toMatchObject({

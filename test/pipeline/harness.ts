@@ -10,7 +10,9 @@ import { startPipeline, type Pipeline } from '../../bin/compose/pipeline.ts';
 import { createFsStore } from '../../core/store/fs.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import { createCampaign } from '../../db/campaigns.ts';
+import { listRuns } from '../../db/runs.ts';
 import { createScenario, getScenario, type Scenario } from '../../db/scenarios.ts';
+import { listValidations } from '../../db/validations.ts';
 import {
   createScenarioScript,
   type ScenarioScriptOptions,
@@ -37,6 +39,8 @@ export interface PipelineHarness {
   restart(): Promise<void>;
   newScenario(overrides?: Partial<Parameters<typeof createScenario>[1]>): Promise<Scenario>;
   waitFor(scenarioId: string, statuses: string[], timeoutMs?: number): Promise<Scenario>;
+  /** Waits for the scenario to end; a failure throws with the run's class, error and findings. */
+  deployed(scenarioId: string, timeoutMs?: number): Promise<Scenario>;
   close(): Promise<void>;
 }
 
@@ -124,6 +128,20 @@ export async function createPipelineHarness(
           );
         await new Promise((r) => setTimeout(r, 200));
       }
+    },
+    async deployed(scenarioId, timeoutMs) {
+      const s = await h.waitFor(scenarioId, ['deployed', 'failed', 'cancelled'], timeoutMs);
+      if (s.status === 'deployed') return s;
+      const [run] = await listRuns(db.sql, { scenarioId, limit: 1 });
+      const findings = run
+        ? (await listValidations(db.sql, run.id))
+            .filter((v) => !v.passed)
+            .map((v) => ({ phase: v.phase, validator: v.validator, findings: v.findings }))
+        : [];
+      throw new Error(
+        `scenario ended ${s.status}: ${s.error ?? ''}; run ${run?.failureClass ?? '?'}: ` +
+          `${run?.error ?? ''}; validations: ${JSON.stringify(findings).slice(0, 4000)}`,
+      );
     },
     async close() {
       await h.pipeline.stop();

@@ -106,7 +106,7 @@ describe('analytics after runs', () => {
       });
       const s = await h.newScenario();
       await h.pipeline.control.generate(s.id, 'test');
-      expect((await h.waitFor(s.id, ['deployed', 'failed'])).status).toBe('deployed');
+      expect((await h.deployed(s.id)).status).toBe('deployed');
       const res = await app.fetch(
         new Request(`http://127.0.0.1/api/analytics?campaign=${h.campaignId}`),
       );

@@ -84,7 +84,7 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
   it('retries from validation after the workspace is gone, reusing the stored bundle', async () => {
     scenario = await h.newScenario();
     firstRun = (await call('POST', `/api/scenarios/${scenario.id}/generate`)).json.id;
-    expect((await h.waitFor(scenario.id, ['deployed', 'failed'])).status).toBe('deployed');
+    expect((await h.deployed(scenario.id)).status).toBe('deployed');
     rmSync(path.join(h.dir, 'runner'), { recursive: true, force: true });
     const retry = await call('POST', `/api/runs/${firstRun}/retry`, { fromPhase: 'validating' });
     expect(retry.status).toBe(202);
@@ -112,7 +112,7 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
       fromPhase: 'implementing',
     });
     expect(again.status).toBe(202);
-    expect((await h.waitFor(scenario.id, ['deployed', 'failed'])).status).toBe('deployed');
+    expect((await h.deployed(scenario.id)).status).toBe('deployed');
     expect((await listInteractions(h.db.sql, again.json.id)).map((i) => i.promptTemplate)).toEqual([
       'implement',
     ]);
@@ -121,7 +121,7 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
   it('rolls back to an earlier bundle, byte for byte', async () => {
     const [bundleA] = await listArtifacts(h.db.sql, { runId: firstRun, kind: 'bundle' });
     const second = (await call('POST', `/api/scenarios/${scenario.id}/generate`)).json.id;
-    expect((await h.waitFor(scenario.id, ['deployed', 'failed'])).status).toBe('deployed');
+    expect((await h.deployed(scenario.id)).status).toBe('deployed');
     const target = path.join(vrooli, 'scripts/scenarios/core', scenario.slug);
     expect(readFileSync(path.join(target, 'README.md'), 'utf8')).toMatch(/Revision \d/);
     expect((await getRun(h.db.sql, second)).status).toBe('succeeded');
@@ -130,7 +130,7 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
       artifactId: bundleA!.id,
     });
     expect(rb.status).toBe(202);
-    expect((await h.waitFor(scenario.id, ['deployed', 'failed'])).status).toBe('deployed');
+    expect((await h.deployed(scenario.id)).status).toBe('deployed');
     for (const f of bundleA!.manifest) {
       const deployed = readFileSync(path.join(target, f.path));
       expect({ file: f.path, sha256: createHash('sha256').update(deployed).digest('hex') }).toEqual(
@@ -197,7 +197,7 @@ describe('triggers: retry from a phase, rollback, webhook, batch', () => {
     expect(replay.status).toBe(401);
     expect(replay.json.detail).toMatch(/replay/);
     expect(await count()).toBe(before + 1);
-    expect((await h.waitFor(ok.json.scenario.id, ['deployed', 'failed'])).status).toBe('deployed');
+    expect((await h.deployed(ok.json.scenario.id)).status).toBe('deployed');
   }, 180_000);
 
   it('generates and cancels several scenarios in one batch', async () => {
