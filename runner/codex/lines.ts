@@ -112,4 +112,4 @@ export const TaskComplete = v.looseObject({
   error: v.nullish(RolloutError),
 });
 
-export const SessionMeta = v.looseObject({ id: optStr, cli_version: optStr });
+export const SessionMeta = v.looseObject({ id: optStr, cli_version: optStr, cwd: optStr });

@@ -114,6 +114,13 @@ describe('Codex CLI session control and isolation', { timeout: 120_000 }, () => 
     const out = toolOutputs(s);
     expect(out).toContain('patch rejected');
     expect(out).toContain('Read-only file system');
+    // Each refusal is a permission denial with the path it aimed at, as Claude Code's are.
+    expect(o.permissionDenials).toEqual([
+      { tool: 'apply_patch', path: abs },
+      { tool: 'apply_patch', path: path.resolve(s.workspace, `../../rel-${tag}.txt`) },
+      { tool: 'exec_command', path: path.join(h.root, `sh-${tag}.txt`) },
+      { tool: 'exec_command', path: `/tmp/sg-cx-${tag}.txt` },
+    ]);
     expect(h.leftovers(s)).toEqual([]);
   });
 

@@ -182,6 +182,6 @@ export function decideCodexOutcome(f: CodexOutcomeFacts): AgentOutcome {
     exitCode: f.exitCode,
     ...(text !== undefined ? { resultText: text } : {}),
     ...(structured !== undefined ? { structuredOutput: structured } : {}),
-    permissionDenials: [],
+    permissionDenials: f.rollout.denials,
   };
 }

@@ -1,7 +1,9 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
+import type { PermissionDenial } from '../agent/port.ts';
 import { normaliseResetTime } from '../claude/parse.ts';
+import { createDenialTracker, type DenialTracker } from './denials.ts';
 import { RolloutError, SessionMeta, TaskComplete, TokenCount, type ErrorInfo } from './lines.ts';
 
 /**
@@ -19,6 +21,8 @@ export interface RolloutFacts {
   error?: { message?: string; info?: ErrorInfo };
   lastAgentMessage?: string;
   cliVersion?: string;
+  /** Tool calls the CLI refused (patches outside the project, sandboxed writes). */
+  denials: PermissionDenial[];
 }
 
 export interface RolloutReader {
@@ -49,7 +53,7 @@ function findFile(dir: string, suffix: string, depth = 0): string | undefined {
 
 const n = (x: number | null | undefined): number => (typeof x === 'number' ? x : 0);
 
-function onLine(line: string, facts: RolloutFacts): void {
+function onLine(line: string, facts: RolloutFacts, tracker: DenialTracker): void {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -61,6 +65,11 @@ function onLine(line: string, facts: RolloutFacts): void {
   if (type === 'session_meta') {
     const m = v.safeParse(SessionMeta, payload);
     if (m.success && m.output.cli_version) facts.cliVersion = m.output.cli_version;
+    if (m.success && m.output.cwd) tracker.setCwd(m.output.cwd);
+    return;
+  }
+  if (type === 'response_item' && payload && typeof payload === 'object') {
+    tracker.onItem(payload as Record<string, unknown>);
     return;
   }
   if (type !== 'event_msg' || !payload || typeof payload !== 'object') return;
@@ -101,7 +110,8 @@ function errorOf(e: v.InferOutput<typeof RolloutError>): RolloutFacts['error'] {
 
 /** A reader for the rollout files under `codexHome`. */
 export function createRolloutReader(codexHome: string): RolloutReader {
-  const facts: RolloutFacts = { responses: 0 };
+  const tracker = createDenialTracker();
+  const facts: RolloutFacts = { responses: 0, denials: tracker.denials };
   let file: string | undefined;
   let offset = 0;
   let rest = '';
@@ -126,7 +136,7 @@ export function createRolloutReader(codexHome: string): RolloutReader {
           read += got;
           const parts = (rest + buf.toString('utf8', 0, got)).split('\n');
           rest = parts.pop() ?? '';
-          for (const p of parts) if (p.trim()) onLine(p, facts);
+          for (const p of parts) if (p.trim()) onLine(p, facts, tracker);
         }
       } finally {
         closeSync(fd);

@@ -18,6 +18,7 @@ import {
   type ScriptFn,
   type Turn,
 } from '../../runner/model-double/script.ts';
+import type { AgentName } from '../../bin/compose/agent.ts';
 import { createPipelineHarness, type PipelineHarness } from './harness.ts';
 
 /**
@@ -25,13 +26,13 @@ import { createPipelineHarness, type PipelineHarness } from './harness.ts';
  * implementation session try to write outside their workspace (absolute path, `../`, a symlink
  * planted in the workspace, the dashboard's served site folder), to edit a file outside, and to
  * run a shell command. Nothing lands; every refused write is recorded on the session and in the
- * run's log; the run itself still deploys.
+ * run's log; the run itself still deploys. The same attempts run with each agent, Claude Code
+ * and Codex.
  */
 const SITE_BUILD = path.resolve(import.meta.dirname, '..', '..', 'site', 'build');
 
 let outside: string;
 let workspaceOwner: number | undefined;
-let h: PipelineHarness;
 
 function attempts(tag: string, cwd: string): Turn[] {
   const list = [
@@ -68,61 +69,87 @@ beforeAll(async () => {
   outside = await mkdtemp(path.join(tmpdir(), 'sg-escape-'));
   await chmod(outside, 0o755);
   await writeFile(path.join(outside, 'existing.txt'), 'original\n');
-  h = await createPipelineHarness({ script: escapingScript() });
 });
 afterAll(async () => {
-  await h?.close();
   await rm(outside, { recursive: true, force: true });
 });
 
-describe('pipeline: an agent cannot write outside its workspace', () => {
-  it('refuses and reports every attempt in planning and implementation; the run still deploys', async () => {
-    const s = await h.newScenario();
-    const run = (await h.pipeline.control.generate(s.id, 'test')) as { id: string };
-    const done = await h.waitFor(s.id, ['deployed', 'failed', 'cancelled'], 180_000);
-    expect(done.status).toBe('deployed');
-    // As root, the session ran as the agent user, which owned its workspace.
-    if (process.getuid?.() === 0) {
-      expect(h.pipeline.deps.boundary.runAs?.uid).toBeGreaterThan(0);
-      expect(workspaceOwner).toBe(h.pipeline.deps.boundary.runAs?.uid);
-    }
+/**
+ * The denials each agent reports. Claude Code refuses by its permission rules (each Write/Edit
+ * outside, the symlinked path included); Codex refuses patches outside the project and its
+ * sandbox refuses the shell's write, both read from its rollout.
+ */
+const EXPECTED: Record<AgentName, (template: string, dir: string) => string[]> = {
+  'claude-code': (template, dir) => [
+    path.join(outside, `abs-`),
+    path.join(dir, 'runner', 'rel-'),
+    path.join(SITE_BUILD, 'escape-'),
+    ...(template === 'initial-plan' ? ['via-link.txt'] : []),
+  ],
+  codex: (_template, dir) => [
+    path.join(outside, `abs-`),
+    path.join(dir, 'runner', 'rel-'),
+    path.join(SITE_BUILD, 'escape-'),
+    path.join(outside, 'existing.txt'),
+    path.join(outside, 'bash-'),
+  ],
+};
 
-    expect(existsSync(path.join(outside, 'via-link.txt'))).toBe(false);
-    for (const tag of ['plan', 'impl']) {
-      const targets = [
-        path.join(outside, `abs-${tag}.txt`),
-        path.join(outside, `bash-${tag}.txt`),
-        path.join(SITE_BUILD, `escape-${tag}.html`),
-      ];
-      for (const t of targets) expect(existsSync(t), t).toBe(false);
-    }
-    expect(readFileSync(path.join(outside, 'existing.txt'), 'utf8')).toBe('original\n');
-    // `../../../../` from <DATA_DIR>/runner/sessions/<slug>/<id>/workspace is the runner's root.
-    expect(existsSync(path.join(h.dir, 'runner', 'rel-plan.txt'))).toBe(false);
-    expect(existsSync(path.join(h.dir, 'runner', 'rel-impl.txt'))).toBe(false);
+describe.each(['claude-code', 'codex'] as const)(
+  'pipeline (%s): an agent cannot write outside its workspace',
+  (agent) => {
+    let h: PipelineHarness;
+    beforeAll(async () => {
+      await rm(path.join(outside, 'existing.txt'), { force: true });
+      await writeFile(path.join(outside, 'existing.txt'), 'original\n');
+      h = await createPipelineHarness({ script: escapingScript(), agent });
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
 
-    const sessions = await listInteractions(h.db.sql, run.id);
-    for (const template of ['initial-plan', 'implement']) {
-      const i = sessions.find((x) => x.promptTemplate === template)!;
-      const denied = i.permissionDenials.map((d) => d.path ?? d.tool);
-      const expected = [
-        path.join(outside, `abs-`),
-        path.join(h.dir, 'runner', 'rel-'),
-        path.join(SITE_BUILD, 'escape-'),
-        ...(template === 'initial-plan' ? ['via-link.txt'] : []),
-      ];
-      for (const e of expected)
-        expect(
-          denied.some((d) => d.includes(e)),
-          `${template}: ${e}`,
-        ).toBe(true);
-    }
-    const warnings = (await listLogs(h.db.sql, s.id)).filter(
-      (l) => l.level === 'warn' && /outside the workspace refused/.test(l.message),
-    );
-    expect(warnings.map((w) => w.phase)).toEqual(
-      expect.arrayContaining(['planning', 'implementing']),
-    );
-    expect(warnings[0]!.message).toContain(path.join(outside, 'abs-'));
-  }, 240_000);
-});
+    it('refuses and reports every attempt in planning and implementation; the run still deploys', async () => {
+      const s = await h.newScenario();
+      const run = (await h.pipeline.control.generate(s.id, 'test')) as { id: string };
+      expect((await h.deployed(s.id, 180_000)).status).toBe('deployed');
+      // As root, the session ran as the agent user, which owned its workspace.
+      if (process.getuid?.() === 0) {
+        expect(h.pipeline.deps.boundary.runAs?.uid).toBeGreaterThan(0);
+        expect(workspaceOwner).toBe(h.pipeline.deps.boundary.runAs?.uid);
+      }
+
+      expect(existsSync(path.join(outside, 'via-link.txt'))).toBe(false);
+      for (const tag of ['plan', 'impl']) {
+        const targets = [
+          path.join(outside, `abs-${tag}.txt`),
+          path.join(outside, `bash-${tag}.txt`),
+          path.join(SITE_BUILD, `escape-${tag}.html`),
+        ];
+        for (const t of targets) expect(existsSync(t), t).toBe(false);
+      }
+      expect(readFileSync(path.join(outside, 'existing.txt'), 'utf8')).toBe('original\n');
+      // `../../../../` from <DATA_DIR>/runner/sessions/<slug>/<id>/workspace is the runner's root.
+      expect(existsSync(path.join(h.dir, 'runner', 'rel-plan.txt'))).toBe(false);
+      expect(existsSync(path.join(h.dir, 'runner', 'rel-impl.txt'))).toBe(false);
+
+      const sessions = await listInteractions(h.db.sql, run.id);
+      expect(sessions.every((i) => i.agent === agent)).toBe(true);
+      for (const template of ['initial-plan', 'implement']) {
+        const i = sessions.find((x) => x.promptTemplate === template)!;
+        const denied = i.permissionDenials.map((d) => d.path ?? d.tool);
+        for (const e of EXPECTED[agent](template, h.dir))
+          expect(
+            denied.some((d) => d.includes(e)),
+            `${template}: ${e} in ${JSON.stringify(denied)}`,
+          ).toBe(true);
+      }
+      const warnings = (await listLogs(h.db.sql, s.id)).filter(
+        (l) => l.level === 'warn' && /outside the workspace refused/.test(l.message),
+      );
+      expect(warnings.map((w) => w.phase)).toEqual(
+        expect.arrayContaining(['planning', 'implementing']),
+      );
+      expect(warnings[0]!.message).toContain(path.join(outside, 'abs-'));
+    }, 240_000);
+  },
+);
