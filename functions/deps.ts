@@ -48,5 +48,10 @@ export interface AppEnv {
     principal: Principal;
     /** Set when a valid signed download link stands in for credentials. */
     signedLink: boolean;
+    /**
+     * Whether the request's credential still stands (a session not signed out or expired, a
+     * token not revoked): long-lived responses (SSE) ask it again while they run.
+     */
+    credentialValid?: () => Promise<boolean>;
   };
 }

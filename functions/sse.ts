@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { BusEvent, ProgressBus } from '../core/bus/port.ts';
+import type { StreamRevoked } from './contract/events.ts';
+import type { AppEnv } from './deps.ts';
 import type { Encodes } from './reply.ts';
 
 /** One SSE message before encoding: `event:`, `id:` and the `data:` to send as JSON. */
@@ -37,7 +39,7 @@ export function sseClients(): number {
 
 /** Streams `plan`'s topic as SSE; a HEAD request gets the stream's headers and nothing else. */
 export function liveStream<T, Out extends SseMessage>(
-  c: Context,
+  c: Context<AppEnv>,
   bus: ProgressBus,
   heartbeatMs: number,
   plan: StreamPlan<T, Out>,
@@ -80,13 +82,30 @@ export function liveStream<T, Out extends SseMessage>(
       if (!caughtUp) pending.push(e);
       else chain = chain.then(() => deliver(e)).catch(() => {});
     });
+    let end: () => void = () => {};
+    const closed = new Promise<void>((resolve) => {
+      end = resolve;
+      stream.onAbort(() => resolve());
+    });
+    // A stream outlives the request's check: at each heartbeat the credential is asked again,
+    // and a signed-out session or revoked token ends the stream with a last `revoked` event.
+    const credentialValid = c.get('credentialValid');
     const heartbeat = setInterval(() => {
       chain = chain
-        .then(() => stream.write(`: heartbeat ${Date.now()}\n\n`))
-        .then(() => undefined)
+        .then(async () => {
+          // A failed check (the database away for a moment) is not a revocation: keep streaming.
+          if (credentialValid && !(await credentialValid().catch(() => true))) {
+            const data: StreamRevoked = {
+              detail: 'The session or token was revoked; sign in again.',
+            };
+            await stream.writeSSE({ event: 'revoked', data: JSON.stringify(data) });
+            end();
+            return;
+          }
+          await stream.write(`: heartbeat ${Date.now()}\n\n`);
+        })
         .catch(() => {});
     }, heartbeatMs);
-    const closed = new Promise<void>((resolve) => stream.onAbort(() => resolve()));
     try {
       last = await plan.catchUp(async (sent) => {
         const msg = sent as unknown as SseMessage;

@@ -81,6 +81,7 @@ export async function follow(client: Client, s: Scenario, io: CliIo): Promise<Sc
   try {
     for await (const msg of client.events(`/api/scenarios/${s.id}/events`, stop.signal)) {
       const m = msg as StreamMessage;
+      if (m.event === 'revoked') throw new ApiError(401, m.data.detail);
       if (m.event === 'snapshot') {
         if ('scenario' in m.data)
           Object.assign(state, {

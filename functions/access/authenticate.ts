@@ -109,20 +109,24 @@ export function authenticate(deps: AuthenticateDeps): MiddlewareHandler<AppEnv> 
         set(c, ACCESS_TOKEN_PRINCIPAL);
         return next();
       }
-      const token = isApiToken(bearer) ? await findApiToken(sql, digestToken(bearer)) : undefined;
-      if (!token) return refuse(c, sql, 'the token is unknown or revoked');
+      const digest = isApiToken(bearer) ? digestToken(bearer) : undefined;
+      const token = digest ? await findApiToken(sql, digest) : undefined;
+      if (!token || !digest) return refuse(c, sql, 'the token is unknown or revoked');
       set(c, tokenPrincipal(token));
+      c.set('credentialValid', async () => (await findApiToken(sql, digest)) !== undefined);
       return next();
     }
     const cookie = getCookie(c, SESSION_COOKIE);
     if (cookie) {
-      const session = await findSession(sql, digestToken(cookie));
+      const digest = digestToken(cookie);
+      const session = await findSession(sql, digest);
       if (!session) {
         deleteCookie(c, SESSION_COOKIE, { path: '/' });
         return refuse(c, sql, 'the session has expired or was revoked');
       }
       checkOrigin(c);
       set(c, await userPrincipal(sql, session));
+      c.set('credentialValid', async () => (await findSession(sql, digest)) !== undefined);
       return next();
     }
     throw new AppError('unauthorized', 'Sign in, or send Authorization: Bearer <token>.');

@@ -102,7 +102,12 @@ export const ScenarioStreamSnapshot = v.strictObject({
 });
 export type ScenarioStreamSnapshot = v.InferOutput<typeof ScenarioStreamSnapshot>;
 
+/** `revoked`: the stream's session or token was revoked while it ran; the stream ends. */
+export const StreamRevoked = v.strictObject({ detail: v.string() });
+export type StreamRevoked = v.InferOutput<typeof StreamRevoked>;
+
 /** One SSE message of either stream, by its `event:` name. */
 export type StreamMessage =
   | { event: 'snapshot'; id?: string; data: CampaignSnapshot | ScenarioStreamSnapshot }
-  | { event: LiveEventType; id?: string; data: LiveEvent };
+  | { event: LiveEventType; id?: string; data: LiveEvent }
+  | { event: 'revoked'; data: StreamRevoked };

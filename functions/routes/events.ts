@@ -18,6 +18,7 @@ import {
   ScenarioEventsQuery,
   ScenarioStreamSnapshot,
   seq as seqSchema,
+  StreamRevoked,
   type StreamMessage,
 } from '../contract/events.ts';
 import type { AppDeps, AppEnv } from '../deps.ts';
@@ -44,6 +45,7 @@ const stream = (description: string, snapshot: GenericSchema) => ({
     agent: LiveEventOut,
     log: LiveEventOut,
     status: LiveEventOut,
+    revoked: StreamRevoked,
   },
 });
 

@@ -98,6 +98,11 @@ export class LiveStream {
       if (!ev.type) ev.type = (e.type === 'message' ? 'log' : e.type) as LiveEventType;
       this.#enqueue({ event: ev });
     };
+    // The session was signed out or the token revoked while streaming: do not reconnect.
+    es.addEventListener('revoked', () => {
+      es.close();
+      this.state = 'unavailable';
+    });
     for (const t of EVENT_TYPES) es.addEventListener(t, handle as EventListener);
     es.addEventListener('message', handle as EventListener);
   }
