@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../core/auth/password.ts';
-import { createFailureLimiter } from '../../core/auth/rate-limit.ts';
 import { digestToken, newSecretToken } from '../../core/auth/secret-token.ts';
 import { AppError } from '../../core/errors.ts';
 import { audit } from '../../db/audit.ts';
+import { createSignInLimiter } from '../../db/signin-failures.ts';
 import { createSession, findSession, revokeSession } from '../../db/sessions.ts';
 import { createFirstAdmin, findUserForSignIn, hasUsers, type User } from '../../db/users.ts';
 import { SESSION_COOKIE } from '../access/authenticate.ts';
@@ -56,8 +56,8 @@ export function authRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> 
   const accounts = config.AUTH_MODE === 'accounts';
   // Per client address, and per user name (so one address cannot walk many names, nor many
   // addresses one name).
-  const byAddress = createFailureLimiter(20, 15 * 60_000);
-  const byName = createFailureLimiter(10, 15 * 60_000);
+  const byAddress = createSignInLimiter(sql, 'address', 20, 15 * 60_000);
+  const byName = createSignInLimiter(sql, 'name', 10, 15 * 60_000);
   const app = new Hono<AppEnv>();
 
   const firstRun = async (c: Context) =>
@@ -118,7 +118,7 @@ export function authRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> 
     const body = await readJson(c, SignInInput);
     const address = clientAddress(c) ?? 'unknown';
     const name = body.name.toLowerCase();
-    const wait = Math.max(byAddress.retryAfter(address), byName.retryAfter(name));
+    const wait = Math.max(await byAddress.retryAfter(address), await byName.retryAfter(name));
     if (wait > 0) {
       await audit(sql, {
         actor: 'anonymous',
@@ -135,8 +135,8 @@ export function authRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> 
     // Verify against a dummy hash for unknown names too, so timing does not tell which exist.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      byAddress.fail(address);
-      byName.fail(name);
+      await byAddress.fail(address);
+      await byName.fail(name);
       await audit(sql, {
         actor: 'anonymous',
         action: 'auth.signin',
@@ -146,7 +146,7 @@ export function authRoutes(deps: Pick<AppDeps, 'sql' | 'config'>): Hono<AppEnv> 
       });
       throw new AppError('unauthorized', 'Wrong user name or password.');
     }
-    byName.reset(name);
+    await byName.reset(name);
     await startSession(c, user);
     await audit(sql, {
       actor: `user:${user.name}`,
