@@ -31,13 +31,10 @@ export interface AppDeps {
   /** The success forecast (retrained as runs finish); the app makes its own when absent. */
   forecaster?: Forecaster;
   /**
-   * Starts a plan-only agent session suggesting a prompt change for a recurring problem (the
-   * suggestion comes back `proposing`; `done` settles when the session ends). Absent: no agent.
+   * Asks for a prompt change for a recurring problem: the suggestion comes back `proposing`, and
+   * the engine runs its plan-only agent session (on a worker). Absent: no engine to run it.
    */
-  suggest?: (
-    fingerprint: string,
-    actor: string,
-  ) => Promise<{ suggestion: PromptSuggestion; done: Promise<PromptSuggestion> }>;
+  suggest?: (fingerprint: string, actor: string) => Promise<PromptSuggestion>;
 }
 
 /** Hono variables set by middleware. */

@@ -10,6 +10,7 @@ export const PLAN_REQUESTED = 'scenario/plan.requested';
 export const BUILD_REQUESTED = 'scenario/build.requested';
 export const VALIDATE_REQUESTED = 'scenario/validate.requested';
 export const DEPLOY_REQUESTED = 'scenario/deploy.requested';
+export const SUGGESTION_REQUESTED = 'prompt/suggestion.requested';
 
 export const PHASE = v.picklist(['planning', 'implementing', 'validating', 'deploying']);
 
@@ -41,3 +42,7 @@ export const BundleRequested = v.object({
 export type BundleRequested = v.InferOutput<typeof BundleRequested>;
 
 export const RunCancel = v.object({ runId: v.pipe(v.string(), v.uuid()) });
+
+/** A suggestion (`proposing`) whose plan-only session is to run (inngest/suggest.ts). */
+export const SuggestionRequested = v.object({ suggestionId: v.pipe(v.string(), v.uuid()) });
+export type SuggestionRequested = v.InferOutput<typeof SuggestionRequested>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../core/errors.ts';
 import { DEFAULT_BUDGETS } from '../core/budget.ts';
 import { createDbInteractionRecorder } from '../db/agent-interactions.ts';
 import type { Sql } from '../db/client.ts';
@@ -18,6 +19,8 @@ import type { AgentOutcome } from '../runner/agent/port.ts';
 import { handOver } from '../runner/boundary/handover.ts';
 import { runAgentSession } from '../runner/session.ts';
 import { createSessionDirs } from '../runner/workspace.ts';
+import type { Engine } from './engine/port.ts';
+import { SUGGESTION_REQUESTED } from './events.ts';
 import type { PipelineDeps } from './stage-kit/deps.ts';
 import { latestRunPerCampaign } from '../db/signature-runs.ts';
 
@@ -44,12 +47,16 @@ export type SuggestDeps = Pick<
 
 const NO_WRITES = ['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash'];
 
-/** Creates the suggestion (`proposing`) and starts its session; `done` settles when it ends. */
+/**
+ * Creates the suggestion (`proposing`) and hands its session to the engine (SUGGESTION_REQUESTED,
+ * run by propose-suggestion on a process that runs agents): it survives a restart, and an api
+ * process never runs an agent itself.
+ */
 export async function requestSuggestion(
-  deps: SuggestDeps,
+  deps: { sql: Sql; engine: Pick<Engine, 'send' | 'kind'> },
   fingerprint: string,
   actor: string,
-): Promise<{ suggestion: PromptSuggestion; done: Promise<PromptSuggestion> }> {
+): Promise<PromptSuggestion> {
   const problem = await problemBrief(deps.sql, fingerprint);
   const template = templateForStage(problem.stage);
   const base = await currentVersion(deps.sql, template);
@@ -58,10 +65,38 @@ export async function requestSuggestion(
     { fingerprint, signature: problem.signature, template, baseVersion: base.version },
     actor,
   );
-  const section = instructionSection(base.body);
+  try {
+    await deps.engine.send({
+      name: SUGGESTION_REQUESTED,
+      id: `suggest-${suggestion.id}`,
+      data: { suggestionId: suggestion.id },
+    });
+  } catch (e) {
+    const error = `The ${deps.engine.kind} engine did not accept the request: ${(e as Error).message}`;
+    await finishSuggestion(deps.sql, suggestion.id, { ok: false, error });
+    throw new AppError('service_unavailable', error, { cause: e });
+  }
+  return suggestion;
+}
+
+/**
+ * Runs the plan-only session of a `proposing` suggestion and records its answer, or why there is
+ * none. Idempotent: a suggestion already decided is returned as it is. A session stopped because
+ * the engine stops (`signal`) throws instead, so the engine runs it again after a restart.
+ */
+export async function proposeSuggestion(
+  deps: SuggestDeps,
+  suggestionId: string,
+  signal?: AbortSignal,
+): Promise<PromptSuggestion> {
+  const suggestion = await getSuggestion(deps.sql, suggestionId);
+  if (suggestion.status !== 'proposing') return suggestion;
+  const problem = await problemBrief(deps.sql, suggestion.fingerprint);
+  const base = await versionBody(deps.sql, suggestion.template, suggestion.baseVersion);
+  const section = instructionSection(base);
   const prompt = renderTemplate('suggest-change', {
-    template,
-    version: base.version,
+    template: suggestion.template,
+    version: suggestion.baseVersion,
     signature: problem.signature,
     stage: problem.stage ?? 'unknown',
     runs: String(problem.runsAffected),
@@ -73,62 +108,68 @@ export async function requestSuggestion(
     section: section.heading,
     sectionText: section.text,
   });
-  const done = (async () => {
-    let last: AgentOutcome | undefined;
-    try {
-      const r = await askStructured(async (correction) => {
-        last = await planOnlySession(deps, prompt, correction);
-        return last;
-      }, SuggestionAnswer);
-      if (!r.answer) throw new Error(r.outcome.message ?? `session ended ${r.outcome.class}`);
-      const proposedBody = replaceSection(base.body, section.heading, r.answer.replacement);
-      await finishSuggestion(deps.sql, suggestion.id, {
-        ok: true,
-        section: section.heading,
-        proposedBody,
-        rationale: r.answer.rationale,
-        sessionId: r.outcome.sessionId,
+  let last: AgentOutcome | undefined;
+  try {
+    const r = await askStructured(async (correction) => {
+      last = await planOnlySession(deps, prompt, correction, signal);
+      return last;
+    }, SuggestionAnswer);
+    if (signal?.aborted) throw signal.reason ?? new Error('stopped');
+    if (!r.answer) throw new Error(r.outcome.message ?? `session ended ${r.outcome.class}`);
+    const proposedBody = replaceSection(base, section.heading, r.answer.replacement);
+    await finishSuggestion(deps.sql, suggestion.id, {
+      ok: true,
+      section: section.heading,
+      proposedBody,
+      rationale: r.answer.rationale,
+      sessionId: r.outcome.sessionId,
+    });
+    // Each campaign whose runs met the problem hears that a change waits for a person.
+    for (const runId of await latestRunPerCampaign(deps.sql, suggestion.fingerprint))
+      await deps.lifecycle.notify({
+        runId,
+        event: 'suggestion.pending',
+        key: `suggestion:${suggestion.id}`,
+        message:
+          `A prompt change for the recurring problem ${problem.signature} was suggested: ${r.answer.rationale}`.slice(
+            0,
+            2000,
+          ),
       });
-      // Each campaign whose runs met the problem hears that a change waits for a person.
-      for (const runId of await latestRunPerCampaign(deps.sql, fingerprint))
-        await deps.lifecycle.notify({
-          runId,
-          event: 'suggestion.pending',
-          key: `suggestion:${suggestion.id}`,
-          message:
-            `A prompt change for the recurring problem ${problem.signature} was suggested: ${r.answer.rationale}`.slice(
-              0,
-              2000,
-            ),
-        });
-    } catch (e) {
-      deps.log.warn(`prompt suggestion ${suggestion.id} failed: ${(e as Error).message}`);
-      await finishSuggestion(deps.sql, suggestion.id, {
-        ok: false,
-        error: (e as Error).message,
-        ...(last ? { sessionId: last.sessionId } : {}),
-      });
-    }
-    return getSuggestion(deps.sql, suggestion.id);
-  })();
-  return { suggestion, done };
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    deps.log.warn(`prompt suggestion ${suggestion.id} failed: ${(e as Error).message}`);
+    await finishSuggestion(deps.sql, suggestion.id, {
+      ok: false,
+      error: (e as Error).message,
+      ...(last ? { sessionId: last.sessionId } : {}),
+    });
+  }
+  return getSuggestion(deps.sql, suggestion.id);
 }
 
-/** The template's incumbent text: a promoted version, or the file. */
+/** The template's incumbent version: a promoted version, or the file's. */
 async function currentVersion(
   sql: Sql,
   template: ReturnType<typeof templateForStage>,
-): Promise<{ version: string; body: string }> {
+): Promise<{ version: string }> {
   const file = loadTemplate(template);
   const incumbent = await getIncumbent(sql, template);
-  if (!incumbent || incumbent === file.version) return { version: file.version, body: file.text };
-  return { version: incumbent, body: (await getPromptVersion(sql, template, incumbent)).body };
+  return { version: incumbent ?? file.version };
+}
+
+/** A version's text: the file's when it is the file's version, else the stored one. */
+async function versionBody(sql: Sql, template: string, version: string): Promise<string> {
+  const file = loadTemplate(template as ReturnType<typeof templateForStage>);
+  if (version === file.version) return file.text;
+  return (await getPromptVersion(sql, template, version)).body;
 }
 
 async function planOnlySession(
   deps: SuggestDeps,
   prompt: { text: string; template: string; version: string },
   correction: string | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<AgentOutcome> {
   const sessionId = randomUUID();
   const dirs = await createSessionDirs(deps.runnerRoot, {
@@ -162,6 +203,7 @@ async function planOnlySession(
           timeoutMs: b.timeoutMs,
           idleTimeoutMs: b.idleTimeoutMs,
           env: deps.agentEnv(),
+          ...(signal ? { signal } : {}),
         },
         template: { name: prompt.template, version: prompt.version },
         context: { phase: 'suggesting', runnerId: deps.runnerId },

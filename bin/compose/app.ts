@@ -118,7 +118,8 @@ export async function startApp(
             pipeline: pipeline.control,
             log,
             forecaster,
-            suggest: (fingerprint, actor) => requestSuggestion(pipeline.deps, fingerprint, actor),
+            suggest: (fingerprint, actor) =>
+              requestSuggestion({ sql: services.sql, engine: pipeline.engine }, fingerprint, actor),
             ...(pipeline.inngest ? { inngest: pipeline.inngest } : {}),
             ...(existsSync(siteDir) ? { siteDir } : {}),
           });

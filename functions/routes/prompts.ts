@@ -89,7 +89,7 @@ export function promptRoutes(deps: Pick<AppDeps, 'sql' | 'suggest'>): Hono<AppEn
     const body = await readJson(c, SuggestionRequest);
     if (!deps.suggest)
       throw new AppError('service_unavailable', 'This server runs no agent to suggest changes.');
-    const { suggestion } = await deps.suggest(body.fingerprint, c.get('actor'));
+    const suggestion = await deps.suggest(body.fingerprint, c.get('actor'));
     return reply(c, SuggestionView, await view(sql, suggestion), 202);
   });
   app.get('/prompts/suggestions/:id', async (c) =>

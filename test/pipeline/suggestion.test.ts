@@ -5,8 +5,22 @@ import { pinExperiment, getChoice } from '../../db/prompt-experiments.ts';
 import { getPromptVersion } from '../../db/prompt-versions.ts';
 import { approveSuggestion, promptsOverview } from '../../functions/learning/prompts.ts';
 import { requestSuggestion } from '../../inngest/suggest.ts';
+import { getSuggestion, type PromptSuggestion } from '../../db/prompt-suggestions.ts';
+import { createScenarioScript, taskOf } from '../../runner/model-double/scenario-script.ts';
+import { stall, type ScriptFn } from '../../runner/model-double/script.ts';
 import { loadTemplate } from '../../prompts/render.ts';
 import { createPipelineHarness, type PipelineHarness } from './harness.ts';
+
+/** The suggestion once its session has ended (pending or failed). */
+async function settled(h: PipelineHarness, id: string, ms = 120_000): Promise<PromptSuggestion> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const s = await getSuggestion(h.db.sql, id);
+    if (s.status !== 'proposing') return s;
+    if (Date.now() > until) throw new Error(`suggestion ${id} still proposing after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 describe('pipeline: a suggested prompt change, approved by a person, is used by the next run', () => {
   let h: PipelineHarness;
@@ -25,14 +39,15 @@ describe('pipeline: a suggested prompt change, approved by a person, is used by 
     const [problem] = await listProblems(h.db.sql, { now: new Date(), limit: 10 });
     expect(problem?.signature).toContain('file.missing');
 
-    // A plan-only session answers with a structured change; it waits for a person.
-    const { suggestion, done } = await requestSuggestion(
-      h.pipeline.deps,
+    // A plan-only session, run by the engine, answers with a structured change; it waits for
+    // a person.
+    const suggestion = await requestSuggestion(
+      { sql: h.db.sql, engine: h.pipeline.engine },
       problem!.fingerprint,
       'user:admin',
     );
     expect(suggestion.status).toBe('proposing');
-    const proposed = await done;
+    const proposed = await settled(h, suggestion.id);
     expect(proposed).toMatchObject({
       status: 'pending',
       // The problem was found by the check after the build: the build's template is changed.
@@ -107,4 +122,41 @@ describe('pipeline: a suggested prompt change, approved by a person, is used by 
       loadTemplate('fix-validation').version,
     );
   }, 300_000);
+});
+
+describe('pipeline: a suggestion whose session a restart interrupted', () => {
+  let h: PipelineHarness;
+  let suggestSessions = 0;
+  beforeAll(async () => {
+    const base = createScenarioScript({ brokenImplementations: 1 });
+    // The first suggestion session hangs (a slow model): the restart finds it in flight.
+    const script: ScriptFn = (ctx) => {
+      if (taskOf(ctx.prompt) !== 'suggest') return base(ctx);
+      if (ctx.position === 0) suggestSessions++;
+      return suggestSessions === 1 ? stall() : base(ctx);
+    };
+    h = await createPipelineHarness({ script });
+  });
+  afterAll(() => h.close());
+
+  it('is run again by the engine after the restart and ends pending', async () => {
+    const s = await h.newScenario();
+    await h.pipeline.control.generate(s.id, 'test');
+    expect((await h.deployed(s.id)).status).toBe('deployed');
+    const [problem] = await listProblems(h.db.sql, { now: new Date(), limit: 10 });
+    const suggestion = await requestSuggestion(
+      { sql: h.db.sql, engine: h.pipeline.engine },
+      problem!.fingerprint,
+      'user:admin',
+    );
+    const until = Date.now() + 60_000;
+    while (suggestSessions === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(suggestSessions).toBe(1);
+    await h.restart();
+    const proposed = await settled(h, suggestion.id);
+    expect(proposed.status).toBe('pending');
+    expect(suggestSessions).toBe(2);
+    expect(proposed.rationale).toContain(problem!.signature.split(' ')[0]);
+  }, 240_000);
 });

@@ -44,7 +44,7 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
       specs: createFunctions(s.deps),
       log,
     });
-    expect(mode.functions).toHaveLength(6);
+    expect(mode.functions).toHaveLength(7);
     // The app as the server builds it: access token and body limit on the API, the endpoint
     // with its own guard.
     app = createApp({
@@ -80,9 +80,10 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
     const res = await call('GET', '/api/inngest');
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    // Six functions plus generate-scenario's failure handler, which Inngest registers on its own.
+    // Seven functions plus the failure handlers of generate-scenario and propose-suggestion,
+    // which Inngest registers on their own.
     expect(body).toMatchObject({
-      function_count: 7,
+      function_count: 9,
       mode: 'dev',
       has_event_key: false,
       has_signing_key: false,
@@ -118,6 +119,8 @@ describe('Inngest-served mode: the /api/inngest endpoint', () => {
         'generate-scenario-failure',
         'notify-run',
         'plan-scenario',
+        'propose-suggestion',
+        'propose-suggestion-failure',
         'validate-scenario',
       ].map((id) => `scenario-generator-${id}`),
     );
