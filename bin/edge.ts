@@ -5,15 +5,16 @@ import type { ObjectStore } from '../core/store/port.ts';
 import { connect } from '../db/client.ts';
 import { createAppOn } from '../functions/app-core.ts';
 import type { HostPorts } from '../functions/host.ts';
-import type { PipelineControl } from '../functions/deps.ts';
+import { createEdgeControl } from './edge-control.ts';
 
 /**
  * The fetch-handler entry for Workers-style runtimes: the same Hono app as the Node server,
  * built per request from the platform's bindings (strings, read like environment variables),
  * with Postgres over the runtime's sockets (postgres.js picks them by the `workerd` condition)
  * and the Upstash bus over HTTP. What needs a Node host (migration files, tar bundles, SMTP,
- * process metrics, object store, running pipelines) answers with a typed 503 naming it, until
- * those ports get edge adapters. The SPA is served by the platform as static assets.
+ * process metrics, object store) answers with a typed 503 naming it, until those ports get edge
+ * adapters. Runs are started and cancelled here and executed by self-hosted workers (see
+ * bin/edge-control.ts). The SPA is served by the platform as static assets.
  */
 type Bindings = Record<string, unknown>;
 
@@ -50,15 +51,6 @@ const edgeStore: ObjectStore = {
   close: async () => {},
 };
 
-const edgePipeline: PipelineControl = {
-  generate: nodeOnly('Starting a run'),
-  cancelRun: nodeOnly('Cancelling a run'),
-  cancelScenario: nodeOnly('Cancelling a run'),
-  retry: nodeOnly('Retrying a run'),
-  rollback: nodeOnly('Rolling back'),
-  change: nodeOnly('Changing a scenario'),
-};
-
 function settings(bindings: Bindings): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(bindings)) if (typeof v === 'string') env[k] = v;
@@ -81,6 +73,8 @@ async function handle(request: Request, bindings: Bindings, ctx: ExecutionContex
     maxPerTopic: config.BUS_REPLAY_SIZE,
     pollMs: config.BUS_POLL_INTERVAL,
   });
+  // The workers' agent credentials are theirs: the edge labels runs as the demo model's only when told.
+  const demoModel = config.DEMO_MODEL === 'on';
   const app = createAppOn(
     {
       config,
@@ -89,10 +83,11 @@ async function handle(request: Request, bindings: Bindings, ctx: ExecutionContex
       bus,
       meta: {
         version: String(bindings['APP_VERSION'] ?? 'edge'),
-        demoModel: false,
-        executor: 'inngest',
+        demoModel,
+        executor: 'local',
       },
-      pipeline: edgePipeline,
+      // Runs are enqueued here and executed by self-hosted workers (bin/edge-control.ts).
+      pipeline: createEdgeControl({ sql, bus, config, demoModel }),
     },
     edgeHost,
   );

@@ -143,6 +143,8 @@ describe('the edge entry under miniflare', () => {
     const res = await call('POST', `/api/scenarios/${String(s['id'])}/generate`, {});
     expect(res.status).toBe(503);
     expect(res.type).toContain('application/problem+json');
+    // No worker holds the executor on this schema (test/edge/edge-runs.test.ts starts one).
+    expect(res.json['detail']).toContain('scenario-gen start --role worker');
   });
 
   it('measures a list request against the edge and the Node server (printed)', async () => {

@@ -61,3 +61,20 @@ export async function latency(
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
   return { p50: Number(at(0.5).toFixed(2)), p99: Number(at(0.99).toFixed(2)) };
 }
+
+/** Calls the edge app with the access token; answers status, content type and parsed JSON. */
+export function edgeClient(base: string, token: string) {
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
+  };
+}
