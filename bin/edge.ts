@@ -1,4 +1,5 @@
 import { createUpstashBus } from '../core/bus/upstash.ts';
+import { createS3ReadStore } from '../core/store/s3-read.ts';
 import { parseConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import type { ObjectStore } from '../core/store/port.ts';
@@ -12,8 +13,8 @@ import { createEdgeControl } from './edge-control.ts';
  * built per request from the platform's bindings (strings, read like environment variables),
  * with Postgres over the runtime's sockets (postgres.js picks them by the `workerd` condition)
  * and the Upstash bus over HTTP. What needs a Node host (migration files, tar bundles, SMTP,
- * process metrics, object store) answers with a typed 503 naming it, until those ports get edge
- * adapters. Runs are started and cancelled here and executed by self-hosted workers (see
+ * process metrics, writing objects) answers with a typed 503 naming it. With S3_ENDPOINT the
+ * edge reads the workers' artifacts over fetch (core/store/s3-read.ts). Runs are started and cancelled here and executed by self-hosted workers (see
  * bin/edge-control.ts). The SPA is served by the platform as static assets.
  */
 type Bindings = Record<string, unknown>;
@@ -79,7 +80,16 @@ async function handle(request: Request, bindings: Bindings, ctx: ExecutionContex
     {
       config,
       sql,
-      store: edgeStore,
+      // The workers' S3 store, read over fetch (they write it); without S3_ENDPOINT, none.
+      store: config.S3_ENDPOINT
+        ? createS3ReadStore({
+            endpoint: config.S3_ENDPOINT,
+            accessKey: config.S3_ACCESS_KEY!,
+            secretKey: config.S3_SECRET_KEY!,
+            bucket: config.S3_BUCKET,
+            region: config.S3_REGION,
+          })
+        : edgeStore,
       bus,
       meta: {
         version: String(bindings['APP_VERSION'] ?? 'edge'),

@@ -15,7 +15,8 @@ import { startWorker, type WorkerProcess } from './worker-process.ts';
  * The edge deployment end to end: the edge bundle under miniflare (workerd) starts a demo run,
  * a real worker process (`scenario-gen start --role worker`) executes it — sharing only Postgres,
  * Redis and an S3 store (s3rver) — and the edge's SSE client sees every event the worker
- * published, in order, through Upstash (the REST shim in front of the same Redis), to the end.
+ * published, in order, through Upstash (the REST shim in front of the same Redis), to the end;
+ * then reads the run's plan and the deployed archive from the workers' S3 store.
  */
 const TOKEN = 'edge-access-token-0123456789';
 let admin: Sql;
@@ -60,6 +61,11 @@ beforeAll(async () => {
     ACCESS_TOKEN: TOKEN,
     DEMO_MODEL: 'on',
     BUS_POLL_INTERVAL: '100ms',
+    // The workers' store, read from the edge over fetch.
+    S3_ENDPOINT: workerEnv['S3_ENDPOINT']!,
+    S3_ACCESS_KEY: 'S3RVER',
+    S3_SECRET_KEY: 'S3RVER',
+    S3_BUCKET: workerEnv['S3_BUCKET']!,
   });
 }, 60_000);
 
@@ -124,5 +130,18 @@ describe('the edge deployment with a self-hosted worker', () => {
     expect(run.json).toMatchObject({ status: 'succeeded' });
     // The edge labels the run with the demo model's name (DEMO_MODEL=on at the edge).
     expect((run.json['config'] as Record<string, unknown>)['model']).toBe(DEMO_MODEL_NAME);
+
+    // What the worker stored, the edge reads from the shared S3 store (no filesystem there).
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const plan = await fetch(`${edge.url}/api/runs/${String(started.json['id'])}/plans/1`, {
+      headers,
+    });
+    expect(plan.status).toBe(200);
+    expect(await plan.text()).toContain('plan-marker');
+    const archive = await fetch(`${edge.url}/api/scenarios/${id}/archive`, { headers });
+    expect(archive.status).toBe(200);
+    const gz = new Uint8Array(await archive.arrayBuffer());
+    expect(gz.length).toBeGreaterThan(100);
+    expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
   }, 120_000);
 });
