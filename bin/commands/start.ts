@@ -41,8 +41,11 @@ export const command: CliCommand = {
           : '';
     io.stdout(`${demo}${engine}Scenario Generator is running at ${app.url}\n`);
     const fatal = await Promise.race([
+      // A signal that came while starting has already aborted: no 'abort' event will follow.
       new Promise<undefined>((resolve) =>
-        io.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+        io.signal.aborted
+          ? resolve(undefined)
+          : io.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
       ),
       app.fatal,
     ]);

@@ -108,7 +108,12 @@ export async function startApp(
     const meta = { version, demoModel, executor: pipeline.engine.kind };
     const app =
       config.ROLE === 'worker'
-        ? createWorkerApp({ ...services, config, meta })
+        ? createWorkerApp({
+            ...services,
+            config,
+            meta,
+            ...(pipeline.connection ? { connection: pipeline.connection } : {}),
+          })
         : createApp({
             config,
             sql: services.sql,

@@ -16,6 +16,7 @@ import type { Engine } from '../../inngest/engine/port.ts';
 import { createLocalEngine } from '../../inngest/engine/local/engine.ts';
 import { inngestConnect, inngestServed } from '../../inngest/engine/inngest/settings.ts';
 import type { InngestHandler } from '../../inngest/engine/inngest/mount.ts';
+import type { InngestConnection } from '../../inngest/engine/inngest/connect.ts';
 import { createFunctions } from '../../inngest/stages/index.ts';
 import type { PipelineDeps } from '../../inngest/stage-kit/deps.ts';
 import type { AgentName } from '../../core/domain.ts';
@@ -48,6 +49,8 @@ export interface Pipeline {
   demo?: ModelDouble;
   /** The /api/inngest handler, in Inngest-served mode. */
   inngest?: InngestHandler;
+  /** The outbound connection of a worker with INNGEST_CONNECT (for /api/ready). */
+  connection?: Pick<InngestConnection, 'status'>;
   stop(): Promise<void>;
 }
 
@@ -214,11 +217,15 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   });
   await engine.start();
   // ROLE=worker with INNGEST_CONNECT: steps arrive over an outbound WebSocket, not /api/inngest.
-  const connection = served && outbound ? await served.connect(outbound) : undefined;
-  if (connection && outbound)
-    o.log.info(
-      `inngest: connected outbound as ${outbound.instanceId} (${connection.connectionId})`,
-    );
+  // It connects in the background, so /api/ready can say why it is not connected yet and a
+  // SIGTERM while it retries stops the process.
+  const connection = served && outbound ? served.connect(outbound) : undefined;
+  connection?.ready.then(
+    ({ connectionId }) =>
+      o.log.info(`inngest: connected outbound as ${outbound!.instanceId} (${connectionId})`),
+    (e: unknown) =>
+      o.log.error(`inngest: connecting outbound failed for good: ${(e as Error).message}`),
+  );
   // Retention (TRANSCRIPT_RETENTION_DAYS, BUNDLE_RETENTION): hourly, in processes that do work.
   const housekeeping =
     o.config.ROLE === 'api'
@@ -237,6 +244,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     deps,
     ...(demo ? { demo } : {}),
     ...(served ? { inngest: served.handler } : {}),
+    ...(connection ? { connection } : {}),
     async stop() {
       await housekeeping?.stop();
       await connection?.close();

@@ -47,8 +47,13 @@ type Proto = Record<
 };
 const PROTO = '../../node_modules/inngest/proto/src/components/connect/protobuf/connect.js';
 
-/** `advertise`: the gateway URL the start response names (default: this fake's own). */
-export async function startFakeGateway(o: { advertise?: string } = {}): Promise<FakeGateway> {
+/**
+ * `advertise`: the gateway URL the start response names (default: this fake's own); `port`: where
+ * to listen (default: any free port).
+ */
+export async function startFakeGateway(
+  o: { advertise?: string; port?: number } = {},
+): Promise<FakeGateway> {
   const p = (await import(PROTO)) as Proto;
   const T = p.GatewayMessageType;
   const starts: FakeGateway['starts'] = [];
@@ -115,7 +120,7 @@ export async function startFakeGateway(o: { advertise?: string } = {}): Promise<
     });
     send(ws, T.GATEWAY_HELLO!);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

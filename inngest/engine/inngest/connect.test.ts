@@ -40,13 +40,24 @@ describe('inngestConnect: who connects outbound, as whom, with what cap', () => 
   it('refuses a served-mode worker without INNGEST_CONNECT: it would serve nothing', () => {
     expect(() => inngestConnect({ ...served, ROLE: 'worker' }, host)).toThrow(/INNGEST_CONNECT=1/);
   });
-  it('builds the SDK options: one app, its functions, the id and cap, no signal handlers', () => {
+  it('builds the SDK options: one app, its functions, the id and cap, same thread, no SIGTERM', () => {
     const client = createInngestClient(served);
-    const o = connectOptions(client, [], { instanceId: 'runner-7', maxWorkerConcurrency: 3 });
+    const o = connectOptions(
+      client,
+      [],
+      { instanceId: 'runner-7', maxWorkerConcurrency: 3 },
+      'private-close',
+    );
     expect(o.apps).toEqual([{ client, functions: [] }]);
     expect(o.instanceId).toBe('runner-7');
     expect(o.maxWorkerConcurrency).toBe(3);
-    expect(o.handleShutdownSignals).toEqual([]);
+    // Not the SDK's default (a worker thread for the WebSocket); see connectOptions.
+    expect(o.isolateExecution).toBe(false);
+    // Our shutdown owns SIGTERM/SIGINT; the SDK only hears our private close event.
+    expect(o.handleShutdownSignals).toEqual(['private-close']);
+    expect(connectOptions(client, [], { instanceId: 'r', maxWorkerConcurrency: 1 })).toMatchObject({
+      handleShutdownSignals: [],
+    });
     expect(o.gatewayUrl).toBeUndefined();
     const g = connectOptions(client, [], {
       instanceId: 'r',

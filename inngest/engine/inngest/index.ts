@@ -1,5 +1,5 @@
 import type { Inngest, InngestFunction } from 'inngest';
-import type { Logger } from '../../../core/log.ts';
+import { createLogger, type Logger } from '../../../core/log.ts';
 import type { Engine } from '../port.ts';
 import type { AnyFunctionSpec } from '../../spec.ts';
 import { createInngestClient, type InngestSettings } from './client.ts';
@@ -7,7 +7,7 @@ import { createInngestEngine } from './engine.ts';
 import { toInngestFunctions, type ServeOptions } from './function.ts';
 import { inngestHandler, type InngestHandler } from './handler.ts';
 import type { ConnectSettings } from './settings.ts';
-import type { InngestConnection } from './connect.ts';
+import { connectWorker, type InngestConnection } from './connect.ts';
 
 export {
   createInngestClient,
@@ -29,8 +29,11 @@ export interface InngestMode {
   functions: InngestFunction.Any[];
   engine: Engine;
   handler: InngestHandler;
-  /** Connects outbound instead of being called at /api/inngest (ROLE=worker, INNGEST_CONNECT). */
-  connect(s: ConnectSettings): Promise<InngestConnection>;
+  /**
+   * Connects outbound instead of being called at /api/inngest (ROLE=worker, INNGEST_CONNECT), in
+   * the background: see InngestConnection.
+   */
+  connect(s: ConnectSettings): InngestConnection;
 }
 
 /**
@@ -52,6 +55,9 @@ export function createInngestMode(o: {
     functions,
     engine: createInngestEngine(client, o.specs),
     handler: inngestHandler(client, functions, o.serveOrigin ? { serveOrigin: o.serveOrigin } : {}),
-    connect: async (s) => (await import('./connect.ts')).connectWorker(client, functions, s),
+    connect: (s) =>
+      connectWorker(client, functions, s, {
+        log: o.log ?? createLogger(),
+      }),
   };
 }
