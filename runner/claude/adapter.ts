@@ -6,7 +6,8 @@ import type {
   AgentSessionRequest,
   RawLineSink,
 } from '../agent/port.ts';
-import { killSessionTree, processStart, signalGroup, waitGone } from '../agent/proc.ts';
+import { processStart, signalGroup } from '../agent/proc.ts';
+import { sweepOnExit } from '../agent/sweep.ts';
 import { buildClaudeArgs } from './args.ts';
 import { findClaudeBinary } from './binary.ts';
 import { sessionEnvMarker } from './markers.ts';
@@ -127,11 +128,12 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
       const stderr = captureStderr(child.stderr, onEvent, () => (lastActivity = Date.now()));
       // Once the CLI is gone, nothing it started may outlive it (its Bash tool starts commands in
       // process groups of their own, so the session marker in their environment finds them).
-      const marker = sessionEnvMarker(req.sessionId);
-      let swept: number[] = [];
-      child.nodeChildProcess.on('exit', (code, sig) => {
-        onEvent({ kind: 'exit', exitCode: code, signal: sig });
-        if (pid !== undefined) swept = killSessionTree(pid, marker, since);
+      const sweep = sweepOnExit(child.nodeChildProcess, {
+        pid,
+        marker: sessionEnvMarker(req.sessionId),
+        since,
+        graceMs: grace,
+        onExit: (code, sig) => onEvent({ kind: 'exit', exitCode: code, signal: sig }),
       });
 
       const result = await child;
@@ -141,13 +143,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeAgentOptions = {}): Age
       if (idleTimer) clearTimeout(idleTimer);
       if (killTimer) clearTimeout(killTimer);
       req.signal?.removeEventListener('abort', onAbort);
-      // Look again only when something outlived the CLI: a dying child may have forked meanwhile.
-      // Then wait for the kills to land, so that nothing of the session is alive on return.
-      if (pid !== undefined) {
-        if (swept.length > 0)
-          await waitGone([...swept, ...killSessionTree(pid, marker, since)], grace);
-        else signalGroup(pid, 'SIGKILL');
-      }
+      await sweep.settle();
 
       const spawnError =
         result.failed && result.exitCode === undefined && !result.signal

@@ -8,7 +8,8 @@ import type {
   AgentSessionRequest,
   RawLineSink,
 } from '../agent/port.ts';
-import { killSessionTree, processStart, signalGroup, waitGone } from '../agent/proc.ts';
+import { processStart, signalGroup } from '../agent/proc.ts';
+import { sweepOnExit } from '../agent/sweep.ts';
 import { buildCodexArgs } from './args.ts';
 import { findCodexBinary } from './binary.ts';
 import { estimateCost, type PriceTable } from './cost.ts';
@@ -163,11 +164,12 @@ export function createCodexAgent(options: CodexAgentOptions = {}): AgentPort {
       const stderr = captureStderr(child.stderr, onEvent, () => (lastActivity = Date.now()));
       // Commands the CLI runs may sit in process groups (and PTY sessions) of their own; the
       // marker in their environment finds them once the CLI is gone.
-      const marker = codexSessionMarker(req.sessionId);
-      let swept: number[] = [];
-      child.nodeChildProcess.on('exit', (code, sig) => {
-        onEvent({ kind: 'exit', exitCode: code, signal: sig });
-        if (pid !== undefined) swept = killSessionTree(pid, marker, since);
+      const sweep = sweepOnExit(child.nodeChildProcess, {
+        pid,
+        marker: codexSessionMarker(req.sessionId),
+        since,
+        graceMs: grace,
+        onExit: (code, sig) => onEvent({ kind: 'exit', exitCode: code, signal: sig }),
       });
 
       const result = await child;
@@ -177,11 +179,7 @@ export function createCodexAgent(options: CodexAgentOptions = {}): AgentPort {
       if (idleTimer) clearTimeout(idleTimer);
       if (killTimer) clearTimeout(killTimer);
       req.signal?.removeEventListener('abort', onAbort);
-      if (pid !== undefined) {
-        if (swept.length > 0)
-          await waitGone([...swept, ...killSessionTree(pid, marker, since)], grace);
-        else signalGroup(pid, 'SIGKILL');
-      }
+      await sweep.settle();
       rollout.poll(parser.state.threadId);
       if (rollout.facts.usage) costUsd = estimateCost(prices, req.model, rollout.facts.usage);
 
