@@ -143,5 +143,11 @@ describe('the edge deployment with a self-hosted worker', () => {
     const gz = new Uint8Array(await archive.arrayBuffer());
     expect(gz.length).toBeGreaterThan(100);
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+
+    // The worker stops: its lock goes with it, and the edge refuses the next start.
+    await worker.stop();
+    const refused = await call('POST', `/api/scenarios/${id}/generate`, {});
+    expect(refused.status).toBe(503);
+    expect(refused.json['detail']).toContain('scenario-gen start --role worker');
   }, 120_000);
 });
