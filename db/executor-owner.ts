@@ -6,7 +6,7 @@ import type { Sql } from './client.ts';
  */
 
 /** The advisory lock that makes one process the local executor's owner (per database schema). */
-const OWNER_LOCK = 'scenario-gen:local-executor';
+export const OWNER_LOCK = 'scenario-gen:local-executor';
 
 /** The owner lock, held on a connection of its own. */
 export interface ExecutorLock {

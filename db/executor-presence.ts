@@ -1,4 +1,5 @@
 import type { Sql } from './client.ts';
+import { OWNER_LOCK } from './executor-owner.ts';
 
 /**
  * Whether a process runs the local executor on this database schema: the owner holds the
@@ -6,8 +7,6 @@ import type { Sql } from './client.ts';
  * granted lock in pg_locks means a live worker (a dead one's connection, and lock, are gone).
  * Read by processes that only enqueue (the edge entry) before they start a run.
  */
-const OWNER_LOCK = 'scenario-gen:local-executor';
-
 export async function executorOwnerPresent(sql: Sql): Promise<boolean> {
   const [row] = await sql<{ ok: boolean }[]>`
     SELECT EXISTS (
