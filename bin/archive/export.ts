@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create } from 'tar';
@@ -7,12 +6,13 @@ import { isAppError, NotFoundError } from '../../core/errors.ts';
 import type { ObjectStore } from '../../core/store/port.ts';
 import type { Sql } from '../../db/client.ts';
 import {
-  ARCHIVE_TABLES,
-  OBJECT_KEY_COLUMNS,
   campaignExists,
-  readArchiveRows,
+  channelsWithSecrets,
+  eachArchiveBatch,
   schemaVersion,
+  tablesFor,
 } from '../../db/data-archive.ts';
+import { streamToFile, textWriter } from './files.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveManifest } from './manifest.ts';
 
 export interface ExportResult {
@@ -21,12 +21,13 @@ export interface ExportResult {
   bytes: number;
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-
 /**
- * Writes campaigns, scenarios, runs, plans, findings, agent interactions and artifact rows, and
- * the objects they name (plans, bundles, transcripts, raw validator output), to one .tar.gz.
+ * Writes the tables db/archive-tables.ts exports (a campaign's, or the whole instance's) and the
+ * objects their rows name (plans, bundles, transcripts, raw validator output) to one .tar.gz.
  * Rows are read in one repeatable-read transaction, so the archive is a consistent snapshot.
+ * Everything streams: rows through a cursor in batches into NDJSON files, objects from the store
+ * into files, the files into the tarball; memory stays flat however big the data. The staging
+ * folder lives under the OS temp folder (TMPDIR) and is removed at the end.
  */
 export async function exportArchive(opts: {
   sql: Sql;
@@ -48,45 +49,53 @@ export async function exportArchive(opts: {
       tables: [],
       objects: [],
       missingObjects: [],
+      secretsOmitted: [],
     };
     const keys = new Set<string>();
     await opts.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
       if (campaignId !== null && !(await campaignExists(tx, campaignId)))
         throw new NotFoundError('Campaign', campaignId);
       manifest.schemaVersion = await schemaVersion(tx);
-      for (const name of ARCHIVE_TABLES) {
-        const rows = await readArchiveRows(tx, name, campaignId);
-        for (const row of rows)
-          for (const col of OBJECT_KEY_COLUMNS[name]) {
-            const key = row[col];
-            if (typeof key === 'string' && key) keys.add(key);
-          }
-        const text = JSON.stringify(rows);
-        const file = `tables/${name}.json`;
-        await writeFile(path.join(dir, file), text);
-        manifest.tables.push({ name, file, rows: rows.length, sha256: sha256(text) });
+      manifest.secretsOmitted = await channelsWithSecrets(tx, campaignId);
+      for (const name of tablesFor(campaignId !== null)) {
+        const file = `tables/${name}.ndjson`;
+        const out = textWriter(path.join(dir, file));
+        await eachArchiveBatch(tx, name, campaignId, async (rows) => {
+          await out.write(rows.map((r) => `${r.json}\n`).join(''));
+          for (const r of rows) for (const k of r.keys) if (k) keys.add(k);
+        });
+        const d = await out.close();
+        manifest.tables.push({ name, file, rows: d.lines, sha256: d.sha256 });
       }
     });
     for (const key of [...keys].sort()) {
-      let data: Buffer;
+      let body;
       try {
-        data = await opts.store.get(key);
+        body = await opts.store.stream(key);
       } catch (e) {
         if (!isAppError(e, 'not_found')) throw e;
         manifest.missingObjects.push(key);
         continue;
       }
       const file = `objects/${manifest.objects.length}`;
-      await writeFile(path.join(dir, file), data);
-      manifest.objects.push({ key, file, size: data.length, sha256: sha256(data) });
+      const d = await streamToFile(body, path.join(dir, file));
+      manifest.objects.push({ key, file, size: d.size, sha256: d.sha256 });
     }
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
     await mkdir(path.dirname(path.resolve(opts.file)), { recursive: true });
-    await create({ gzip: true, file: opts.file, cwd: dir, portable: true }, [
-      'manifest.json',
-      'tables',
-      'objects',
-    ]);
+    // manifest.json first, so a reader meets it before the data.
+    // Written beside FILE and renamed over it: a failed export leaves no half archive.
+    const partial = `${opts.file}.partial`;
+    try {
+      await create({ gzip: true, file: partial, cwd: dir, portable: true }, [
+        'manifest.json',
+        'tables',
+        'objects',
+      ]);
+      await rename(partial, opts.file);
+    } finally {
+      await rm(partial, { force: true });
+    }
     const { size } = await stat(opts.file);
     return { manifest, bytes: size };
   } finally {

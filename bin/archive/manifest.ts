@@ -8,10 +8,11 @@ import { ARCHIVE_TABLES } from '../../db/data-archive.ts';
  * SHA-256, so a truncated or edited archive is refused before it touches the database.
  */
 export const ARCHIVE_FORMAT = 'scenario-gen-export';
-export const ARCHIVE_FORMAT_VERSION = 1;
+/** 2: tables as NDJSON (one row a line), every table of db/archive-tables.ts. */
+export const ARCHIVE_FORMAT_VERSION = 2;
 
-/** Files inside the archive: `tables/<name>.json` and `objects/<n>`, nothing else. */
-const FILE = v.pipe(v.string(), v.regex(/^(tables\/[a-z_]+\.json|objects\/\d{1,9})$/));
+/** Files inside the archive: `tables/<name>.ndjson` and `objects/<n>`, nothing else. */
+const FILE = v.pipe(v.string(), v.regex(/^(tables\/[a-z_]+\.ndjson|objects\/\d{1,9})$/));
 const SHA256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const UUID = v.pipe(v.string(), v.uuid());
 
@@ -41,6 +42,8 @@ export const ArchiveManifest = v.strictObject({
   ),
   /** Keys the rows name but the store no longer held at export time. */
   missingObjects: v.array(v.string()),
+  /** Notification channels whose secrets were left out (they arrive disabled, without them). */
+  secretsOmitted: v.array(v.string()),
 });
 export type ArchiveManifest = v.InferOutput<typeof ArchiveManifest>;
 
@@ -55,6 +58,14 @@ export function parseManifest(text: string): ArchiveManifest {
       'manifest.json is not JSON: is this a scenario-gen export archive?',
     );
   }
+  const head = (json ?? {}) as { format?: unknown; formatVersion?: unknown };
+  if (head.format !== ARCHIVE_FORMAT)
+    throw new AppError('bad_request', 'manifest.json is not a scenario-gen export manifest.');
+  if (head.formatVersion !== ARCHIVE_FORMAT_VERSION)
+    throw new AppError(
+      'bad_request',
+      `The archive is in export format version ${String(head.formatVersion)}; this scenario-gen reads version ${ARCHIVE_FORMAT_VERSION}.`,
+    );
   const r = v.safeParse(ArchiveManifest, json);
   if (!r.success) {
     const issues = r.issues.map((i) => `${v.getDotPath(i) ?? '(root)'}: ${i.message}`);
