@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,12 @@ import { ROOT } from '../support/server.ts';
 
 /**
  * A ROLE=worker process in Inngest mode with INNGEST_CONNECT connects outbound (the SDK's
- * connect()) and listens for no /api/inngest. The server is a fake of connect's handshake only
- * (start request, WebSocket hello, worker connect, ready): it checks what the worker announces
- * (app id, function ids, instance id, its cap), that /api/ready follows the connection, that an
- * unreachable server is reported (where, why, how many attempts, at a bounded rate) and that
- * SIGTERM/SIGINT stop the worker whether or not it is connected. No step is sent to the worker.
+ * connect()) and listens for no /api/inngest. The server is a fake of connect's protocol (start
+ * request, WebSocket hello, worker connect, ready, executor request and reply): it checks what
+ * the worker announces (app id, function ids, instance id, its cap), that a step sent over the
+ * connection runs (notify-run's first) and its result comes back, that /api/ready follows the
+ * connection, that an unreachable server is reported (where, why, how many attempts, at a
+ * bounded rate) and that SIGTERM/SIGINT stop the worker whether or not it is connected.
  */
 let admin: Sql;
 let dbUrl: string;
@@ -168,6 +169,23 @@ describe('ROLE=worker with INNGEST_CONNECT', () => {
       5_000,
     );
     expect(warnings(w.out())).toEqual([]);
+
+    // The server sends a step over the connection: the worker runs notify-run's first step
+    // (a query of its database: this run has no notices to deliver) and replies with its result.
+    const runId = randomUUID();
+    const reply = await gateway.sendStep({
+      functionSlug: 'scenario-generator-notify-run',
+      event: {
+        name: 'notification/run.notice',
+        data: { runId, event: 'run.succeeded', key: 'succeeded' },
+      },
+      runId: 'inngest-run-1',
+    });
+    expect(reply.status).toBe('NOT_COMPLETED');
+    expect(reply.body).toEqual([
+      expect.objectContaining({ op: 'StepRun', name: 'open-deliveries', data: [] }),
+    ]);
+    expect(gateway.received).toContain('WORKER_REQUEST_ACK');
 
     // Nothing to call in at: the worker serves health only.
     expect((await fetch(`${w.url}/api/health`)).status).toBe(200);

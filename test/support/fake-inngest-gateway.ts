@@ -6,8 +6,9 @@ import { acceptWebSockets, type TinySocket } from './tiny-ws.ts';
  * A fake of the two ends an Inngest SDK's connect() talks to, enough for its handshake only:
  * POST /v0/connect/start (protobuf StartRequest → StartResponse naming a gateway), then the
  * gateway's WebSocket: GATEWAY_HELLO → the worker's WORKER_CONNECT (recorded, decoded with the
- * SDK's own protobuf types) → GATEWAY_CONNECTION_READY; heartbeats are answered. It never sends
- * a step to run.
+ * SDK's own protobuf types) → GATEWAY_CONNECTION_READY; heartbeats are answered. sendStep()
+ * sends one executor request (GATEWAY_EXECUTOR_REQUEST: the same JSON body the server would POST
+ * to /api/inngest) and resolves with the worker's WORKER_REPLY, which it acknowledges.
  */
 export interface WorkerConnect {
   connectionId: string;
@@ -17,8 +18,21 @@ export interface WorkerConnect {
   apps: { appName: string; functionIds: string[] }[];
 }
 
+/** A worker's answer to an executor request (SDKResponse; body is the JSON the SDK returned). */
+export interface StepReply {
+  requestId: string;
+  status: 'NOT_COMPLETED' | 'DONE' | 'ERROR';
+  body: unknown;
+}
+
 export interface FakeGateway {
   url: string;
+  /** Asks the connected worker to run function `functionSlug` for `event` (a first request). */
+  sendStep(o: {
+    functionSlug: string;
+    event: { name: string; data: unknown };
+    runId: string;
+  }): Promise<StepReply>;
   starts: { contentType: string | undefined; excludeGateways: string[] }[];
   connects: WorkerConnect[];
   /** Kinds (GatewayMessageType names) of every message a worker sent over the WebSocket. */
@@ -39,7 +53,10 @@ type Proto = Record<
   | 'StartRequest'
   | 'StartResponse'
   | 'WorkerConnectRequestData'
-  | 'GatewayConnectionReadyData',
+  | 'GatewayConnectionReadyData'
+  | 'GatewayExecutorRequestData'
+  | 'SDKResponse'
+  | 'WorkerReplyAckData',
   Codec
 > & {
   GatewayMessageType: Record<string, number>;
@@ -59,6 +76,8 @@ export async function startFakeGateway(
   const starts: FakeGateway['starts'] = [];
   const connects: WorkerConnect[] = [];
   const received: string[] = [];
+  const waiting = new Map<string, (r: StepReply) => void>();
+  let active: TinySocket | undefined;
   let onClosed!: () => void;
   const closed = new Promise<void>((r) => (onClosed = r));
   const server: Server = createServer((req, res) => {
@@ -116,6 +135,22 @@ export async function startFakeGateway(
         send(ws, T.GATEWAY_CONNECTION_READY!, ready);
       } else if (kind === T.WORKER_HEARTBEAT) {
         send(ws, T.GATEWAY_HEARTBEAT!);
+      } else if (kind === T.WORKER_READY) {
+        active = ws;
+      } else if (kind === T.WORKER_REPLY) {
+        const r = p.SDKResponse.decode(msg.payload as Uint8Array);
+        const requestId = r.requestId as string;
+        send(
+          ws,
+          T.WORKER_REPLY_ACK!,
+          p.WorkerReplyAckData.encode(p.WorkerReplyAckData.create({ requestId })).finish(),
+        );
+        waiting.get(requestId)?.({
+          requestId,
+          status: (['NOT_COMPLETED', 'DONE', 'ERROR'] as const)[r.status as number] ?? 'ERROR',
+          body: JSON.parse(new TextDecoder().decode(r.body as Uint8Array)) as unknown,
+        });
+        waiting.delete(requestId);
       }
     });
     send(ws, T.GATEWAY_HELLO!);
@@ -128,6 +163,33 @@ export async function startFakeGateway(
     connects,
     received,
     closed,
+    sendStep({ functionSlug, event, runId }) {
+      if (!active) return Promise.reject(new Error('no worker is connected and ready'));
+      const requestId = `req-${waiting.size + 1}-${Date.now()}`;
+      const payload = {
+        version: 1,
+        event: { ...event, id: requestId, ts: Date.now() },
+        events: [{ ...event, id: requestId, ts: Date.now() }],
+        steps: {},
+        ctx: { run_id: runId, attempt: 0, stack: { stack: [], current: 0 } },
+      };
+      const reply = new Promise<StepReply>((r) => waiting.set(requestId, r));
+      const request = p.GatewayExecutorRequestData.encode(
+        p.GatewayExecutorRequestData.create({
+          requestId,
+          accountId: 'account',
+          envId: 'env',
+          appId: 'app-uuid',
+          appName: 'scenario-generator',
+          functionSlug,
+          requestPayload: new TextEncoder().encode(JSON.stringify(payload)),
+          runId,
+          leaseId: 'lease-1',
+        }),
+      ).finish();
+      send(active, T.GATEWAY_EXECUTOR_REQUEST!, request);
+      return reply;
+    },
     async close() {
       for (const c of sockets) c.terminate();
       await new Promise<void>((r) => server.close(() => r()));
