@@ -234,8 +234,14 @@ describe('ROLE=worker with INNGEST_CONNECT', () => {
     expect(gateway.connects).toHaveLength(1);
     expect(warnings(w.out())).toHaveLength(1);
 
+    // The server goes away again: not ready while the worker reconnects; SIGTERM still stops it.
+    await gateway.close();
+    const lost = await until(async () => {
+      const r = await readyOf(w);
+      return r.status === 503 ? r.body.checks.inngest!.detail : undefined;
+    }, 10_000);
+    expect(lost).toContain(`not connected to ${server}`);
     w.child.kill('SIGTERM');
-    await gateway.closed;
     expect(await w.exited).toBe(0);
   }, 120_000);
 
