@@ -117,6 +117,9 @@ export async function runAgentSession(
   } catch (e) {
     thrown = e;
   }
+  // No raw line comes after the agent has returned: end the transcript now, so that storing it
+  // (a filesystem store fsyncs, an S3 store finishes its upload) overlaps the drain below.
+  const closing = transcript.close();
   // A stuck publisher must not hold the session open for ever.
   let drainTimer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -128,7 +131,7 @@ export async function runAgentSession(
     (r): r is PromiseRejectedResult => r.status === 'rejected',
   );
   if (tracked) await deps.tracker?.untrack(req.sessionId);
-  const stored = await transcript.close();
+  const stored = await closing;
   if (!outcome) {
     // A programming error (e.g. a request the adapter refuses): close the record, then rethrow.
     const message = redactor.text(thrown instanceof Error ? thrown.message : String(thrown));

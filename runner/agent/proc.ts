@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 /**
  * The process table as Linux shows it under /proc: used to find a session's processes (by
@@ -20,9 +20,27 @@ interface Stat {
   zombie: boolean;
 }
 
+/** One buffer for every /proc/<pid>/stat read (a stat line is a few hundred bytes). */
+const statBuf = Buffer.alloc(4096);
+
+/**
+ * /proc/<pid>/stat as text: open, one read, close (readFileSync also fstats and reads again to
+ * see the end; the sweep reads every process's stat, so the saved calls add up).
+ */
+function readStatText(pid: number): string {
+  const fd = openSync(`/proc/${pid}/stat`, 'r');
+  try {
+    const n = readSync(fd, statBuf, 0, statBuf.length, 0);
+    if (n < statBuf.length) return statBuf.toString('latin1', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+  return readFileSync(`/proc/${pid}/stat`, 'latin1');
+}
+
 function readStat(pid: number): Stat | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = readStatText(pid);
     // Fields after the parenthesised command name: state(3) ppid(4) pgrp(5) … starttime(22).
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { pid, pgid: Number(f[2]), start: Number(f[19]), zombie: f[0] === 'Z' || f[0] === 'X' };
