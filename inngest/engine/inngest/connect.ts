@@ -100,7 +100,8 @@ export function connectWorker(
     for (let i = 0; i < 100 && !settled && process.listenerCount(closeEvent) === 0; i++)
       await sleep(10);
     if (conn) return (conn as WorkerConnection).close();
-    process.emit(closeEvent as 'SIGTERM');
+    // Our own event name, not a signal: process is an EventEmitter for it.
+    (process as NodeJS.EventEmitter).emit(closeEvent);
   }
   return {
     ready,
