@@ -6,15 +6,18 @@
  * `node bin/scenario-gen.ts start` as a second process on it (PORT=0, a temp DATA_DIR, no demo
  * model), seeds 10,000 scenarios across 20 campaigns, then sends
  * GET /api/scenarios?campaign=<id>&limit=50 (rotating campaigns, some with sort/offset) at a fixed
- * rate, scheduled by the clock and never waiting for answers, over keep-alive connections.
+ * rate, scheduled by the clock and never waiting for answers, over keep-alive connections; one
+ * request in ten is a control, GET /api/health, whose latency in the same run is the floor the
+ * machine and the HTTP stack set (lib/api-load.ts).
  * Latency is measured from each request's *scheduled* send time to its last body byte, so a stall
  * is not hidden by sending later (no coordinated omission). The server's VmRSS is sampled every
  * 500 ms. A warm-up of 2 s at the same rate precedes the measured window and is not counted.
  *
  *   node test/bench/api.ts [seconds=20] [rps=200]
  *
- * Prints `{ requests, rps, errors, latencyMs: { p50, p90, p99, max }, serverRssMb: { start, max,
- * end }, seeded: { campaigns, scenarios } }` on stdout; diagnostics (CPU per request of the server,
+ * Prints `{ requests, rps, errors, latencyMs: { p50, p90, p99, max } (list requests),
+ * controlLatencyMs (the same for the controls), serverRssMb: { start, max, end }, seeded:
+ * { campaigns, scenarios } }` on stdout; diagnostics (CPU per request of the server,
  * its Postgres backends and this process; load average; RSS series; p99 per second; error causes)
  * go to stderr. Targets: p99 < 20 ms, server RSS < 200 MB. Exits non-zero when a request failed.
  */
@@ -27,96 +30,14 @@ import { benchServerUrl, createBenchDatabase } from './lib/database.ts';
 import { seedScenarios } from './lib/seed.ts';
 import { cpuMs, rssMb } from './lib/proc.ts';
 import { startServer } from './lib/server.ts';
-import { percentile, round } from './lib/stats.ts';
+import { round } from './lib/stats.ts';
+import { latencies, openLoop, p99BySecond } from './lib/api-load.ts';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const RPS = Number(process.argv[3] ?? 200);
 const WARMUP_SECONDS = 2;
 const CAMPAIGNS = 20;
 const PER_CAMPAIGN = 500;
-const SORTS = ['title', '-updated', 'created', '-progress', 'status'];
-const OFFSETS = [50, 200, 400];
-
-interface Sample {
-  /** Scheduled send time, ms after the window began. */
-  at: number;
-  ms: number;
-  ok: boolean;
-  /** Why it failed (status or error message), for the diagnostics. */
-  why?: string;
-}
-
-/** The i-th request's query: every campaign in turn; 1 in 4 sorted otherwise, 1 in 5 a later page. */
-function pathFor(i: number, campaigns: string[]): string {
-  const q = new URLSearchParams({ campaign: campaigns[i % campaigns.length]!, limit: '50' });
-  if (i % 4 === 1) q.set('sort', SORTS[(i >> 2) % SORTS.length]!);
-  if (i % 5 === 2) q.set('offset', String(OFFSETS[((i / 5) % OFFSETS.length) | 0]));
-  return `/api/scenarios?${q}`;
-}
-
-/** One request; ok only for a 200 whose page is the size the seed implies. */
-async function request(url: string, scheduled: number, t0: number): Promise<Sample> {
-  const at = scheduled - t0;
-  try {
-    const res = await fetch(url);
-    const body = (await res.json()) as { items?: unknown[]; total?: number; offset?: number };
-    const ms = performance.now() - scheduled;
-    const expected = Math.max(0, Math.min(50, (body.total ?? 0) - (body.offset ?? 0)));
-    const ok = res.status === 200 && body.items?.length === expected && expected > 0;
-    return ok
-      ? { at, ms, ok }
-      : { at, ms, ok, why: res.status === 200 ? 'unexpected page size' : `HTTP ${res.status}` };
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return {
-      at,
-      ms: performance.now() - scheduled,
-      ok: false,
-      why: cause?.code ?? cause?.message ?? (e as Error).message,
-    };
-  }
-}
-
-/** Sends `count` requests at `rps`, scheduled by the clock (open loop); resolves with every sample. */
-async function openLoop(
-  base: string,
-  campaigns: string[],
-  count: number,
-  rps: number,
-  first = 0,
-): Promise<Sample[]> {
-  const gap = 1000 / rps;
-  const t0 = performance.now();
-  const pending: Array<Promise<Sample>> = [];
-  await new Promise<void>((resolve) => {
-    const pump = (): void => {
-      const due = Math.min(count, Math.floor((performance.now() - t0) / gap) + 1);
-      while (pending.length < due) {
-        const i = pending.length;
-        pending.push(request(base + pathFor(first + i, campaigns), t0 + i * gap, t0));
-      }
-      if (pending.length >= count) return resolve();
-      setTimeout(pump, Math.max(0, t0 + pending.length * gap - performance.now()));
-    };
-    pump();
-  });
-  return Promise.all(pending);
-}
-
-/** p99 latency of the requests scheduled in each second of the window (are the slow ones clustered?). */
-function p99BySecond(samples: Sample[]): number[] {
-  const buckets: number[][] = [];
-  for (const x of samples) (buckets[Math.floor(x.at / 1000)] ??= []).push(x.ms);
-  return [...buckets].map((b) =>
-    round(
-      percentile(
-        (b ?? []).sort((p, q) => p - q),
-        99,
-      ),
-      0,
-    ),
-  );
-}
 
 async function main(): Promise<void> {
   const cleanup = createCleanup();
@@ -172,6 +93,7 @@ async function main(): Promise<void> {
       WARMUP_SECONDS * RPS,
     );
     const elapsed = (performance.now() - t0) / 1000;
+    const list = samples.filter((s) => !s.control);
     clearInterval(sampler);
     sample();
     await sql.end({ timeout: 5 });
@@ -179,9 +101,10 @@ async function main(): Promise<void> {
     const bench = process.cpuUsage(cpu0.bench);
     process.stderr.write(
       `${JSON.stringify({
-        serverCpuMsPerRequest: round(((cpuMs(server.pid) ?? 0) - cpu0.server) / samples.length, 2),
+        // All the server's CPU over the list requests only (the controls' share counted as theirs).
+        serverCpuMsPerRequest: round(((cpuMs(server.pid) ?? 0) - cpu0.server) / list.length, 2),
         benchCpuMsPerRequest: round((bench.user + bench.system) / 1000 / samples.length, 2),
-        postgresCpuMsPerRequest: round((pgCpu() - cpu0.pg) / samples.length, 2),
+        postgresCpuMsPerRequest: round((pgCpu() - cpu0.pg) / list.length, 2),
         postgresBackends: backends.length,
         loadAverage1m: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) },
         rssMbSeries: rss.map((r) => round(r, 0)),
@@ -193,7 +116,6 @@ async function main(): Promise<void> {
       })}\n`,
     );
 
-    const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
     const errors = samples.filter((s) => !s.ok).length;
     console.log(
       JSON.stringify(
@@ -201,12 +123,9 @@ async function main(): Promise<void> {
           requests: samples.length,
           rps: round(samples.length / elapsed),
           errors,
-          latencyMs: {
-            p50: round(percentile(ms, 50), 2),
-            p90: round(percentile(ms, 90), 2),
-            p99: round(percentile(ms, 99), 2),
-            max: round(ms.at(-1) ?? 0, 2),
-          },
+          latencyMs: latencies(list),
+          // The control (GET /api/health, 1 request in 10) in the same run: the machine's floor.
+          controlLatencyMs: latencies(samples.filter((s) => s.control)),
           serverRssMb: {
             start: round(start),
             max: round(Math.max(...rss.filter(Number.isFinite))),
