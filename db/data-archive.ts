@@ -73,7 +73,7 @@ export async function eachArchiveBatch(
     ? db`array_remove(ARRAY[${ids(db, spec.objectKeys)}]::text[], NULL)`
     : db`'{}'::text[]`;
   const cursor = db<ArchiveBatchRow[]>`
-    SELECT ${rowJson(db, table, campaignId)}::text AS json, ${keys} AS keys
+    SELECT (${rowJson(db, table, campaignId)})::text AS json, ${keys} AS keys
       FROM ${db(table)} t
      WHERE ${scope(db, table, spec, campaignId)}
      ORDER BY ${ids(db, order)}`.cursor(500);

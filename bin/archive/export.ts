@@ -99,6 +99,8 @@ export async function exportArchive(opts: {
     const { size } = await stat(opts.file);
     return { manifest, bytes: size };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // Retried: a failed extract may still be closing files in it. A cleanup failure must not
+    // hide the error that matters.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   }
 }

@@ -110,6 +110,8 @@ export async function importArchive(opts: {
     }
     return { manifest, inserted, objectsWritten: objects.length };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // Retried: a failed extract may still be closing files in it. A cleanup failure must not
+    // hide the error that matters.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   }
 }

@@ -7,10 +7,13 @@ import type { CliCommand } from '../command.ts';
 /** `scenario-gen export [--campaign ID] FILE`: the user's data in one archive. */
 const USAGE = `scenario-gen export [--campaign CAMPAIGN_ID] FILE
 
-Writes campaigns, scenarios, runs, plans, validation findings, agent interactions and artifact
-records, with the objects they name (plans, bundles, transcripts, raw validator output), to FILE
-(a .tar.gz with a manifest.json). Reads DATABASE_URL and the object store directly, as the
-server does; the server may keep running. --campaign limits it to one campaign.
+Writes campaigns, scenarios, runs, run steps, logs, plans, validation findings, agent sessions,
+artifact records and notification channels (without their secrets), with the objects they name
+(plans, bundles, transcripts, raw validator output), to FILE (a .tar.gz with a manifest.json).
+Without --campaign it is the whole instance and adds users, API token hashes, members, settings
+and prompt versions/experiments/suggestions. Reads DATABASE_URL and the object store directly,
+as the server does, in one consistent snapshot; the server may keep running. Data streams
+through a staging folder under TMPDIR (room for the archive needed there).
 Load it elsewhere with \`scenario-gen import FILE\`.`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
