@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../core/auth/password.ts';
 import { createCampaign } from '../../db/campaigns.ts';
 import { createUser } from '../../db/users.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
-import { startUpstashShim, type UpstashShim } from '../support/upstash-shim.ts';
-import { startEdgeWorker, type EdgeWorker } from './support.ts';
+import type { TestDb } from '../support/db.ts';
+import { startEdgeOnDb, type EdgeOnDb, type EdgeWorker } from './support.ts';
 
 /**
  * Accounts at the edge (AUTH_MODE=accounts under miniflare): a user made on the Node side signs
@@ -12,21 +11,13 @@ import { startEdgeWorker, type EdgeWorker } from './support.ts';
  * cookie is refused; failed sign-ins are throttled through Postgres as on the Node server.
  */
 const PASSWORD = 'correct horse battery';
+let on: EdgeOnDb;
 let db: TestDb;
-let shim: UpstashShim;
 let edge: EdgeWorker;
 
 beforeAll(async () => {
-  db = await createTestDb();
-  shim = await startUpstashShim({ redisUrl: inject('redisUrl') });
-  const dbUrl = new URL(db.url);
-  dbUrl.searchParams.set('search_path', db.schema);
-  edge = await startEdgeWorker({
-    DATABASE_URL: dbUrl.href,
-    UPSTASH_REDIS_REST_URL: shim.url,
-    UPSTASH_REDIS_REST_TOKEN: shim.token,
-    AUTH_MODE: 'accounts',
-  });
+  on = await startEdgeOnDb(inject('redisUrl'), { AUTH_MODE: 'accounts' });
+  ({ db, edge } = on);
   const passwordHash = await hashPassword(PASSWORD);
   await createUser(db.sql, { name: 'ada', passwordHash, isAdmin: true }, 'test');
   await createUser(db.sql, { name: 'bea', passwordHash, isAdmin: false }, 'test');
@@ -34,9 +25,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await edge?.close();
-  await shim?.close();
-  await db?.drop();
+  await on?.close();
 });
 
 const signIn = (name: string, password: string) =>

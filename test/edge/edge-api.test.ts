@@ -4,10 +4,9 @@ import { parseConfig } from '../../core/config.ts';
 import { createFsStore } from '../../core/store/fs.ts';
 import { createApp } from '../../functions/app.ts';
 import { listen, type RunningServer } from '../../functions/server.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
+import type { TestDb } from '../support/db.ts';
 import { noPipeline } from '../support/no-pipeline.ts';
-import { startUpstashShim, type UpstashShim } from '../support/upstash-shim.ts';
-import { latency, startEdgeWorker, type EdgeWorker } from './support.ts';
+import { latency, startEdgeOnDb, type EdgeOnDb, type EdgeWorker } from './support.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,23 +19,15 @@ import path from 'node:path';
  */
 const TOKEN = 'edge-access-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
+let on: EdgeOnDb;
 let db: TestDb;
-let shim: UpstashShim;
 let edge: EdgeWorker;
 let node: RunningServer;
 let dataDir: string;
 
 beforeAll(async () => {
-  db = await createTestDb();
-  shim = await startUpstashShim({ redisUrl: inject('redisUrl') });
-  const dbUrl = new URL(db.url);
-  dbUrl.searchParams.set('search_path', db.schema);
-  edge = await startEdgeWorker({
-    DATABASE_URL: dbUrl.href,
-    UPSTASH_REDIS_REST_URL: shim.url,
-    UPSTASH_REDIS_REST_TOKEN: shim.token,
-    ACCESS_TOKEN: TOKEN,
-  });
+  on = await startEdgeOnDb(inject('redisUrl'), { ACCESS_TOKEN: TOKEN });
+  ({ db, edge } = on);
   dataDir = mkdtempSync(path.join(tmpdir(), 'sg-edge-node-'));
   const store = createFsStore(path.join(dataDir, 'objects'));
   await store.init();
@@ -53,9 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await node?.close();
-  await edge?.close();
-  await shim?.close();
-  await db?.drop();
+  await on?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -3,10 +3,9 @@ import type { ProgressBus } from '../../core/bus/port.ts';
 import { createRedisBus } from '../../core/bus/redis.ts';
 import { tryOwnExecutor } from '../../db/executor-owner.ts';
 import { createReporter } from '../../db/progress.ts';
-import { createTestDb, type TestDb } from '../support/db.ts';
+import type { TestDb } from '../support/db.ts';
 import { readSse } from '../support/sse.ts';
-import { startUpstashShim, type UpstashShim } from '../support/upstash-shim.ts';
-import { edgeClient, startEdgeWorker, type EdgeWorker } from './support.ts';
+import { edgeClient, startEdgeOnDb, type EdgeOnDb, type EdgeWorker } from './support.ts';
 
 /**
  * Live progress and run control through the edge bundle under miniflare (workerd), on the test's
@@ -15,34 +14,26 @@ import { edgeClient, startEdgeWorker, type EdgeWorker } from './support.ts';
  * refused while no worker holds the executor, and enqueued for one when a worker does.
  */
 const TOKEN = 'edge-access-token-0123456789';
+let on: EdgeOnDb;
 let db: TestDb;
-let shim: UpstashShim;
 let edge: EdgeWorker;
 let redisBus: ProgressBus;
 let call: ReturnType<typeof edgeClient>;
 
 beforeAll(async () => {
-  db = await createTestDb();
-  shim = await startUpstashShim({ redisUrl: inject('redisUrl') });
-  const dbUrl = new URL(db.url);
-  dbUrl.searchParams.set('search_path', db.schema);
-  edge = await startEdgeWorker({
-    DATABASE_URL: dbUrl.href,
-    UPSTASH_REDIS_REST_URL: shim.url,
-    UPSTASH_REDIS_REST_TOKEN: shim.token,
+  on = await startEdgeOnDb(inject('redisUrl'), {
     ACCESS_TOKEN: TOKEN,
     // Poll the bus often: the test waits on live events.
     BUS_POLL_INTERVAL: '100ms',
   });
+  ({ db, edge } = on);
   call = edgeClient(edge.url, TOKEN);
   redisBus = await createRedisBus({ url: inject('redisUrl') });
 });
 
 afterAll(async () => {
   await redisBus?.close();
-  await edge?.close();
-  await shim?.close();
-  await db?.drop();
+  await on?.close();
 });
 
 async function newScenario(name: string): Promise<{ id: string; campaignId: string }> {

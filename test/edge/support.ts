@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Miniflare } from 'miniflare';
 import { bundleEdge } from '../../bin/edge-build.ts';
+import { createTestDb, type TestDb } from '../support/db.ts';
+import { startUpstashShim, type UpstashShim } from '../support/upstash-shim.ts';
 
 /** The runtime's compatibility date, the same in deploy/wrangler.toml. */
 export const COMPATIBILITY_DATE = '2026-07-01';
@@ -76,5 +78,43 @@ export function edgeClient(base: string, token: string) {
       type: res.headers.get('content-type') ?? '',
       json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
     };
+  };
+}
+
+/** The edge bundle on a database of its own, with the Upstash shim in front of the machine's Redis. */
+export interface EdgeOnDb {
+  db: TestDb;
+  shim: UpstashShim;
+  edge: EdgeWorker;
+  close(): Promise<void>;
+}
+
+/**
+ * A test database (its schema chosen by DATABASE_URL's search_path), the Upstash shim to
+ * `redisUrl`, and the edge bundle under miniflare with those bindings plus `bindings`.
+ */
+export async function startEdgeOnDb(
+  redisUrl: string,
+  bindings: Record<string, string> = {},
+): Promise<EdgeOnDb> {
+  const db = await createTestDb();
+  const shim = await startUpstashShim({ redisUrl });
+  const dbUrl = new URL(db.url);
+  dbUrl.searchParams.set('search_path', db.schema);
+  const edge = await startEdgeWorker({
+    DATABASE_URL: dbUrl.href,
+    UPSTASH_REDIS_REST_URL: shim.url,
+    UPSTASH_REDIS_REST_TOKEN: shim.token,
+    ...bindings,
+  });
+  return {
+    db,
+    shim,
+    edge,
+    async close() {
+      await edge.close();
+      await shim.close();
+      await db.drop();
+    },
   };
 }
