@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import * as v from 'valibot';
-import { InvalidInputError } from '../../../core/errors.ts';
-import { EngineStopping, NonRetriableError } from '../../errors.ts';
+import { EngineStopping } from '../../errors.ts';
 import type { AnyFunctionSpec, PipelineEvent } from '../../spec.ts';
-import { checkRules, concurrencyKeys, Slots } from './concurrency.ts';
+import { checkRules, Slots } from './concurrency.ts';
+import { enqueue } from './enqueue.ts';
 import { defaultBackoff, serializeError } from './errors.ts';
 import { execute } from './execute.ts';
 import * as store from '../../../db/executor.ts';
@@ -19,13 +18,14 @@ import type {
 const UNFINISHED: RunStatus[] = ['queued', 'running', 'sleeping'];
 const isFinal = (s: RunStatus): boolean => !UNFINISHED.includes(s);
 
-/**
- * The embedded engine: runs function specs in-process with Inngest's semantics, state in
- * Postgres (executor_* tables). One process only; scale-out is Inngest's job.
- */
 /** How long stopped runs get to record their end after a stop aborted them. */
 const STOP_SETTLE_MS = 5000;
 
+/**
+ * The embedded engine: runs function specs in-process with Inngest's semantics, state in
+ * Postgres (executor_* tables). One process per database runs it (engine.ts takes an advisory
+ * lock); others only enqueue (enqueue.ts) for it.
+ */
 export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
   const { sql } = o;
   const log = o.logger ?? (() => {});
@@ -97,53 +97,7 @@ export function createLocalExecutor(o: LocalExecutorOptions): LocalExecutor {
 
   async function send(input: PipelineEvent | PipelineEvent[]): Promise<{ ids: string[] }> {
     const events = Array.isArray(input) ? input : [input];
-    const ids: string[] = [];
-    const failed: RunRecord[] = [];
-    for (const [i, e] of events.entries()) {
-      if (typeof e?.name !== 'string' || e.name === '')
-        throw new InvalidInputError([
-          { field: `events[${i}].name`, message: 'An event needs a name.' },
-        ]);
-      const id = e.id ?? randomUUID();
-      ids.push(id);
-      const fresh = await sql.begin(async (tx) => {
-        if (!(await store.recordEvent(tx, id, e.name, e.data))) return false;
-        for (const spec of functions.values()) {
-          if (spec.trigger.event !== e.name) continue;
-          const parsed = v.safeParse(spec.schema, e.data);
-          const event = { name: e.name, data: parsed.success ? parsed.output : e.data, id };
-          const run = await store.insertRun(tx, {
-            functionId: spec.id,
-            event,
-            concurrencyKeys: parsed.success ? concurrencyKeys(spec, event) : [],
-            ...(parsed.success
-              ? {}
-              : {
-                  error: serializeError(
-                    new NonRetriableError(`Invalid event data: ${v.summarize(parsed.issues)}`),
-                  ),
-                }),
-          });
-          if (run.status === 'failed') failed.push(run);
-        }
-        return true;
-      });
-      if (!fresh) {
-        log('duplicate event dropped', { id, name: e.name });
-        continue;
-      }
-      for (const spec of functions.values()) {
-        for (const rule of spec.cancelOn ?? []) {
-          const value =
-            rule.event === e.name
-              ? (e.data as Record<string, unknown> | null)?.[rule.matchField]
-              : undefined;
-          if (value === undefined) continue;
-          for (const runId of await store.unfinishedByField(sql, spec.id, rule.matchField, value))
-            await cancel(runId);
-        }
-      }
-    }
+    const { ids, failed } = await enqueue({ sql, functions, log, cancel }, events);
     failed.forEach(announce);
     void tick();
     return { ids };
