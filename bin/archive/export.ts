@@ -15,6 +15,8 @@ import {
 import { streamToFile, textWriter } from './files.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, type ArchiveManifest } from './manifest.ts';
 
+const MIB = 1024 * 1024;
+
 export interface ExportResult {
   manifest: ArchiveManifest;
   /** Size of the written archive. */
@@ -87,7 +89,8 @@ export async function exportArchive(opts: {
     // Written beside FILE and renamed over it: a failed export leaves no half archive.
     const partial = `${opts.file}.partial`;
     try {
-      await create({ gzip: true, file: partial, cwd: dir, portable: true }, [
+      // Small reads keep the buffers in flight small (tar's default is 16 MiB per read).
+      await create({ gzip: true, file: partial, cwd: dir, portable: true, maxReadSize: MIB }, [
         'manifest.json',
         'tables',
         'objects',

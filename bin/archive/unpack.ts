@@ -18,6 +18,9 @@ export async function unpackArchive(file: string, dir: string): Promise<ArchiveM
     cwd: dir,
     strict: true,
     preservePaths: false,
+    // Small reads: one read is inflated at once, and a well-compressed chunk can grow a
+    // thousandfold (tar's default read is 16 MiB).
+    maxReadSize: 16 * 1024,
     // Plain files and folders only: no links, devices or anything else out of an archive.
     filter: (_p, entry) =>
       'type' in entry ? entry.type === 'File' || entry.type === 'Directory' : true,
