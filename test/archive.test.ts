@@ -188,6 +188,23 @@ describe('export and import', () => {
     }
   });
 
+  it('refuses, naming the constraint, when another row holds a unique value (a live campaign name)', async () => {
+    const file = path.join(tmp, 'b3.tar.gz');
+    await exportArchive({ sql: src.db.sql, store: src.store, file, campaignId: campaignB });
+    const [c] = await src.db.sql`SELECT name FROM campaigns WHERE id = ${campaignB}`;
+    const dst = await fresh('dst-e');
+    try {
+      await dst.db.sql`INSERT INTO campaigns (name) VALUES (${c!.name})`;
+      const err = await importArchive({ sql: dst.db.sql, store: dst.store, file }).catch((e) => e);
+      expect(isAppError(err, 'conflict'), String(err)).toBe(true);
+      expect(err.message).toMatch(/campaigns rows clash .*campaigns_live_name/);
+      expect((await dst.db.sql`SELECT 1 FROM scenarios`).length).toBe(0);
+      expect(await dst.store.list('')).toEqual([]);
+    } finally {
+      await dst.db.drop();
+    }
+  });
+
   it('refuses an archive whose manifest does not fit, before touching the database', async () => {
     const dir = path.join(tmp, 'bad');
     await rm(dir, { recursive: true, force: true });
