@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { create } from 'tar';
+import { create, extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../core/errors.ts';
 import { createObjectStore } from '../core/store/index.ts';
@@ -199,6 +199,44 @@ describe('export and import', () => {
       expect(isAppError(err, 'conflict'), String(err)).toBe(true);
       expect(err.message).toMatch(/campaigns rows clash .*campaigns_live_name/);
       expect((await dst.db.sql`SELECT 1 FROM scenarios`).length).toBe(0);
+      expect(await dst.store.list('')).toEqual([]);
+    } finally {
+      await dst.db.drop();
+    }
+  });
+
+  it('refuses an archive whose table file was edited (hash mismatch) or lost a row, writing nothing', async () => {
+    const file = path.join(tmp, 'b4.tar.gz');
+    await exportArchive({ sql: src.db.sql, store: src.store, file, campaignId: campaignB });
+    const dir = path.join(tmp, 'b4');
+    await mkdir(dir, { recursive: true });
+    await extract({ file, cwd: dir });
+    const runs = path.join(dir, 'tables/runs.ndjson');
+    const text = await readFile(runs, 'utf8');
+    const repack = async (name: string, body: string) => {
+      await writeFile(runs, body);
+      const out = path.join(tmp, name);
+      await create({ gzip: true, file: out, cwd: dir }, ['manifest.json', 'tables', 'objects']);
+      return out;
+    };
+    const dst = await fresh('dst-f');
+    try {
+      const edited = await repack('edited.tar.gz', text.replace('"failed"', '"succeeded"'));
+      const e1 = await importArchive({ sql: dst.db.sql, store: dst.store, file: edited }).catch(
+        (e) => e,
+      );
+      expect(isAppError(e1, 'bad_request'), String(e1)).toBe(true);
+      expect(e1.message).toBe(
+        "tables/runs.ndjson in the archive does not match its manifest's SHA-256: the archive is damaged.",
+      );
+      const lines = text.trimEnd().split('\n');
+      const short = await repack('short.tar.gz', `${lines.slice(1).join('\n')}\n`);
+      const e2 = await importArchive({ sql: dst.db.sql, store: dst.store, file: short }).catch(
+        (e) => e,
+      );
+      expect(isAppError(e2, 'bad_request'), String(e2)).toBe(true);
+      expect(e2.message).toMatch(/tables\/runs\.ndjson/);
+      expect((await dst.db.sql`SELECT 1 FROM campaigns`).length).toBe(0);
       expect(await dst.store.list('')).toEqual([]);
     } finally {
       await dst.db.drop();
