@@ -37,7 +37,7 @@ beforeAll(async () => {
   });
   await apiCall(app.url, 'POST', `/api/scenarios/${s.json.id}/generate`, {});
   // A demo run plants a mistake only running the scenario reveals: a problem is recorded.
-  for (let t = Date.now(); ; ) {
+  for (let t = Date.now(); ;) {
     const cur = await apiCall<{ status: string }>(app.url, 'GET', `/api/scenarios/${s.json.id}`);
     if (cur.json.status === 'deployed') break;
     if (Date.now() - t > 120_000) throw new Error(`the demo run is ${cur.json.status}`);
