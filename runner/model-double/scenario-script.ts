@@ -129,15 +129,25 @@ function titleIn(cwd: string | undefined): string | undefined {
 export function createScenarioScript(options: ScenarioScriptOptions = {}): ScriptFn {
   let implementSessions = 0;
   let fixSessions = 0;
-  // Each session's turns, decided at its first request (what the workspace held then).
+  // Each session's turns, decided at its first request (what the workspace held then), and its
+  // number among the sessions of its task. A session is known by its workspace (its cwd): runs
+  // go on at once, so "the latest session" is not the one a request belongs to.
   const turns = new Map<string, Turn[]>();
+  const numbers = new Map<string, number>();
   const implementsOf = new Map<string, number>();
   return (ctx) => {
     const task = taskOf(ctx.prompt);
     const first = ctx.position === 0;
+    const own = `${task}:${ctx.cwd ?? ''}`;
     if (first && task === 'implement') implementSessions++;
     if (first && task === 'fix') fixSessions++;
-    const session = task === 'fix' ? fixSessions : implementSessions;
+    if (first && ctx.cwd) {
+      numbers.set(own, task === 'fix' ? fixSessions : implementSessions);
+      turns.delete(own);
+    }
+    const session =
+      (ctx.cwd ? numbers.get(own) : undefined) ??
+      (task === 'fix' ? fixSessions : implementSessions);
     const injected = options.intercept?.(task, ctx, session);
     if (injected) return injected;
     switch (task) {
@@ -175,7 +185,7 @@ export function createScenarioScript(options: ScenarioScriptOptions = {}): Scrip
       }
       case 'implement':
       case 'fix': {
-        const key = `${task}:${session}`;
+        const key = ctx.cwd ? own : `${task}:${session}`;
         if (!turns.has(key)) {
           const broken =
             task === 'implement'
