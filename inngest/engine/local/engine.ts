@@ -108,18 +108,28 @@ export function createLocalEngine(o: LocalEngineOptions): LocalEngine {
    * The owner's lock lives on one connection: if Postgres restarts under it, the lock is gone and
    * a standby may already own it. Then this process stops executing and stands by itself.
    */
+  let checking = false;
   const checkLock = async (): Promise<void> => {
-    if (state !== 'owner' || !lock || (await lock.alive())) return;
-    o.log.warn(
-      'executor: lost the database connection that holds the owner lock; stopping and standing by',
-    );
-    clearInterval(watch);
-    clearInterval(pruner);
-    // Another process may own it already: what runs here stops at once (it resumes there).
-    await executor.stop({ timeoutMs: 0 });
-    await lock.release();
-    lock = undefined;
-    standBy();
+    // One check at a time, on the lock it started with: a slow check must not overlap the next
+    // tick's, nor act on a lock that stop() has released meanwhile.
+    const held = lock;
+    if (state !== 'owner' || !held || checking) return;
+    checking = true;
+    try {
+      if ((await held.alive()) || lock !== held || state !== 'owner') return;
+      o.log.warn(
+        'executor: lost the database connection that holds the owner lock; stopping and standing by',
+      );
+      clearInterval(watch);
+      clearInterval(pruner);
+      // Another process may own it already: what runs here stops at once (it resumes there).
+      await executor.stop({ timeoutMs: 0 });
+      await held.release();
+      if (lock === held) lock = undefined;
+      if (state === 'owner') standBy();
+    } finally {
+      checking = false;
+    }
   };
 
   return {
